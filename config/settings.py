@@ -1,0 +1,225 @@
+"""The configuration model, validated once at start-up.
+
+Defaults are Kota Singkawang's (DOMAIN.md, FORM.md); `config/default.yaml` spells
+them out so that an office can copy the file and change what differs.
+"""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from rules.complaint import FIELDS, URGENT_NEEDS, VIOLENCE_TYPES
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Office(_Strict):
+    government: str = "Pemerintah Kota Singkawang"
+    name: str = "Dinas Sosial, Pemberdayaan Perempuan dan Perlindungan Anak"
+    short_name: str = "DSP3A"
+    address: str = "Jalan Firdaus H Rais No 63 Singkawang 79123"
+    phone: str = "0562639472"
+    website: str = "www.dinsos.singkawangkota.go.id"
+    city: str = "Singkawang"
+    service_name: str = "Layanan SAPA DSP3A Kota Singkawang"
+
+
+class Store(_Strict):
+    backend: Literal["local", "google"] = "local"
+    workbook: Path | None = Field(
+        default=None, description="the .xlsx workbook of the local backend"
+    )
+    responses_tab: str | None = Field(
+        default=None,
+        description="the form responses tab; blank finds 'Form Responses 1' or 'Respons Formulir 1'",
+    )
+
+
+class Tabs(_Strict):
+    """Names of the tabs the worker owns or shares with staff."""
+
+    case_register: str = "Daftar Kasus"
+    intake: str = "Admin - Penerimaan"
+    review: str = "Admin - Tinjauan"
+    log: str = "Log Aktivitas"
+    response_marker_column: str = "ID Kasus SAPA"
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Tabs:
+        names = [self.case_register, self.intake, self.review, self.log]
+        if len({n.casefold() for n in names}) != len(names):
+            raise ValueError(f"tab names must differ from each other, got {names}")
+        return self
+
+
+_PLACEHOLDERS = {"year", "seq"}
+
+
+class CaseIds(_Strict):
+    pattern: str = "SAPA-{year}-{seq:04d}"
+    review_pattern: str = "TINJAU-{year}-{seq:04d}"
+
+    @field_validator("pattern", "review_pattern")
+    @classmethod
+    def _has_year_and_seq(cls, value: str) -> str:
+        names = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
+        if names != _PLACEHOLDERS:
+            raise ValueError(
+                f"must contain exactly the placeholders {{year}} and {{seq}} "
+                f"(e.g. 'SAPA-{{year}}-{{seq:04d}}'), got {sorted(names)}"
+            )
+        return value
+
+
+def _default_questions() -> dict[str, str]:
+    return {
+        "timestamp": "Stempel waktu",
+        "channel": "Saluran pengaduan",
+        "reporter_name": "Nama pelapor",
+        "reporter_relation": "Hubungan pelapor dengan korban",
+        "reporter_phone": "Nomor WhatsApp pelapor",
+        "wa_safe": "Aman dihubungi lewat WhatsApp?",
+        "wa_safe_time": "Waktu aman untuk dihubungi",
+        "victim_name": "Nama korban (boleh inisial)",
+        "victim_sex": "Jenis kelamin korban",
+        "victim_age": "Usia korban (tahun)",
+        "victim_disability": "Korban penyandang disabilitas?",
+        "kecamatan": "Kecamatan tempat tinggal korban",
+        "kelurahan": "Kelurahan",
+        "victim_address": "Alamat korban",
+        "violence_types": "Jenis kekerasan",
+        "incident_place": "Tempat kejadian",
+        "incident_date": "Tanggal kejadian",
+        "perpetrator_relation": "Hubungan pelaku dengan korban",
+        "story": "Ceritakan kejadiannya",
+        "in_danger": "Apakah korban dalam bahaya sekarang?",
+        "urgent_needs": "Bantuan yang dibutuhkan segera",
+        "consent": "Persetujuan penggunaan data",
+    }
+
+
+def _default_kecamatan() -> dict[str, list[str]]:
+    return {
+        "Singkawang Tengah": ["Roban", "Condong", "Sekip Lama", "Jawa", "Bukit Batu", "Sungai Wie"],
+        "Singkawang Barat": ["Pasiran", "Melayu", "Tengah", "Kuala"],
+        "Singkawang Timur": ["Pajintan", "Nyarumkop", "Maya Sopa", "Bagak Sahwa", "Sanggau Kulor"],
+        "Singkawang Utara": [
+            "Sungai Garam Hilir", "Naram", "Sungai Bulan", "Sungai Rasau",
+            "Setapuk Kecil", "Setapuk Besar", "Semelagi Kecil",
+        ],
+        "Singkawang Selatan": ["Sedau", "Sagatani", "Sijangkung", "Pangmilang"],
+    }
+
+
+class Choices(_Strict):
+    """The form's answer labels for the answers the worker reasons about."""
+
+    default_channel: str = "Formulir online"
+    channels: list[str] = [
+        "Formulir online", "Telepon layanan SAPA", "Datang langsung", "Rujukan lembaga lain",
+    ]
+    violence_types: dict[str, str] = {
+        "fisik": "Fisik",
+        "psikis": "Psikis",
+        "seksual": "Seksual",
+        "eksploitasi": "Eksploitasi",
+        "tppo": "Perdagangan orang (TPPO)",
+        "penelantaran": "Penelantaran",
+        "lainnya": "Lainnya",
+    }
+    urgent_needs: dict[str, str] = {
+        "medis": "Medis",
+        "tempat_aman": "Tempat aman",
+        "hukum": "Pendampingan hukum",
+        "konseling": "Konseling",
+        "lainnya": "Lainnya",
+    }
+    yes_no_unknown: dict[str, str] = {"ya": "Ya", "tidak": "Tidak", "tidak_tahu": "Tidak tahu"}
+    wa_safe: dict[str, str] = {
+        "ya": "Ya", "tidak": "Tidak", "waktu_tertentu": "Hanya pada waktu tertentu",
+    }
+    victim_sex: list[str] = ["Perempuan", "Laki-laki"]
+    kecamatan: dict[str, list[str]] = Field(default_factory=_default_kecamatan)
+    outside_area: str = "Di luar Kota Singkawang"
+
+    @field_validator("violence_types")
+    @classmethod
+    def _violence_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        return _known_keys(value, VIOLENCE_TYPES)
+
+    @field_validator("urgent_needs")
+    @classmethod
+    def _need_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        return _known_keys(value, URGENT_NEEDS)
+
+
+def _known_keys(value: dict[str, str], allowed: tuple[str, ...]) -> dict[str, str]:
+    unknown = sorted(set(value) - set(allowed))
+    if unknown:
+        raise ValueError(f"unknown keys {unknown}; expected some of {list(allowed)}")
+    return value
+
+
+class Form(_Strict):
+    questions: dict[str, str] = Field(default_factory=_default_questions)
+    choices: Choices = Choices()
+
+    @field_validator("questions")
+    @classmethod
+    def _all_fields(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(FIELDS))
+        if unknown:
+            raise ValueError(f"unknown questions {unknown}; expected keys among {list(FIELDS)}")
+        merged = {**_default_questions(), **value}
+        blank = sorted(k for k, v in merged.items() if not v.strip())
+        if blank:
+            raise ValueError(f"question titles must not be blank: {blank}")
+        return merged
+
+
+class Intake(_Strict):
+    """What makes a response unfit to act on (it then goes to the Admin's review tab)."""
+
+    test_answers: list[str] = [
+        "test", "tes", "testing", "tester", "coba", "coba coba", "cobacoba", "uji coba",
+        "ujicoba", "percobaan", "asdf", "qwerty", "abc", "abcd", "xxx", "lorem ipsum", "-", ".",
+    ]
+    duplicate_window_hours: float = Field(default=24, gt=0)
+    max_cell_chars: int = Field(
+        default=30000, ge=1000, le=32767,
+        description="longer answers are cut in the worker's tabs (xlsx holds 32,767)",
+    )
+
+
+class Settings(_Strict):
+    """The whole configuration file."""
+
+    office: Office = Office()
+    timezone: str = "Asia/Jakarta"
+    store: Store = Store()
+    tabs: Tabs = Tabs()
+    case_ids: CaseIds = CaseIds()
+    form: Form = Form()
+    intake: Intake = Intake()
+    poll_interval_seconds: int = Field(default=60, ge=10)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as err:
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as 'Asia/Jakarta'") from err
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+

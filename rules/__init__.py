@@ -1,0 +1,1 @@
+"""Pure domain rules: no I/O, no clock reads, no imports from sync/, letters/ or config/."""

@@ -1,0 +1,31 @@
+"""The project's one error base class, and the exit codes the CLI maps errors to.
+
+Every message says what is wrong and how to fix it, in the user's terms. Messages
+never carry a reporter's or a victim's data: they name tabs, columns and rows.
+"""
+
+from __future__ import annotations
+
+
+class SapaError(Exception):
+    """An error the CLI reports as one clear line, without a traceback."""
+
+    exit_code = 1
+
+
+class InputError(SapaError):
+    """Bad configuration or input file: the user must change something (exit 2)."""
+
+    exit_code = 2
+
+
+class ConfigError(InputError):
+    """The configuration file is missing, unreadable or invalid."""
+
+
+class StructureError(InputError):
+    """The spreadsheet lacks something the worker needs (a tab, a column)."""
+
+
+class TransientError(SapaError):
+    """Something that may work at the next cycle (a lock, a busy API)."""

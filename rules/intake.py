@@ -1,0 +1,198 @@
+"""From a form response to a complaint, or to the Admin's review tab with a reason.
+
+FORM.md, "What invalid must mean here": a fixable problem never stops a complaint;
+it becomes an Indonesian warning on the case. Only a response that cannot be acted
+on at all goes to review, and even then it is kept, never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from rules import values
+from rules.complaint import FIELDS, VICTIM_AND_EVENT_FIELDS, Complaint
+from rules.places import match_place
+
+TIMESTAMP_TITLES = ("Timestamp", "Stempel waktu")
+
+# Required questions of the default form, and their short Indonesian names.
+REQUIRED: Mapping[str, str] = {
+    "reporter_relation": "hubungan pelapor dengan korban",
+    "victim_name": "nama korban",
+    "victim_sex": "jenis kelamin korban",
+    "kecamatan": "kecamatan",
+    "violence_types": "jenis kekerasan",
+    "story": "cerita kejadian",
+    "in_danger": "apakah korban dalam bahaya",
+}
+_FREE_TEXT = ("reporter_name", "victim_name", "victim_address", "kelurahan", "story", "wa_safe_time")
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """What the rules need to know of the office's form (built from the configuration)."""
+
+    questions: Mapping[str, str]
+    default_channel: str
+    violence_types: Mapping[str, str]
+    urgent_needs: Mapping[str, str]
+    yes_no_unknown: Mapping[str, str]
+    wa_safe: Mapping[str, str]
+    victim_sex: Sequence[str]
+    areas: Mapping[str, Sequence[str]]
+    outside_area: str
+    test_answers: Sequence[str]
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Where each question is in the responses tab, found by its title."""
+
+    index: Mapping[str, int]  # field -> 0-based column
+    missing: tuple[str, ...]  # fields whose question title is not in the header row
+    duplicated: tuple[str, ...]  # titles found more than once (the first one is read)
+
+
+def find_columns(headers: Sequence[object], questions: Mapping[str, str]) -> Columns:
+    """Map each field to its column by header title; case and stray spaces do not matter."""
+    positions: dict[str, list[int]] = {}
+    for i, header in enumerate(headers):
+        title = values.text(header)
+        if title:
+            positions.setdefault(values.normalize(title), []).append(i)
+    index: dict[str, int] = {}
+    missing: list[str] = []
+    duplicated: list[str] = []
+    for field in FIELDS:
+        titles = [questions[field]] + (list(TIMESTAMP_TITLES) if field == "timestamp" else [])
+        found = [positions[values.normalize(t)] for t in titles if values.normalize(t) in positions]
+        if not found:
+            missing.append(field)
+            continue
+        index[field] = found[0][0]
+        if len(found[0]) > 1:
+            duplicated.append(questions[field])
+    return Columns(index, tuple(missing), tuple(duplicated))
+
+
+def answers_of(row: Sequence[object], columns: Columns) -> dict[str, object]:
+    """The row's answers by field (blank for a question the tab does not have)."""
+    return {f: (row[i] if i < len(row) else None) for f, i in columns.index.items()}
+
+
+def read_complaint(answers: Mapping[str, object], spec: FormSpec, *, day_first: bool) -> Complaint:
+    """Validate one response; every problem found becomes a warning, none is fatal."""
+    warn: list[str] = []
+    t = {f: values.text(answers.get(f)) for f in FIELDS}
+
+    submitted = values.timestamp(answers.get("timestamp"), day_first=day_first)
+    if submitted is None:
+        warn.append("Stempel waktu kosong atau tidak terbaca; waktu diterima memakai waktu sistem.")
+    phone, problem = values.phone(answers.get("reporter_phone"))
+    _add(warn, problem)
+    if t["reporter_phone"] is None:
+        warn.append("Nomor WhatsApp pelapor kosong; konfirmasi harus lewat saluran lain.")
+    age, problem = values.age(answers.get("victim_age"))
+    _add(warn, problem)
+    wa_safe = _choice(answers, "wa_safe", spec.wa_safe, "Aman dihubungi lewat WhatsApp", warn)
+    disability = _choice(answers, "victim_disability", spec.yes_no_unknown, "Disabilitas korban", warn)
+    in_danger = _choice(answers, "in_danger", spec.yes_no_unknown, "Korban dalam bahaya", warn)
+    violence, _ = values.checkbox_keys(answers.get("violence_types"), spec.violence_types)
+    needs, _ = values.checkbox_keys(answers.get("urgent_needs"), spec.urgent_needs)
+    sex = t["victim_sex"]
+    if sex and values.normalize(sex) not in {values.normalize(s) for s in spec.victim_sex}:
+        warn.append(f"Jenis kelamin korban '{sex[:30]}' tidak dikenal; mohon periksa.")
+    place = match_place(t["kecamatan"], t["kelurahan"], spec.areas, spec.outside_area)
+    warn.extend(place.warnings)
+    incident = values.calendar_date(answers.get("incident_date"), day_first=day_first)
+    if t["incident_date"] and incident is None:
+        warn.append(f"Tanggal kejadian '{t['incident_date'][:30]}' tidak terbaca; mohon periksa.")
+    elif incident and submitted and incident > submitted.date():
+        warn.append("Tanggal kejadian sesudah tanggal pengaduan; mohon periksa.")
+    missing = [name for f, name in REQUIRED.items() if not t[f]]
+    if missing:
+        warn.append("Belum diisi: " + ", ".join(missing) + ".")
+    if not t["consent"]:
+        warn.append("Persetujuan penggunaan data belum diberikan; tanyakan kepada pelapor.")
+
+    return Complaint(
+        submitted_at=submitted,
+        channel=t["channel"] or spec.default_channel,
+        reporter_name=t["reporter_name"],
+        reporter_relation=t["reporter_relation"],
+        reporter_phone=phone,
+        reporter_phone_raw=t["reporter_phone"],
+        wa_safe=wa_safe,
+        wa_safe_time=t["wa_safe_time"],
+        victim_name=t["victim_name"],
+        victim_sex=sex,
+        victim_age=age,
+        victim_disability=disability,
+        kecamatan=place.kecamatan,
+        kelurahan=place.kelurahan,
+        victim_address=t["victim_address"],
+        violence_types=violence,
+        incident_place=t["incident_place"],
+        incident_date=incident,
+        perpetrator_relation=t["perpetrator_relation"],
+        story=t["story"],
+        in_danger=in_danger,
+        urgent_needs=needs,
+        consent=bool(t["consent"]),
+        warnings=values.unique(warn),
+    )
+
+
+def _add(warnings: list[str], problem: str | None) -> None:
+    if problem:
+        warnings.append(problem)
+
+
+def _choice(
+    answers: Mapping[str, object], field: str, labels: Mapping[str, str], name: str, warn: list[str]
+) -> str | None:
+    key, unknown = values.choice_key(answers.get(field), labels)
+    if unknown:
+        warn.append(f"Jawaban '{name}' tidak dikenal: '{unknown[:40]}'; mohon periksa.")
+    return key
+
+
+# --- what cannot be acted on --------------------------------------------------------
+
+_TEST_PATTERN = re.compile(r"^(te+s+t*(ing)?|coba+( ?coba+)?|a+s+d+f*|\W+)$")
+
+
+def review_reason(answers: Mapping[str, object], spec: FormSpec) -> str | None:
+    """Why a response cannot become a case, in Indonesian; None when it can."""
+    t = {f: values.text(answers.get(f)) for f in FIELDS}
+    if all(t[f] is None for f in VICTIM_AND_EVENT_FIELDS):
+        return "Semua jawaban tentang korban dan kejadian kosong; tidak ada yang dapat ditindaklanjuti."
+    if _is_test(t, spec):
+        return "Tampaknya kiriman uji coba (isian 'test'/'coba'), bukan pengaduan."
+    return None
+
+
+def _is_test(t: Mapping[str, str | None], spec: FormSpec) -> bool:
+    key, _ = values.choice_key(t["in_danger"], spec.yes_no_unknown)
+    if key == "ya":
+        return False  # a reported danger is never set aside
+    markers = {values.normalize(m) for m in spec.test_answers}
+    written = [values.normalize(t[f] or "") for f in _FREE_TEXT if t[f]]
+    story = values.normalize(t["story"] or "")
+    looks_test = [w in markers or bool(_TEST_PATTERN.match(w)) for w in written]
+    return bool(story) and all(looks_test)
+
+
+def duplicate_key(answers: Mapping[str, object]) -> tuple[str, ...]:
+    """The answers without the timestamp, for spotting the same form sent twice."""
+    return tuple(values.normalize(values.text(answers.get(f)) or "") for f in FIELDS[1:])
+
+
+def is_resubmission(earlier: datetime | None, later: datetime | None, window_hours: float) -> bool:
+    """Identical answers sent again within the window (a double click, a retry)."""
+    if earlier is None or later is None:
+        return True
+    return abs((later - earlier).total_seconds()) <= window_hours * 3600

@@ -1,0 +1,121 @@
+"""Risk triage of a complaint: tinggi / sedang / rendah, with the reasons staff see.
+
+Local standards citing Permen PPPA 2/2022 identify each complaint's risk at intake:
+high risk is served immediately (with police and health staff when needed), medium
+within about 6 hours (DOMAIN.md). The signals come from the form: danger now, the
+kinds of violence, urgent needs, the victim's age and disability. Every threshold
+is in `TriagePolicy` so an office can tune it; the defaults err on the side of the
+victim — an unanswered danger question counts as "not known", never as "no".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from rules.complaint import Complaint
+
+RiskLevel = Literal["tinggi", "sedang", "rendah"]
+RISK_LEVELS: tuple[RiskLevel, ...] = ("tinggi", "sedang", "rendah")
+RISK_LABELS: dict[RiskLevel, str] = {"tinggi": "DARURAT", "sedang": "Sedang", "rendah": "Rendah"}
+
+VIOLENCE_LABELS: dict[str, str] = {
+    "fisik": "Kekerasan fisik",
+    "psikis": "Kekerasan psikis",
+    "seksual": "Kekerasan seksual",
+    "eksploitasi": "Eksploitasi",
+    "tppo": "Perdagangan orang (TPPO)",
+    "penelantaran": "Penelantaran",
+    "lainnya": "Kekerasan lainnya",
+}
+NEED_LABELS: dict[str, str] = {
+    "medis": "Butuh bantuan medis segera",
+    "tempat_aman": "Butuh tempat aman segera",
+    "hukum": "Butuh pendampingan hukum segera",
+    "konseling": "Butuh konseling segera",
+    "lainnya": "Butuh bantuan lain segera",
+}
+NO_SIGNAL = "Tidak ada tanda bahaya atau kerentanan khusus"
+
+
+@dataclass(frozen=True)
+class TriagePolicy:
+    """Which answers make a complaint high or medium risk.
+
+    High by default: danger now; trafficking (the victim is usually still held);
+    sexual violence against a child; a need for a safe place or medical help (both
+    mean someone must act today). Medium: a child victim, sexual violence,
+    exploitation, a victim with a disability, or danger not known (asked, or not
+    answered) — each makes the victim more vulnerable or the situation unclear.
+    """
+
+    high_when_in_danger: bool = True
+    high_violence: tuple[str, ...] = ("tppo",)
+    high_violence_against_child: tuple[str, ...] = ("seksual",)
+    high_needs: tuple[str, ...] = ("tempat_aman", "medis")
+    medium_when_child: bool = True
+    medium_violence: tuple[str, ...] = ("seksual", "eksploitasi")
+    medium_when_disability: bool = True
+    medium_when_danger_unknown: bool = True
+
+
+@dataclass(frozen=True)
+class Triage:
+    """The risk level and why, most serious reason first."""
+
+    level: RiskLevel
+    reasons: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return risk_label(self.level)
+
+
+def risk_label(level: RiskLevel) -> str:
+    """How staff see a level: high risk is shown as DARURAT (emergency)."""
+    return RISK_LABELS[level]
+
+
+def triage(complaint: Complaint, policy: TriagePolicy = TriagePolicy()) -> Triage:
+    """Classify one complaint; every signal found is listed, not only the first."""
+    high = _high_reasons(complaint, policy)
+    medium = [r for r in _medium_reasons(complaint, policy) if r not in high]
+    if high:
+        return Triage("tinggi", tuple(high + medium))
+    if medium:
+        return Triage("sedang", tuple(medium))
+    return Triage("rendah", (NO_SIGNAL,))
+
+
+def _high_reasons(c: Complaint, policy: TriagePolicy) -> list[str]:
+    reasons: list[str] = []
+    if policy.high_when_in_danger and c.in_danger == "ya":
+        reasons.append("Korban dalam bahaya sekarang")
+    reasons += [VIOLENCE_LABELS.get(v, v) for v in c.violence_types if v in policy.high_violence]
+    if c.is_child:
+        reasons += [
+            f"{VIOLENCE_LABELS.get(v, v)} terhadap anak"
+            for v in c.violence_types
+            if v in policy.high_violence_against_child and v not in policy.high_violence
+        ]
+    reasons += [NEED_LABELS.get(n, n) for n in c.urgent_needs if n in policy.high_needs]
+    return reasons
+
+
+def _medium_reasons(c: Complaint, policy: TriagePolicy) -> list[str]:
+    reasons: list[str] = []
+    if policy.medium_when_child and c.is_child:
+        reasons.append("Korban anak (di bawah 18 tahun)")
+    already_high = set(policy.high_violence)
+    if c.is_child:
+        already_high |= set(policy.high_violence_against_child)
+    reasons += [
+        VIOLENCE_LABELS.get(v, v)
+        for v in c.violence_types
+        if v in policy.medium_violence and v not in already_high
+    ]
+    if policy.medium_when_disability and c.victim_disability == "ya":
+        reasons.append("Korban penyandang disabilitas")
+    if policy.medium_when_danger_unknown and c.in_danger in ("tidak_tahu", None):
+        reasons.append("Bahaya saat ini tidak diketahui")
+    return reasons

@@ -1,0 +1,126 @@
+"""The Sub Koordinator's WhatsApp confirmation: a click-to-chat link, or why not.
+
+The reporter's phone may be read by the abuser (DOMAIN.md). So the message names
+only the service and the case number — never the victim, the event or any word of
+violence — and the reporter's "safe to contact" answer is obeyed: "tidak" means no
+link at all. The office's wording is configurable; a template that would leak what
+the case is about is refused when the policy is built.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from rules.complaint import Complaint
+
+DEFAULT_SERVICE = "Layanan SAPA Dinas Sosial Kota Singkawang"
+DEFAULT_TEMPLATE = (
+    "Halo, kami dari {layanan}. Kami ingin menindaklanjuti permohonan Anda dengan "
+    "nomor {nomor_kasus}. Apakah sekarang waktu yang aman untuk berbicara? Silakan "
+    "balas pesan ini, atau beri tahu kami waktu yang lebih baik. Terima kasih."
+)
+# Words that would tell a reader of the phone what the case is about.
+DEFAULT_FORBIDDEN: tuple[str, ...] = (
+    "kekerasan", "seksual", "pelecehan", "perkosaan", "pemerkosaan", "cabul", "kdrt",
+    "penganiayaan", "korban", "pelaku", "trafficking", "tppo", "perdagangan orang",
+    "eksploitasi", "penelantaran", "aniaya", "pengaduan",
+)
+PLACEHOLDERS = frozenset({"layanan", "nomor_kasus"})
+
+NOTE_UNSAFE = (
+    "Pelapor menyatakan TIDAK aman dihubungi lewat WhatsApp — jangan kirim pesan; "
+    "hubungi lewat saluran lain."
+)
+NOTE_NO_PHONE = (
+    "Pelapor tidak mencantumkan nomor WhatsApp — konfirmasi lewat WhatsApp tidak "
+    "dapat dilakukan; hubungi lewat saluran lain bila ada."
+)
+NOTE_BAD_PHONE = (
+    "Nomor WhatsApp pelapor tidak valid — perbaiki nomornya dulu agar tautan "
+    "WhatsApp dapat dibuat."
+)
+NOTE_UNANSWERED = (
+    "Pelapor tidak menjawab apakah aman dihubungi lewat WhatsApp — kirim pesan "
+    "singkat ini saja dan tunggu balasan sebelum membahas kasus."
+)
+
+
+def _forbidden_in(text: str, words: tuple[str, ...]) -> list[str]:
+    folded = " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+    return [w for w in words if re.search(rf"\b{re.escape(w.casefold())}\b", folded)]
+
+
+@dataclass(frozen=True)
+class WhatsAppPolicy:
+    """The office's wording: `template` uses {layanan} and {nomor_kasus} only."""
+
+    service_name: str = DEFAULT_SERVICE
+    template: str = DEFAULT_TEMPLATE
+    forbidden_words: tuple[str, ...] = DEFAULT_FORBIDDEN
+
+    def __post_init__(self) -> None:
+        names = {name for _, name, _, _ in string.Formatter().parse(self.template) if name is not None}
+        if names != PLACEHOLDERS:
+            raise ValueError(
+                "the WhatsApp template must use exactly {layanan} and {nomor_kasus}; "
+                f"found {sorted(names)}"
+            )
+        leaked = _forbidden_in(f"{self.service_name} {self.template}", self.forbidden_words)
+        if leaked:
+            raise ValueError(f"the WhatsApp message must stay discreet; remove: {leaked}")
+
+
+@dataclass(frozen=True)
+class WhatsAppContact:
+    """What the Sub Koordinator's tab shows: a link (or none) and a note for staff."""
+
+    link: str | None
+    note: str = ""
+
+
+def message(case_number: str, policy: WhatsAppPolicy = WhatsAppPolicy()) -> str:
+    return policy.template.format(layanan=policy.service_name, nomor_kasus=case_number)
+
+
+def wa_digits(phone: str) -> str | None:
+    """The number as wa.me wants it: country code first, digits only, no leading 0."""
+    digits = re.sub(r"\D", "", phone)
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    elif digits.startswith("8"):
+        digits = "62" + digits
+    if digits.startswith("620") or not re.fullmatch(r"[1-9]\d{7,14}", digits):
+        return None  # E.164 allows 8 to 15 digits; no Indonesian number starts 62 0
+    return digits
+
+
+def wa_link(phone: str, text: str) -> str | None:
+    """`https://wa.me/<digits>?text=<url-encoded>`, or None if the number is unusable."""
+    digits = wa_digits(phone)
+    if digits is None:
+        return None
+    return f"https://wa.me/{digits}?text={quote(text, safe='')}"
+
+
+def contact(
+    complaint: Complaint, case_number: str, policy: WhatsAppPolicy = WhatsAppPolicy()
+) -> WhatsAppContact:
+    """Respect the reporter's safety answer first, then the phone number."""
+    if complaint.wa_safe == "tidak":
+        return WhatsAppContact(None, NOTE_UNSAFE)
+    if complaint.reporter_phone is None:
+        note = NOTE_BAD_PHONE if complaint.reporter_phone_raw else NOTE_NO_PHONE
+        return WhatsAppContact(None, note)
+    link = wa_link(complaint.reporter_phone, message(case_number, policy))
+    if link is None:
+        return WhatsAppContact(None, NOTE_BAD_PHONE)
+    if complaint.wa_safe == "waktu_tertentu":
+        when = " ".join((complaint.wa_safe_time or "").split())[:100]
+        when = f": {when}" if when else " (waktunya tidak disebutkan — jangan kirim dulu)"
+        return WhatsAppContact(link, f"Pelapor hanya aman dihubungi pada waktu tertentu{when}.")
+    if complaint.wa_safe is None:
+        return WhatsAppContact(link, NOTE_UNANSWERED)
+    return WhatsAppContact(link)

@@ -1,0 +1,187 @@
+"""`python -m sync`: a thin command line over the cycle.
+
+Exit codes: 0 success, 2 bad configuration or input file, 1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+
+import schedule
+
+from config import load_settings
+from config.settings import Settings
+from rules.errors import InputError, SapaError
+from sync import demo as demo_data
+from sync.context import Context
+from sync.cycle import run_cycle
+from sync.local_store import LocalStore
+from sync.status import render, status
+from sync.store import Store
+
+log = logging.getLogger("sync")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return int(args.command(args))
+    except SapaError as err:
+        log.error("%s", err)
+        return err.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as err:  # noqa: BLE001 - report without data, never a raw trace
+        log.error("unexpected %s at %s; please report it", type(err).__name__, _where(err))
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m sync",
+        description="sapa-sync: turns SAPA form responses into cases and routes them to staff tabs.",
+    )
+    parser.add_argument("--config", type=Path, help="configuration file (default: config/default.yaml)")
+    parser.add_argument("--workbook", type=Path, help="local .xlsx workbook (overrides store.workbook)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="more detail in the program log")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="make a sample workbook and run one cycle on it")
+    demo.add_argument("--dir", type=Path, default=Path("sapa-demo"), help="folder for the sample (sapa-demo)")
+    demo.set_defaults(command=cmd_demo)
+
+    once = commands.add_parser("once", help="run one cycle")
+    once.set_defaults(command=cmd_once)
+
+    run = commands.add_parser("run", help="run a cycle every poll_interval_seconds until stopped")
+    run.add_argument("--interval", type=int, help="seconds between cycles (overrides the configuration)")
+    run.set_defaults(command=cmd_run)
+
+    stat = commands.add_parser("status", help="count responses, cases, review rows and states")
+    stat.add_argument("--json", action="store_true", help="one JSON object on standard output")
+    stat.set_defaults(command=cmd_status)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    workbook = str(args.workbook) if getattr(args, "workbook", None) else None
+    return load_settings(args.config, **{"store.workbook": workbook})
+
+
+def open_store(settings: Settings) -> Store:
+    if settings.store.backend == "google":
+        raise InputError(
+            "store.backend 'google' is not available in this version yet; "
+            "use store.backend: local with --workbook FILE.xlsx."
+        )
+    if settings.store.workbook is None:
+        raise InputError("no workbook given: pass --workbook FILE.xlsx or set store.workbook.")
+    return LocalStore(settings.store.workbook, settings.store.responses_tab)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def cmd_once(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    run_cycle(open_store(settings), Context.from_settings(settings), now())
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    ctx = Context.from_settings(settings)
+    report = status(open_store(settings).read([t.name for t in ctx.tabs.all]), ctx)
+    print(json.dumps(report, ensure_ascii=False) if args.json else render(report))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    folder: Path = args.dir
+    folder.mkdir(parents=True, exist_ok=True)
+    workbook = folder / "sapa-demo.xlsx"
+    demo_data.write_responses(workbook, demo_data.sample_rows(), settings)
+    ctx = Context.from_settings(settings)
+    store = LocalStore(workbook)
+    run_cycle(store, ctx, now())
+    report = status(store.read([t.name for t in ctx.tabs.all]), ctx)
+    tabs = settings.tabs
+    print(render(report))
+    print(
+        f"\nBuka {workbook} (LibreOffice/Excel) dan lihat tab:\n"
+        f"  - '{tabs.intake}': kasus baru untuk Admin, dengan catatan validasi\n"
+        f"  - '{tabs.review}': respons yang perlu ditinjau Admin (isi 'Tindakan Admin')\n"
+        f"  - '{tabs.case_register}': daftar semua kasus\n"
+        f"  - '{tabs.log}': catatan setiap tindakan sistem\n"
+        f"  - 'Respons Formulir 1': kolom '{tabs.response_marker_column}' di ujung kanan\n"
+        f"Lalu jalankan lagi: python -m sync --workbook {workbook} once"
+    )
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    ctx = Context.from_settings(settings)
+    store = open_store(settings)
+    interval = args.interval or settings.poll_interval_seconds
+    stopping = False
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+        log.info("stopping after the current cycle (signal %d)", signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    cycle = _guarded(lambda: run_cycle(store, ctx, now()))
+    cycle()
+    schedule.every(interval).seconds.do(cycle)
+    log.info("polling every %d s; Ctrl-C or SIGTERM stops", interval)
+    while not stopping:
+        schedule.run_pending()
+        time.sleep(min(1.0, interval))
+    schedule.clear()
+    return 0
+
+
+def _guarded(job: Callable[[], object]) -> Callable[[], None]:
+    """A cycle that logs a failure and lets the next cycle try again."""
+
+    def wrapped() -> None:
+        try:
+            job()
+        except InputError as err:
+            log.error("%s", err)
+        except SapaError as err:
+            log.warning("cycle skipped: %s", err)
+        except Exception as err:  # noqa: BLE001
+            log.error("cycle failed: unexpected %s at %s; retrying next cycle", type(err).__name__, _where(err))
+
+    return wrapped
+
+
+def _where(err: BaseException) -> str:
+    """File and line of an error, without its message (which may quote a reporter's text)."""
+    trace = err.__traceback__
+    while trace and trace.tb_next:
+        trace = trace.tb_next
+    if trace is None:
+        return "?"
+    return f"{Path(trace.tb_frame.f_code.co_filename).name}:{trace.tb_lineno}"

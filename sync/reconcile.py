@@ -1,0 +1,52 @@
+"""Compare a tab's desired worker columns with what it holds; emit only differences."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sync.store import AppendRow, Operation, Table, UpdateRow, Value
+from sync.tabs import Layout
+from sync.text import cell_text
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    operations: tuple[Operation, ...]
+    appended: tuple[str, ...]  # keys of rows that were missing
+
+
+def reconcile(
+    layout: Layout, table: Table | None, wanted: Mapping[str, Mapping[str, Value]]
+) -> Reconciled:
+    """Operations that make `table` show `wanted` (key -> worker cells).
+
+    Staff columns and rows whose key the worker does not know are left alone. When
+    a key appears on several rows (a copied row), only the first is kept up to date.
+    """
+    operations: list[Operation] = []
+    if table is None or any(h not in table.headers for h in layout.headers):
+        operations.append(layout.ensure())
+    where: dict[str, tuple[int, tuple[object, ...]]] = {}
+    if table is not None:
+        for number, row in zip(table.row_numbers, table.rows, strict=True):
+            key = cell_text(table.get(row, layout.key))
+            if key and key not in where:
+                where[key] = (number, row)
+    appended: list[str] = []
+    for key, cells in wanted.items():
+        found = where.get(key)
+        if found is None:
+            operations.append(AppendRow(layout.name, tuple(cells.items())))
+            appended.append(key)
+            continue
+        number, row = found
+        assert table is not None
+        changed = tuple(
+            (header, value)
+            for header, value in cells.items()
+            if cell_text(table.get(row, header)) != cell_text(value)
+        )
+        if changed:
+            operations.append(UpdateRow(layout.name, layout.key, key, number, changed))
+    return Reconciled(tuple(operations), tuple(appended))

@@ -1,0 +1,126 @@
+"""The spreadsheet store: one interface, a local (.xlsx) and a Google implementation.
+
+A cycle reads everything once (`read`) and writes everything once (`write`). The
+write is a list of plain operations keyed by what moves with a row (a case ID),
+never by a row number alone, so that an implementation can find the row again if
+staff sorted, inserted or deleted rows meanwhile. An implementation applies the
+whole list or nothing.
+
+Every value written is stored as plain text or a number, never as a formula.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+Value = str | int | float | None  # what the worker writes into a cell
+
+
+@dataclass(frozen=True)
+class Table:
+    """One tab as read: its header row and data rows, with their sheet row numbers."""
+
+    name: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+    row_numbers: tuple[int, ...]  # 1-based sheet row of each data row (header is row 1)
+
+    def column(self, header: str) -> int | None:
+        try:
+            return self.headers.index(header)
+        except ValueError:
+            return None
+
+    def get(self, row: Sequence[object], header: str) -> object:
+        i = self.column(header)
+        return row[i] if i is not None and i < len(row) else None
+
+    def records(self) -> list[dict[str, object]]:
+        return [
+            {h: (row[i] if i < len(row) else None) for i, h in enumerate(self.headers) if h}
+            for row in self.rows
+        ]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything a cycle needs, read at one moment."""
+
+    responses: Table
+    tabs: Mapping[str, Table]  # the worker's tabs that exist, by name
+
+
+@dataclass(frozen=True)
+class Dropdown:
+    header: str
+    choices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EnsureTab:
+    """Create the tab with these headers if absent; add any missing header at the end."""
+
+    tab: str
+    headers: tuple[str, ...]
+    dropdowns: tuple[Dropdown, ...] = ()
+    staff_headers: tuple[str, ...] = ()  # columns staff fill (styled, editable)
+
+
+@dataclass(frozen=True)
+class UpdateRow:
+    """Set cells of the row whose `key_header` cell equals `key`.
+
+    `row_hint` is the sheet row where the cycle saw it; an implementation must check
+    the key there and search for it if the row moved.
+    """
+
+    tab: str
+    key_header: str
+    key: str
+    row_hint: int
+    cells: tuple[tuple[str, Value], ...]
+
+
+@dataclass(frozen=True)
+class AppendRow:
+    tab: str
+    cells: tuple[tuple[str, Value], ...]
+
+
+@dataclass(frozen=True)
+class MarkResponse:
+    """Write the worker's marker (case or review ID) next to a response.
+
+    The response is the one at `row_hint` whose answers still have `fingerprint`;
+    if the row moved, an implementation finds it by that fingerprint.
+    """
+
+    marker_header: str
+    row_hint: int
+    fingerprint: str
+    marker: str
+
+
+Operation = EnsureTab | UpdateRow | AppendRow | MarkResponse
+
+
+@dataclass(frozen=True)
+class WritePlan:
+    operations: tuple[Operation, ...] = field(default=())
+
+    def __bool__(self) -> bool:
+        return bool(self.operations)
+
+
+class Store(Protocol):
+    """A spreadsheet the worker syncs. Implementations: LocalStore, GoogleStore."""
+
+    def read(self, worker_tabs: Sequence[str]) -> Snapshot:
+        """Read the form responses tab and those of `worker_tabs` that exist."""
+        ...
+
+    def write(self, plan: WritePlan) -> None:
+        """Apply every operation, or none (then raise)."""
+        ...
