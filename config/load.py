@@ -34,7 +34,9 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise ConfigError(f"{source} is not valid YAML{where}: fix the syntax there.") from None
     if not isinstance(data, dict):
-        raise ConfigError(f"{source} must hold a mapping of settings (key: value), not {type(data).__name__}.")
+        raise ConfigError(
+            f"{source} must hold a mapping of settings (key: value), not {type(data).__name__}."
+        )
     for dotted, value in overrides.items():
         if value is None:
             continue

@@ -48,7 +48,7 @@ def match_place(
     kel_names: dict[str, str] = {_key(k): k for kels in areas.values() for k in kels}
     kel = None
     if kelurahan and kec != outside_area:
-        candidates = list(areas.get(kec, ())) if kec in areas else list(kel_names.values())
+        candidates = list(areas[kec]) if kec is not None and kec in areas else list(kel_names.values())
         kel = _match(kelurahan, candidates) or _match(kelurahan, list(kel_names.values()))
         if kel is None:
             warnings.append(f"Kelurahan '{kelurahan[:60]}' tidak dikenal; mohon periksa.")

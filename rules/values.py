@@ -228,13 +228,13 @@ def checkbox_keys(cell: Cell, labels: Mapping[str, str]) -> tuple[tuple[str, ...
             keys.append(key)
             rest = rest.replace(label, "")
     other: list[str] = []
-    for piece in rest.split(","):
-        piece = piece.strip()
+    for part in rest.split(","):
+        piece = part.strip()
         if not piece:
             continue
-        key, unmatched = choice_key(piece, labels)
-        if key is not None:
-            keys.append(key)
+        found, unmatched = choice_key(piece, labels)
+        if found is not None:
+            keys.append(found)
         elif unmatched:
             other.append(unmatched)
     if other and "lainnya" in labels:

@@ -236,7 +236,8 @@ def split_list(value: str, known: tuple[str, ...] = ()) -> tuple[tuple[str, ...]
 
     Names of civil servants often carry academic titles after a comma
     ("Siti Aminah, S.Sos."), so with a `known` list the longest run of parts that
-    matches a known value wins; without one, title-like parts join the name before.
+    matches a known value wins, and a name written without its titles is
+    recognised too; without a list, title-like parts join the name before them.
     """
     parts = [p.strip() for p in re.split(r"[,;\n]", value) if p.strip()]
     if not known:
@@ -247,13 +248,13 @@ def split_list(value: str, known: tuple[str, ...] = ()) -> tuple[tuple[str, ...]
             else:
                 names.append(part)
         return tuple(names), ()
-    canon = {_norm(k): k for k in known}
+    canon = _lookup(known)
     found: list[str] = []
     unknown: list[str] = []
     i = 0
     while i < len(parts):
         for j in range(len(parts), i, -1):
-            hit = canon.get(_norm(", ".join(parts[i:j])))
+            hit = canon.get(_key(" ".join(parts[i:j])))
             if hit is not None:
                 found.append(hit)
                 i = j
@@ -262,6 +263,21 @@ def split_list(value: str, known: tuple[str, ...] = ()) -> tuple[tuple[str, ...]
             unknown.append(parts[i])
             i += 1
     return tuple(found), tuple(unknown)
+
+
+def _lookup(known: tuple[str, ...]) -> dict[str, str]:
+    """Known values by their key, plus each name without its titles when unambiguous."""
+    bare: dict[str, list[str]] = {}
+    for k in known:
+        bare.setdefault(_key(k.split(",")[0]), []).append(k)
+    table = {key: ks[0] for key, ks in bare.items() if len(ks) == 1}
+    table.update({_key(k): k for k in known})
+    return table
+
+
+def _key(text: str) -> str:
+    """Words only: "Siti Aminah, S.Sos." and "siti aminah s.sos" are the same name."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 _TITLE = re.compile(r"^(?:[A-Za-z]{1,4}\.)+[A-Za-z]{0,5}\.?$")  # S.Sos, M.Si, S.H.

@@ -42,12 +42,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.command(args))
     except SapaError as err:
-        log.error("%s", err)
+        print(f"error: {err}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         return 130
-    except Exception as err:  # noqa: BLE001 - report without data, never a raw trace
-        log.error("unexpected %s at %s; please report it", type(err).__name__, _where(err))
+    except Exception as err:  # report without its message, which may quote a reporter's text
+        print(f"error: unexpected {type(err).__name__} at {_where(err)}; please report it", file=sys.stderr)
         return 1
 
 
@@ -171,8 +171,10 @@ def _guarded(job: Callable[[], object]) -> Callable[[], None]:
             log.error("%s", err)
         except SapaError as err:
             log.warning("cycle skipped: %s", err)
-        except Exception as err:  # noqa: BLE001
-            log.error("cycle failed: unexpected %s at %s; retrying next cycle", type(err).__name__, _where(err))
+        except Exception as err:
+            log.error(
+                "cycle failed: unexpected %s at %s; retrying next cycle", type(err).__name__, _where(err)
+            )
 
     return wrapped
 

@@ -37,7 +37,8 @@ _STORIES = [
 ]
 _KEC = ["Singkawang Barat", "Singkawang Tengah", "Singkawang Timur", "Singkawang Utara",
         "Singkawang Selatan"]
-_KEL = {"Singkawang Barat": ["Pasiran", "Melayu", "Kuala"], "Singkawang Tengah": ["Roban", "Sei Wie", "Condong"],
+_KEL = {"Singkawang Barat": ["Pasiran", "Melayu", "Kuala"],
+        "Singkawang Tengah": ["Roban", "Sei Wie", "Condong"],
         "Singkawang Timur": ["Nyarumkop", "Pajintan"], "Singkawang Utara": ["Naram", "Setapuk Besar"],
         "Singkawang Selatan": ["Sedau", "Sijangkung"]}
 _CONSENT = "Saya setuju data ini digunakan oleh DSP3A Kota Singkawang untuk penanganan pengaduan"
@@ -60,7 +61,9 @@ def sample_rows(count: int = 40, seed: int = 7, start: datetime = START) -> list
         rows[5]["victim_name"] = "@SUM(1+1)"
         rows[7] = {"timestamp": rows[7]["timestamp"], "channel": "", "reporter_relation": "Lainnya",
                    "consent": _CONSENT}  # nothing to act on
-        rows[9] = {**rows[8], "timestamp": rows[8]["timestamp"] + timedelta(minutes=2)}  # sent twice
+        sent = rows[8]["timestamp"]
+        assert isinstance(sent, datetime)
+        rows[9] = {**rows[8], "timestamp": sent + timedelta(minutes=2)}  # sent twice
         rows[10] |= {"victim_name": "test", "story": "tes", "reporter_name": "coba", "victim_address": "",
                      "kelurahan": "", "wa_safe_time": "", "in_danger": "Tidak"}
         rows[11] |= {"victim_age": "tujuh tahun", "kecamatan": "Singkawang Pusat",

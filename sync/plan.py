@@ -120,8 +120,9 @@ def plan_cycle(snapshot: Snapshot, ctx: Context, now: datetime) -> CyclePlan:
         status = values.text(record.get(V.STATUS)) or rows.PENDING
         if status.startswith(rows.RELEASED_PREFIX):
             continue
-        response = ids.owner.get(review_id)
-        if action == RELEASE and response is not None:
+        held = ids.owner.get(review_id)
+        if action == RELEASE and held is not None:
+            response = held
             case_id = case_seq.next((response.submitted or now).year)
             ids.owner[case_id] = response
             del ids.owner[review_id]
@@ -143,9 +144,10 @@ def plan_cycle(snapshot: Snapshot, ctx: Context, now: datetime) -> CyclePlan:
         if case_id not in register and case_id not in register_rows:
             record |= rows.new_register(stamp, "Dipulihkan dari tab respons")
             events.append(Event(case_id, SYSTEM, "Baris daftar kasus dipulihkan", "register_restored"))
-        response = ids.owner.get(case_id)
+        holder = ids.owner.get(case_id)
         complaint = None
-        if response is not None:
+        if holder is not None:
+            response = holder
             complaint = read_complaint(response.answers, ctx.spec, day_first=first)
             cases[case_id] = complaint
             previous = values.text(record.get(R.FINGERPRINT))
@@ -157,16 +159,16 @@ def plan_cycle(snapshot: Snapshot, ctx: Context, now: datetime) -> CyclePlan:
         elif not values.text(record.get(R.NOTE)):
             record[R.NOTE] = rows.RESPONSE_MISSING
             events.append(Event(case_id, SYSTEM, "Respons asli tidak ditemukan", "response_missing"))
-        desired.add_case(case_id, record, response, complaint, ctx)
+        desired.add_case(case_id, record, holder, complaint, ctx)
 
     for review_id in sorted(set(review) | {i for i in ids.owner if ctx.review_ids.parse(i)}):
         record = {**review.get(review_id, {}), **review_rows.get(review_id, {})}
-        response = ids.owner.get(review_id)
-        if review_id not in review and review_id not in review_rows and response is not None:
-            reason = review_reason(response.answers, ctx.spec) or "Dipulihkan; mohon tinjau ulang."
+        kept = ids.owner.get(review_id)
+        if review_id not in review and review_id not in review_rows and kept is not None:
+            reason = review_reason(kept.answers, ctx.spec) or "Dipulihkan; mohon tinjau ulang."
             record |= {V.REASON: reason, V.STATUS: rows.PENDING}
             events.append(Event(review_id, SYSTEM, "Baris tinjauan dipulihkan", "review_restored"))
-        desired.add_review(review_id, record, response, ctx)
+        desired.add_review(review_id, record, kept, ctx)
 
     operations: list[Operation] = list(marks)
     for layout, wanted in desired.by_layout(ctx.tabs):

@@ -84,7 +84,8 @@ class Desired:
             I.ADDRESS: complaint.victim_address,
             I.VIOLENCE: raw.get("violence_types"),
             I.PLACE: complaint.incident_place,
-            I.DATE: complaint.incident_date.isoformat() if complaint.incident_date else raw.get("incident_date"),
+            I.DATE: complaint.incident_date.isoformat()
+            if complaint.incident_date else raw.get("incident_date"),
             I.PERPETRATOR: complaint.perpetrator_relation,
             I.DANGER: raw.get("in_danger"),
             I.NEEDS: raw.get("urgent_needs"),
@@ -118,7 +119,7 @@ def summary(response: Response, ctx: Context) -> str | None:
         text = values.text(value)
         if text:
             lines.append(f"{ctx.spec.questions[field_name]}: {text[:300]}")
-    return _cut("\n".join(lines), 2000) if lines else None
+    return cell_text("\n".join(lines), limit=2000) if lines else None
 
 
 def _v(value: object) -> str | None:

@@ -7,8 +7,8 @@ from typing import Any
 
 from rules import values
 from sync.context import Context
-from sync.plan import day_first
 from sync.identify import read_responses
+from sync.plan import day_first
 from sync.rows import DISMISSED, INTAKE_LABEL, RELEASED_PREFIX
 from sync.store import Snapshot
 from sync.tabs import R, V

@@ -275,53 +275,51 @@ def _group_digits(digits: str, group: str) -> str:
 _DATE_TOKEN = re.compile(r"yyyy|yy|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|am/pm|AM/PM|\"[^\"]*\"|.", re.S)
 
 
+_DATE_CODES = frozenset(
+    {"yyyy", "yy", "mmmm", "mmm", "mm", "m", "dddd", "ddd", "dd", "d", "hh", "h", "ss", "s", "am/pm"}
+)
+
+
 def _format_date(number: float, pattern: str) -> str:
     moment = from_serial(number)
     tokens = _DATE_TOKEN.findall(pattern)
-    twelve_hour = any(t.lower() == "am/pm" for t in tokens)
+    codes = [t.lower() if t.lower() in _DATE_CODES else "" for t in tokens]
+    twelve_hour = "am/pm" in codes
     out: list[str] = []
-    last_was_hour = False
     for i, token in enumerate(tokens):
-        low = token.lower()
-        nxt = next((t.lower() for t in tokens[i + 1 :] if t.strip(":. ")), "")
-        if low == "yyyy":
-            out.append(f"{moment.year:04d}")
-        elif low == "yy":
-            out.append(f"{moment.year % 100:02d}")
-        elif low in ("mm", "m") and (last_was_hour or nxt in ("ss", "s")):
-            out.append(f"{moment.minute:02d}" if low == "mm" else str(moment.minute))
-        elif low == "mmmm":
-            out.append(moment.strftime("%B"))
-        elif low == "mmm":
-            out.append(moment.strftime("%b"))
-        elif low == "mm":
-            out.append(f"{moment.month:02d}")
-        elif low == "m":
-            out.append(str(moment.month))
-        elif low == "dddd":
-            out.append(moment.strftime("%A"))
-        elif low == "ddd":
-            out.append(moment.strftime("%a"))
-        elif low == "dd":
-            out.append(f"{moment.day:02d}")
-        elif low == "d":
-            out.append(str(moment.day))
-        elif low in ("hh", "h"):
-            hour = moment.hour % 12 or 12 if twelve_hour else moment.hour
-            out.append(f"{hour:02d}" if low == "hh" else str(hour))
-        elif low in ("ss", "s"):
-            out.append(f"{moment.second:02d}" if low == "ss" else str(moment.second))
-        elif low == "am/pm":
-            text = "AM" if moment.hour < 12 else "PM"
-            out.append(text if token == "AM/PM" else text.lower() if token == "am/pm" else text)
+        low = codes[i]
+        if low in ("m", "mm"):
+            before = next((c for c in reversed(codes[:i]) if c), "")
+            after = next((c for c in codes[i + 1 :] if c), "")
+            if before in ("h", "hh") or after in ("s", "ss"):
+                out.append(f"{moment.minute:02d}" if low == "mm" else str(moment.minute))
+                continue
+        hour = (moment.hour % 12 or 12) if twelve_hour else moment.hour
+        rendered = {
+            "yyyy": f"{moment.year:04d}",
+            "yy": f"{moment.year % 100:02d}",
+            "mmmm": moment.strftime("%B"),
+            "mmm": moment.strftime("%b"),
+            "mm": f"{moment.month:02d}",
+            "m": str(moment.month),
+            "dddd": moment.strftime("%A"),
+            "ddd": moment.strftime("%a"),
+            "dd": f"{moment.day:02d}",
+            "d": str(moment.day),
+            "hh": f"{hour:02d}",
+            "h": str(hour),
+            "ss": f"{moment.second:02d}",
+            "s": str(moment.second),
+            "am/pm": ("AM" if moment.hour < 12 else "PM"),
+        }.get(low)
+        if low == "am/pm" and token == "am/pm":
+            rendered = (rendered or "").lower()
+        if rendered is not None:
+            out.append(rendered)
         elif token.startswith('"'):
             out.append(token[1:-1])
         else:
             out.append(token)
-        if low in ("hh", "h"):
-            last_was_hour = True
-        elif token.strip(":. ") or low not in (":", ".", " "):
-            last_was_hour = False if low not in (":", ".") else last_was_hour
     return "".join(out)
 
 
@@ -335,7 +333,7 @@ def _format_number_pattern(number: float, pattern: str, loc: Locale) -> str:
     suffix = core_match.group(2) if core_match else ""
     if "E+" in suffix.upper():
         decimals = len(core.split(".")[1]) if "." in core else 0
-        return f"{number:.{decimals}E}".replace("E+0", "E+").replace("E-0", "E-").replace(".", loc.decimal)
+        return f"{number:.{decimals}E}".replace(".", loc.decimal)
     value = number * 100 if "%" in suffix else number
     decimals = len(core.split(".")[1]) if "." in core else 0
     text = f"{abs(value):.{decimals}f}"

@@ -157,7 +157,7 @@ def test_office_wording_is_configurable() -> None:
         {"template": "Tentang KORBAN: {layanan} {nomor_kasus}"},
     ],
 )
-def test_a_leaky_template_is_refused(changes: dict[str, str]) -> None:
+def test_a_leaky_template_is_refused(changes: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         WhatsAppPolicy(**changes)
 

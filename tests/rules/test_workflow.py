@@ -328,6 +328,12 @@ def test_split_list_keeps_academic_titles_with_their_names() -> None:
         ("Budi", "Siti Aminah, S.Sos."), ("Tono",),
     )
     assert split_list(" , ;", known) == ((), ())
+    assert split_list("Siti Aminah S.Sos; siti aminah", known) == (
+        ("Siti Aminah, S.Sos.", "Siti Aminah, S.Sos."), (),
+    )
+    twins = ("Budi, S.H.", "Budi, S.E.")
+    assert split_list("Budi", twins) == ((), ("Budi",))  # which Budi? staff must say
+    assert split_list("Budi, S.E.", twins) == (("Budi, S.E.",), ())
 
 
 # --- Property: any input, never a crash, never an unknown state ---------------------------

@@ -1,0 +1,133 @@
+"""Backends for the contract suite: every cycle test runs against each of them.
+
+A backend makes a spreadsheet holding a form responses tab, hands out the store the
+worker uses, and acts as staff would (typing into a cell, sorting, deleting rows).
+The Google backend (over the in-process API double) joins this list later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+from openpyxl import load_workbook
+
+from config.settings import Settings
+from rules.complaint import FIELDS
+from sync import demo
+from sync.local_store import LocalStore
+from sync.store import Store
+
+
+class Backend(Protocol):
+    name: str
+
+    def create(self, rows: list[dict[str, object]], settings: Settings, tab: str = ...) -> None: ...
+    def store(self) -> Store: ...
+    def tab(self, name: str) -> list[list[object]]: ...
+    def tabs(self) -> list[str]: ...
+    def type_into(self, tab: str, key_header: str, key: str, header: str, value: object) -> None: ...
+    def sort_rows(self, tab: str, header: str, reverse: bool = False) -> None: ...
+    def delete_row(self, tab: str, key_header: str, key: str) -> None: ...
+    def cells(self) -> list[tuple[str, object, bool]]: ...
+
+
+class LocalBackend:
+    """The .xlsx workbook, edited as a person would in LibreOffice."""
+
+    name = "local"
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "sapa.xlsx"
+
+    def create(self, rows: list[dict[str, object]], settings: Settings,
+               tab: str = "Respons Formulir 1") -> None:
+        demo.write_responses(self.path, rows, settings, tab)
+
+    def store(self) -> LocalStore:
+        return LocalStore(self.path)
+
+    def tabs(self) -> list[str]:
+        return load_workbook(self.path).sheetnames
+
+    def tab(self, name: str) -> list[list[object]]:
+        sheet = load_workbook(self.path)[name]
+        return [list(r) for r in sheet.iter_rows(values_only=True)]
+
+    def _find(self, sheet, key_header: str, key: str) -> int:  # type: ignore[no-untyped-def]
+        headers = [c.value for c in sheet[1]]
+        column = headers.index(key_header) + 1
+        for row in range(2, sheet.max_row + 1):
+            if sheet.cell(row=row, column=column).value == key:
+                return row
+        raise KeyError(key)
+
+    def type_into(self, tab: str, key_header: str, key: str, header: str, value: object) -> None:
+        book = load_workbook(self.path)
+        sheet = book[tab]
+        headers = [c.value for c in sheet[1]]
+        sheet.cell(row=self._find(sheet, key_header, key), column=headers.index(header) + 1).value = value
+        book.save(self.path)
+
+    def sort_rows(self, tab: str, header: str, reverse: bool = False) -> None:
+        book = load_workbook(self.path)
+        sheet = book[tab]
+        rows = [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)]
+        column = [c.value for c in sheet[1]].index(header)
+        rows.sort(key=lambda r: str(r[column] or ""), reverse=reverse)
+        for i, row in enumerate(rows, start=2):
+            for j, value in enumerate(row, start=1):
+                cell = sheet.cell(row=i, column=j)
+                cell.value = value
+                if isinstance(value, str):
+                    cell.data_type = "s"
+        book.save(self.path)
+
+    def delete_row(self, tab: str, key_header: str, key: str) -> None:
+        book = load_workbook(self.path)
+        sheet = book[tab]
+        sheet.delete_rows(self._find(sheet, key_header, key))
+        book.save(self.path)
+
+    def cells(self) -> list[tuple[str, object, bool]]:
+        """Every non-empty cell of every tab: (tab, value, is it a formula?)."""
+        book = load_workbook(self.path)
+        return [
+            (sheet.title, cell.value, cell.data_type == "f")
+            for sheet in book.worksheets
+            for row in sheet.iter_rows()
+            for cell in row
+            if cell.value is not None
+        ]
+
+
+def response_row(**answers: object) -> dict[str, object]:
+    """A plausible complete response; keyword arguments override answers."""
+    from datetime import datetime
+
+    base: dict[str, object] = {
+        "timestamp": datetime(2026, 11, 28, 9, 30),
+        "channel": "Formulir online",
+        "reporter_name": "Pelapor Contoh",
+        "reporter_relation": "Tetangga",
+        "reporter_phone": "0812-3456-7890",
+        "wa_safe": "Ya",
+        "victim_name": "Korban Contoh",
+        "victim_sex": "Perempuan",
+        "victim_age": "12",
+        "kecamatan": "Singkawang Barat",
+        "kelurahan": "Pasiran",
+        "victim_address": "Jl. Contoh No. 1",
+        "violence_types": "Fisik, Psikis",
+        "story": "Korban sering dipukul di rumah.",
+        "in_danger": "Tidak",
+        "consent": "Saya setuju",
+    }
+    unknown = set(answers) - set(FIELDS)
+    assert not unknown, unknown
+    return base | answers
+
+
+def headers_of(table: Sequence[Sequence[object]]) -> list[object]:
+    return list(table[0]) if table else []

@@ -1,0 +1,136 @@
+"""From a response to a complaint with warnings, or to review with a reason."""
+
+from datetime import date, datetime
+
+import pytest
+
+from config.settings import Settings
+from rules.case_ids import IdPattern, Sequence
+from rules.intake import duplicate_key, find_columns, read_complaint, review_reason
+from sync.context import Context
+from tests.backends import response_row
+
+SPEC = Context.from_settings(Settings()).spec
+
+
+def complaint(**answers: object):  # type: ignore[no-untyped-def]
+    return read_complaint(response_row(**answers), SPEC, day_first=True)
+
+
+def test_a_complete_response_has_no_warnings() -> None:
+    c = complaint()
+    assert c.warnings == ()
+    assert c.reporter_phone == "+6281234567890"
+    assert c.victim_age == 12 and c.is_child
+    assert c.violence_types == ("fisik", "psikis")
+    assert c.kecamatan == "Singkawang Barat" and c.kelurahan == "Pasiran"
+    assert c.submitted_at == datetime(2026, 11, 28, 9, 30)
+    assert c.consent
+
+
+def test_fixable_problems_become_indonesian_warnings_on_the_case() -> None:
+    c = complaint(reporter_phone="0812-ABC", victim_age="tujuh", kecamatan="Singkawang Pusat",
+                  story=None, consent=None, incident_date="kemarin")
+    text = " ".join(c.warnings)
+    assert "Nomor WhatsApp pelapor" in text
+    assert "Usia korban bukan angka" in text
+    assert "Kecamatan 'Singkawang Pusat' tidak dikenal" in text
+    assert "Belum diisi: cerita kejadian" in text
+    assert "Persetujuan penggunaan data" in text
+    assert "Tanggal kejadian 'kemarin' tidak terbaca" in text
+
+
+def test_blank_channel_means_the_online_form() -> None:
+    assert complaint(channel=None).channel == "Formulir online"
+
+
+def test_anonymous_report_is_accepted_without_a_warning_about_the_name() -> None:
+    c = complaint(reporter_name=None)
+    assert c.reporter_name is None
+    assert not any("pelapor" in w and "nama" in w.casefold() for w in c.warnings)
+
+
+def test_incident_date_after_the_complaint_is_flagged() -> None:
+    c = complaint(incident_date="30/11/2026")
+    assert c.incident_date == date(2026, 11, 30)
+    assert any("sesudah tanggal pengaduan" in w for w in c.warnings)
+
+
+def test_unknown_choice_is_a_warning_and_the_answer_is_kept_blank() -> None:
+    c = complaint(in_danger="Mungkin")
+    assert c.in_danger is None
+    assert any("Mungkin" in w for w in c.warnings)
+
+
+def test_unreadable_timestamp_is_a_warning_not_a_rejection() -> None:
+    c = complaint(timestamp="kemarin")
+    assert c.submitted_at is None
+    assert any("Stempel waktu" in w for w in c.warnings)
+    assert review_reason(response_row(timestamp="kemarin"), SPEC) is None
+
+
+BLANK_VICTIM_AND_EVENT = dict.fromkeys(
+    ["victim_name", "victim_sex", "victim_age", "kecamatan", "kelurahan", "victim_address",
+     "violence_types", "story", "in_danger"])
+
+
+def test_nothing_about_victim_or_event_goes_to_review() -> None:
+    reason = review_reason(response_row(**BLANK_VICTIM_AND_EVENT), SPEC)
+    assert reason and "korban dan kejadian kosong" in reason
+
+
+@pytest.mark.parametrize("story", ["test", "Tes", "TESTING", "coba coba", "asdf", "..."])
+def test_obvious_test_submission_goes_to_review(story: str) -> None:
+    row = response_row(story=story, victim_name="test", reporter_name="coba", victim_address=None,
+                       kelurahan=None)
+    reason = review_reason(row, SPEC)
+    assert reason and "uji coba" in reason
+
+
+def test_a_test_looking_response_that_reports_danger_is_a_case() -> None:
+    row = response_row(story="test", victim_name="test", reporter_name=None, victim_address=None,
+                       kelurahan=None, in_danger="Ya")
+    assert review_reason(row, SPEC) is None
+
+
+def test_a_real_story_mentioning_coba_is_a_case() -> None:
+    assert review_reason(response_row(story="Pelaku mencoba memukul, saya coba lari"), SPEC) is None
+
+
+def test_initials_are_not_mistaken_for_a_test() -> None:
+    assert review_reason(response_row(victim_name="X", story="Dipukul ayahnya."), SPEC) is None
+
+
+def test_duplicate_key_ignores_the_timestamp_only() -> None:
+    a = response_row()
+    assert duplicate_key(a) == duplicate_key(a | {"timestamp": datetime(2026, 11, 28, 9, 32)})
+    assert duplicate_key(a) != duplicate_key(a | {"story": "lain"})
+
+
+def test_columns_are_found_by_title_whatever_the_order_spaces_or_locale() -> None:
+    questions = Settings().form.questions
+    headers = ["Timestamp", " nama korban (boleh inisial) ", "Ceritakan kejadiannya", "Extra question",
+               "Ceritakan kejadiannya"]
+    columns = find_columns(headers, questions)
+    assert columns.index["timestamp"] == 0
+    assert columns.index["victim_name"] == 1
+    assert columns.index["story"] == 2
+    assert "kecamatan" in columns.missing
+    assert columns.duplicated == ("Ceritakan kejadiannya",)
+
+
+def test_case_ids_run_per_year_after_every_id_already_seen() -> None:
+    pattern = IdPattern("SAPA-{year}-{seq:04d}")
+    seq = Sequence(pattern, ["SAPA-2026-0007", "SAPA-2026-0003", "SAPA-2025-0120", "junk", None, 5])
+    assert seq.next(2026) == "SAPA-2026-0008"
+    assert seq.next(2026) == "SAPA-2026-0009"
+    assert seq.next(2025) == "SAPA-2025-0121"
+    assert seq.next(2027) == "SAPA-2027-0001"
+    assert pattern.parse("SAPA-2026-0008") == (2026, 8)
+    assert pattern.parse("TINJAU-2026-0008") is None
+
+
+def test_a_custom_pattern_is_parsed_back() -> None:
+    pattern = IdPattern("PPA/{seq:03d}/{year}")
+    assert pattern.format(2026, 4) == "PPA/004/2026"
+    assert pattern.parse("PPA/004/2026") == (2026, 4)

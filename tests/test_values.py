@@ -1,0 +1,112 @@
+"""Reading single answers: phones, ages, dates and timestamps, checkboxes, places."""
+
+from datetime import date, datetime
+
+import pytest
+
+from rules import values
+from rules.places import match_place
+from config.settings import Choices
+
+LABELS = Choices().violence_types
+
+
+@pytest.mark.parametrize("raw", [
+    "081234567890", "0812-3456-7890", "0812 3456 7890", "0812.3456.7890", "+62 812 3456 7890",
+    "+62-812-3456-7890", "6281234567890", "62 812 3456 7890", "812-3456-7890", " 0812 3456 7890 ",
+    81234567890,
+])
+def test_indonesian_mobile_numbers_become_e164(raw: object) -> None:
+    assert values.phone(raw) == ("+6281234567890", None)
+
+
+@pytest.mark.parametrize("raw", ["0812-ABC", "12345", "0812 3456", "tidak punya", "+62 999 1"])
+def test_bad_phone_numbers_give_a_warning_not_a_number(raw: str) -> None:
+    number, warning = values.phone(raw)
+    assert number is None
+    assert warning and "Nomor WhatsApp" in warning
+
+
+def test_landline_is_kept_with_a_warning_that_whatsapp_will_not_work() -> None:
+    number, warning = values.phone("0562639472")
+    assert number == "+62562639472"
+    assert warning and "seluler" in warning
+
+
+def test_blank_phone_is_no_number_and_no_warning() -> None:
+    assert values.phone("  ") == (None, None)
+
+
+@pytest.mark.parametrize(("raw", "years", "warned"), [
+    ("12", 12, False), (12.0, 12, False), ("12 tahun", 12, False), ("7 thn", 7, False),
+    ("8 bulan", 0, False), ("sekitar 30", 30, True), ("± 15", 15, True), ("14-15", 14, True),
+    ("tujuh tahun", None, True), ("200", None, True), (None, None, False),
+])
+def test_ages(raw: object, years: int | None, warned: bool) -> None:
+    got, warning = values.age(raw)
+    assert got == years
+    assert bool(warning) == warned
+
+
+@pytest.mark.parametrize(("raw", "day_first", "expected"), [
+    ("11/28/2026 14:03:05", False, datetime(2026, 11, 28, 14, 3, 5)),  # en_US
+    ("28/11/2026 14.03.05", True, datetime(2026, 11, 28, 14, 3, 5)),  # id_ID
+    ("28/11/2026 14:03:05", False, datetime(2026, 11, 28, 14, 3, 5)),  # unambiguous either way
+    ("03/04/2026 10:00:00", True, datetime(2026, 4, 3, 10, 0)),
+    ("03/04/2026 10:00:00", False, datetime(2026, 3, 4, 10, 0)),
+    ("2026-11-28 14:03:05", True, datetime(2026, 11, 28, 14, 3, 5)),
+    ("2026-11-28T14:03:05+07:00", True, datetime(2026, 11, 28, 14, 3, 5)),
+    ("11/28/2026 2:03:05 PM", False, datetime(2026, 11, 28, 14, 3, 5)),
+    ("28 November 2026", True, datetime(2026, 11, 28)),
+    ("28 Agustus 2026 08.30", True, datetime(2026, 8, 28, 8, 30)),
+    ("5 Mei 2026", True, datetime(2026, 5, 5)),
+    (46354.5, True, datetime(2026, 11, 28, 12, 0)),  # a serial number, read unformatted
+    (46354, True, datetime(2026, 11, 28)),
+    (datetime(2026, 11, 28, 14, 3), True, datetime(2026, 11, 28, 14, 3)),
+    (date(2026, 11, 28), True, datetime(2026, 11, 28)),
+    ("kemarin sore", True, None),
+    ("31/02/2026", True, None),
+    (None, True, None),
+])
+def test_timestamps_in_every_form_they_arrive(raw: object, day_first: bool, expected: datetime | None) -> None:
+    assert values.timestamp(raw, day_first=day_first) == expected
+
+
+def test_checkboxes_map_labels_to_keys_and_keep_other_text() -> None:
+    keys, other = values.checkbox_keys("Fisik, Perdagangan orang (TPPO), dikurung di kamar", LABELS)
+    assert keys == ("fisik", "tppo", "lainnya")
+    assert other == ("dikurung di kamar",)
+
+
+def test_checkbox_label_that_contains_a_comma_is_not_split() -> None:
+    labels = {"fisik": "Fisik", "psikis": "Psikis, verbal", "lainnya": "Lainnya"}
+    assert values.checkbox_keys("Psikis, verbal, Fisik", labels) == (("fisik", "psikis"), ())
+
+
+def test_checkbox_matching_ignores_case_and_spaces() -> None:
+    assert values.checkbox_keys("  seksual ,PSIKIS", LABELS)[0] == ("psikis", "seksual")
+
+
+AREAS = {k: tuple(v) for k, v in Choices().kecamatan.items()}
+
+
+@pytest.mark.parametrize(("kec", "kel", "expected_kec", "expected_kel", "warnings"), [
+    ("Singkawang Tengah", "Sei Wie", "Singkawang Tengah", "Sungai Wie", 0),
+    ("singkawang  barat", "pasiran", "Singkawang Barat", "Pasiran", 0),
+    ("Kec. Singkawang Utara", "Kel. Naram", "Singkawang Utara", "Naram", 0),
+    ("Barat", "Melayu", "Singkawang Barat", "Melayu", 0),
+    (None, "Roban", "Singkawang Tengah", "Roban", 1),  # filled in from the kelurahan
+    ("Singkawang Barat", "Roban", "Singkawang Barat", "Roban", 1),  # mismatch flagged
+    ("Singkawang Pusat", None, None, None, 1),
+    ("Singkawang Timur", "Kampung Baru", "Singkawang Timur", None, 1),
+    ("Di luar Kota Singkawang", "Sambas", "Di luar Kota Singkawang", "Sambas", 0),
+])
+def test_places(kec, kel, expected_kec, expected_kel, warnings) -> None:  # type: ignore[no-untyped-def]
+    place = match_place(kec, kel, AREAS, "Di luar Kota Singkawang")
+    assert (place.kecamatan, place.kelurahan, len(place.warnings)) == (expected_kec, expected_kel, warnings)
+
+
+def test_text_drops_control_characters_and_blank_is_none() -> None:
+    assert values.text("  a\x00b\x1f ") == "ab"
+    assert values.text(" \t ") is None
+    assert values.text(5.0) == "5"
