@@ -1,0 +1,42 @@
+"""Shared fixtures: the backends of the contract suite, and a fixed clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from config.settings import Settings
+from sync.context import Context
+from sync.cycle import run_cycle
+from sync.plan import CyclePlan
+from tests.backends import Backend, LocalBackend
+
+NOW = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)  # 10:00 WIB
+
+BACKENDS: dict[str, Callable[[Path], Backend]] = {"local": LocalBackend}
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    return BACKENDS[request.param](tmp_path)
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture
+def ctx(settings: Settings) -> Context:
+    return Context.from_settings(settings)
+
+
+@pytest.fixture
+def cycle(backend: Backend, ctx: Context) -> Callable[..., CyclePlan]:
+    def run(now: datetime = NOW) -> CyclePlan:
+        return run_cycle(backend.store(), ctx, now)
+
+    return run
