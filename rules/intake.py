@@ -83,12 +83,18 @@ def answers_of(row: Sequence[object], columns: Columns) -> dict[str, object]:
     return {f: (row[i] if i < len(row) else None) for f, i in columns.index.items()}
 
 
+def submitted_at(answers: Mapping[str, object], *, day_first: bool) -> datetime | None:
+    """The form's timestamp; None when unreadable or implausible (before 2000, after 2100)."""
+    moment = values.timestamp(answers.get("timestamp"), day_first=day_first)
+    return moment if moment is not None and 2000 <= moment.year <= 2100 else None
+
+
 def read_complaint(answers: Mapping[str, object], spec: FormSpec, *, day_first: bool) -> Complaint:
     """Validate one response; every problem found becomes a warning, none is fatal."""
     warn: list[str] = []
     t = {f: values.text(answers.get(f)) for f in FIELDS}
 
-    submitted = values.timestamp(answers.get("timestamp"), day_first=day_first)
+    submitted = submitted_at(answers, day_first=day_first)
     if submitted is None:
         warn.append("Stempel waktu kosong atau tidak terbaca; waktu diterima memakai waktu sistem.")
     phone, problem = values.phone(answers.get("reporter_phone"))

@@ -6,6 +6,7 @@ import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rules.values import normalize
 
@@ -19,6 +20,7 @@ _ABBREVIATIONS = (
 )
 
 
+@lru_cache(maxsize=4096)
 def _key(name: str) -> str:
     value = normalize(name)
     for pattern, replacement in _ABBREVIATIONS:

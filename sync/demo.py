@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from config.settings import Settings
 from rules.complaint import FIELDS
@@ -120,9 +121,11 @@ def write_responses(path: Path, rows: list[dict[str, object]], settings: Setting
         for col, field in enumerate(FIELDS, start=1):
             value = row.get(field)
             cell = sheet.cell(row=sheet.max_row, column=col)
+            if isinstance(value, str):
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)  # a sheet cannot hold them
             cell.value = value if value != "" else None
             if isinstance(value, str):
                 cell.data_type = "s"  # reporters' text is text, even "=IMPORTXML(...)"
-            elif field == "timestamp":
+            elif isinstance(value, datetime):
                 cell.number_format = "dd/mm/yyyy hh:mm:ss"
     book.save(path)

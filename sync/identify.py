@@ -12,8 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from rules import values
-from rules.intake import answers_of, duplicate_key, find_columns
+from rules.intake import answers_of, duplicate_key, find_columns, submitted_at
 from sync.context import Context
 from sync.responses import fingerprint, is_blank
 from sync.store import Table
@@ -52,7 +51,7 @@ def read_responses(table: Table, ctx: Context, day_first: bool) -> list[Response
                 answers=answers,
                 fingerprint=fingerprint(table.headers, row, marker_header),
                 marker=cell_text(table.get(row, marker_header)),
-                submitted=values.timestamp(answers.get("timestamp"), day_first=day_first),
+                submitted=submitted_at(answers, day_first=day_first),
                 dup_key=duplicate_key(answers),
             )
         )

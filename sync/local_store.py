@@ -15,6 +15,7 @@ import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
+from zipfile import BadZipFile
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
@@ -82,7 +83,7 @@ class LocalStore:
             )
         try:
             return load_workbook(self.path)
-        except (InvalidFileException, KeyError, OSError, ValueError) as err:
+        except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as err:
             raise InputError(
                 f"cannot open {self.path} as an .xlsx workbook ({type(err).__name__}). "
                 "Save it from LibreOffice or Excel as 'Excel 2007-365 (.xlsx)' and try again."
@@ -181,50 +182,87 @@ def _table(sheet: Worksheet) -> Table:
 # --- applying a plan ------------------------------------------------------------------
 
 
+class _Sheet:
+    """One sheet being written, with its header row and last row kept in memory.
+
+    openpyxl computes a sheet's width by scanning every cell, so asking it per cell
+    would make a cycle quadratic in the number of rows.
+    """
+
+    def __init__(self, sheet: Worksheet) -> None:
+        self.sheet = sheet
+        width = sheet.max_column
+        self.headers = [cell_text(c.value) or "" for c in next(sheet.iter_rows(max_row=1, max_col=width))]
+        self.next_row = _last_row(sheet) + 1
+
+    def column(self, header: str, *, create: bool = False) -> int:
+        if header in self.headers:
+            return self.headers.index(header) + 1
+        if not create:
+            raise StructureError(f"tab '{self.sheet.title}' has no column '{header}'")
+        used = [i for i, h in enumerate(self.headers) if h]
+        column = (used[-1] + 2) if used else 1
+        self.headers += [""] * (column - len(self.headers))
+        self.headers[column - 1] = header
+        cell = self.sheet.cell(row=1, column=column)
+        _put(cell, header)
+        cell.font = _HEADER_FONT
+        return column
+
+    def row_values(self, row: int) -> tuple[object, ...]:
+        width = max(len(self.headers), 1)
+        return next(self.sheet.iter_rows(min_row=row, max_row=row, max_col=width, values_only=True))
+
+    def find(self, header: str, key: str, hint: int) -> int:
+        column = self.column(header)
+        if cell_text(self.sheet.cell(row=hint, column=column).value) == key:
+            return hint
+        for row, (value,) in enumerate(
+            self.sheet.iter_rows(min_row=2, min_col=column, max_col=column, values_only=True), start=2
+        ):
+            if cell_text(value) == key:
+                return row
+        raise TransientError(f"row of {key} not found in tab '{self.sheet.title}'; the next cycle retries")
+
+    def put_row(self, row: int, cells: Sequence[tuple[str, Value]]) -> None:
+        for header, value in cells:
+            cell = self.sheet.cell(row=row, column=self.column(header, create=True))
+            _put(cell, value)
+            if isinstance(value, str) and "\n" in value:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        self.next_row = max(self.next_row, row + 1)
+
+
 def _apply(book: Workbook, plan: WritePlan, responses_tab: str) -> None:
-    appended: dict[str, int] = {}
+    sheets: dict[str, _Sheet] = {}
+
+    def sheet(name: str) -> _Sheet:
+        if name not in sheets:
+            sheets[name] = _Sheet(book[name])
+        return sheets[name]
+
     for op in plan.operations:
         if isinstance(op, EnsureTab):
             _ensure_tab(book, op)
+            sheets.pop(op.tab, None)
         elif isinstance(op, UpdateRow):
-            sheet = book[op.tab]
-            row = _find_row(sheet, op.key_header, op.key, op.row_hint)
-            _put_cells(sheet, row, op.cells)
+            target = sheet(op.tab)
+            target.put_row(target.find(op.key_header, op.key, op.row_hint), op.cells)
         elif isinstance(op, AppendRow):
-            sheet = book[op.tab]
-            row = appended.get(op.tab) or _last_row(sheet) + 1
-            appended[op.tab] = row + 1
-            _put_cells(sheet, row, op.cells)
+            target = sheet(op.tab)
+            target.put_row(target.next_row, op.cells)
         elif isinstance(op, MarkResponse):
-            sheet = book[responses_tab]
-            column = _column(sheet, op.marker_header, create=True)
-            row = _find_response(sheet, op)
-            _put(sheet.cell(row=row, column=column), op.marker)
-
-
-def _headers(sheet: Worksheet) -> list[str]:
-    return [cell_text(c.value) or "" for c in sheet[1]] if sheet.max_row >= 1 else []
-
-
-def _column(sheet: Worksheet, header: str, *, create: bool = False) -> int:
-    headers = _headers(sheet)
-    if header in headers:
-        return headers.index(header) + 1
-    if not create:
-        raise StructureError(f"tab '{sheet.title}' has no column '{header}'")
-    used = [i for i, h in enumerate(headers) if h]
-    column = (used[-1] + 2) if used else 1
-    cell = sheet.cell(row=1, column=column)
-    _put(cell, header)
-    cell.font = _HEADER_FONT
-    return column
+            target = sheet(responses_tab)
+            column = target.column(op.marker_header, create=True)
+            _put(target.sheet.cell(row=_find_response(target, op), column=column), op.marker)
 
 
 def _ensure_tab(book: Workbook, op: EnsureTab) -> None:
     new = op.tab not in book.sheetnames
-    sheet = book.create_sheet(op.tab) if new else book[op.tab]
+    target = _Sheet(book.create_sheet(op.tab) if new else book[op.tab])
+    sheet = target.sheet
     for header in op.headers:
-        column = _column(sheet, header, create=True)
+        column = target.column(header, create=True)
         cell = sheet.cell(row=1, column=column)
         if header in op.staff_headers:
             cell.fill = _STAFF_FILL
@@ -234,56 +272,35 @@ def _ensure_tab(book: Workbook, op: EnsureTab) -> None:
     sheet.freeze_panes = "B2"
     existing = {str(dv.sqref) for dv in sheet.data_validations.dataValidation}
     for dropdown in op.dropdowns:
-        letter = get_column_letter(_column(sheet, dropdown.header))
-        sqref = f"{letter}2:{letter}{sheet.max_row + 5000}"
+        letter = get_column_letter(target.column(dropdown.header))
         if any(s.startswith(f"{letter}2:") for s in existing):
             continue
         formula = '"' + ",".join(c.replace('"', "") for c in dropdown.choices) + '"'
         validation = DataValidation(type="list", formula1=formula, allow_blank=True)
         validation.error = "Pilih salah satu pilihan dari daftar."
         validation.errorTitle = "Pilihan tidak dikenal"
-        validation.add(sqref)
+        validation.add(f"{letter}2:{letter}{sheet.max_row + 5000}")
         sheet.add_data_validation(validation)
 
 
-def _find_row(sheet: Worksheet, key_header: str, key: str, hint: int) -> int:
-    column = _column(sheet, key_header)
-    if cell_text(sheet.cell(row=hint, column=column).value) == key:
-        return hint
-    for row in range(2, sheet.max_row + 1):
-        if cell_text(sheet.cell(row=row, column=column).value) == key:
-            return row
-    raise TransientError(f"row of {key} not found in tab '{sheet.title}'; the next cycle retries")
-
-
-def _find_response(sheet: Worksheet, op: MarkResponse) -> int:
-    headers = _headers(sheet)
-
+def _find_response(target: _Sheet, op: MarkResponse) -> int:
     def matches(row: int) -> bool:
-        values = tuple(c.value for c in sheet[row])
-        return fingerprint(headers, values, op.marker_header) == op.fingerprint
+        return fingerprint(target.headers, target.row_values(row), op.marker_header) == op.fingerprint
 
-    if matches(op.row_hint):
+    if op.row_hint < target.next_row and matches(op.row_hint):
         return op.row_hint
-    for row in range(2, sheet.max_row + 1):
+    for row in range(2, target.next_row):
         if matches(row):
             return row
     raise TransientError("a response moved or changed during the cycle; the next cycle retries")
 
 
 def _last_row(sheet: Worksheet) -> int:
-    for row in range(sheet.max_row, 1, -1):
-        if any(c.value not in (None, "") for c in sheet[row]):
-            return row
-    return 1
-
-
-def _put_cells(sheet: Worksheet, row: int, cells: Sequence[tuple[str, Value]]) -> None:
-    for header, value in cells:
-        cell = sheet.cell(row=row, column=_column(sheet, header, create=True))
-        _put(cell, value)
-        if isinstance(value, str) and "\n" in value:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    last = 1
+    for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+        if any(v not in (None, "") for v in row):
+            last = number
+    return last
 
 
 def _put(cell: Cell, value: Value) -> None:

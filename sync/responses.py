@@ -19,13 +19,20 @@ def fingerprint(headers: Sequence[str], row: Sequence[object], marker_header: st
     change it; a reporter's edit does (Google also updates the timestamp then).
     """
     pairs = sorted(
-        (h, cell_text(row[i]) or "")
+        (h, _canonical(row[i]))
         for i, h in enumerate(headers)
         if h and h != marker_header and i < len(row)
     )
     pairs = [p for p in pairs if p[1]]
     digest = hashlib.sha256(json.dumps(pairs, ensure_ascii=False).encode("utf-8", "replace"))
     return digest.hexdigest()[:16]
+
+
+def _canonical(value: object) -> str:
+    """Text that survives a save and reload (xlsx keeps floats to ~16 digits)."""
+    if isinstance(value, float) and not value.is_integer():
+        return format(value, ".12g")
+    return cell_text(value) or ""
 
 
 def is_blank(headers: Sequence[str], row: Sequence[object], marker_header: str) -> bool:
