@@ -18,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from config.settings import Settings  # noqa: E402
-from sync import demo  # noqa: E402
-from sync.context import Context  # noqa: E402
-from sync.cycle import run_cycle  # noqa: E402
-from sync.local_store import LocalStore  # noqa: E402
+from config.settings import Settings
+from sync import demo
+from sync.context import Context
+from sync.cycle import run_cycle
+from sync.local_store import LocalStore
 
 NOW = datetime(2027, 1, 2, tzinfo=UTC)
 

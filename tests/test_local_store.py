@@ -134,7 +134,7 @@ def test_disk_full_leaves_the_workbook_unchanged(tmp_path: Path, monkeypatch: py
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(zipfile.ZipFile, "writestr", full)
-    with pytest.raises(SapaError, match="disk .* is full"):
+    with pytest.raises(SapaError, match=r"disk .* is full"):
         run_cycle(LocalStore(path), CTX, NOW)
     assert digest(path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sapa.xlsx"]  # no temporary left

@@ -4,9 +4,9 @@ from datetime import date, datetime
 
 import pytest
 
+from config.settings import Choices
 from rules import values
 from rules.places import match_place
-from config.settings import Choices
 
 LABELS = Choices().violence_types
 

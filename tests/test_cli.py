@@ -1,0 +1,104 @@
+"""The command line: demo, once, status, run, exit codes, and the README's promises."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sync import demo
+from sync.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_command_has_help_text(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("demo", "once", "run", "status"):
+        with pytest.raises(SystemExit) as done:
+            main([command, "--help"])
+        assert done.value.code == 0
+        assert len(capsys.readouterr().out) > 80, command
+
+
+def test_demo_makes_a_workbook_whose_status_adds_up(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                    caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    assert main(["demo", "--dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Admin - Tinjauan" in out and "sapa-demo.xlsx" in out
+    workbook = tmp_path / "sapa-demo.xlsx"
+    assert main(["--workbook", str(workbook), "status", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["responses"] == 40
+    assert report["cases"] + report["review"] == report["responses"]
+    assert report["by_state"]["intake"] == report["cases"]
+    assert report["warnings"] > 0
+    # the program's own log output names no reporter or victim
+    seeded = {str(r.get(f)) for r in demo.sample_rows()
+              for f in ("reporter_name", "victim_name", "victim_address", "reporter_phone")}
+    logged = caplog.text + out
+    assert not [s for s in seeded if len(s) > 4 and s in logged]
+
+
+def test_once_twice_then_status_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    workbook = tmp_path / "w.xlsx"
+    from config.settings import Settings
+
+    demo.write_responses(workbook, demo.sample_rows(12), Settings())
+    assert main(["--workbook", str(workbook), "once"]) == 0
+    before = workbook.read_bytes()
+    assert main(["--workbook", str(workbook), "once"]) == 0
+    assert workbook.read_bytes() == before  # an idle cycle does not even save
+    assert main(["--workbook", str(workbook), "status"]) == 0
+    assert "Kasus" in capsys.readouterr().out
+
+
+def test_a_lock_file_is_exit_1_with_a_clear_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    workbook = tmp_path / "w.xlsx"
+    from config.settings import Settings
+
+    demo.write_responses(workbook, demo.sample_rows(12), Settings())
+    (tmp_path / ".~lock.w.xlsx#").write_text("x")
+    assert main(["--workbook", str(workbook), "once"]) == 1
+    assert "Close the workbook" in capsys.readouterr().err
+
+
+def test_run_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    assert main(["demo", "--dir", str(tmp_path)]) == 0
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sync", "--workbook", str(tmp_path / "sapa-demo.xlsx"), "run", "--interval", "10"],
+        cwd=ROOT, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert process.stderr is not None
+    deadline = time.monotonic() + 30
+    seen = ""
+    while "polling every" not in seen and time.monotonic() < deadline:
+        seen += process.stderr.readline()
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=20) == 0
+    assert "polling every 10 s" in seen
+
+
+def test_readme_starts_with_the_two_setup_commands_and_ci_runs_the_second() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```\n(.*?)\n```", readme, flags=re.S)
+    demo_command, test_command = blocks[0].strip(), blocks[1].strip()
+    assert demo_command == "python -m pip install -r requirements.txt && python -m sync demo"
+    assert test_command == "python -m pip install -r requirements-dev.txt && python -m pytest"
+    assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
+def test_requirements_are_pinned() -> None:
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        for line in (ROOT / name).read_text().splitlines():
+            line = line.strip()
+            if line and not line.startswith(("#", "-r")):
+                assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.]+", line), line
