@@ -7,6 +7,7 @@ them out so that an office can copy the file and change what differs.
 from __future__ import annotations
 
 import string
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,6 +15,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from rules.complaint import FIELDS, URGENT_NEEDS, VIOLENCE_TYPES
+from rules.duplicates import DuplicatePolicy
+from rules.sla import SlaPolicy
+from rules.triage import TriagePolicy
+from rules.whatsapp import DEFAULT_TEMPLATE, WhatsAppPolicy
+from rules.workflow import DEFAULT_LEMBAGA, WorkflowOptions
 
 
 class _Strict(BaseModel):
@@ -49,11 +55,16 @@ class Tabs(_Strict):
     intake: str = "Admin - Penerimaan"
     review: str = "Admin - Tinjauan"
     log: str = "Log Aktivitas"
+    subkoor: str = "Sub Koordinator"
+    kabid: str = "Kepala Bidang"
+    kadis: str = "Kepala Dinas"
+    tim: str = "Tim Penjangkauan"
     response_marker_column: str = "ID Kasus SAPA"
 
     @model_validator(mode="after")
     def _distinct(self) -> Tabs:
-        names = [self.case_register, self.intake, self.review, self.log]
+        names = [self.case_register, self.intake, self.review, self.log, self.subkoor, self.kabid,
+                 self.kadis, self.tim]
         if len({n.casefold() for n in names}) != len(names):
             raise ValueError(f"tab names must differ from each other, got {names}")
         return self
@@ -198,6 +209,102 @@ class Intake(_Strict):
     )
 
 
+class Workflow(_Strict):
+    """Lists the staff pick from when they take decisions."""
+
+    staff: list[str] = Field(
+        default_factory=list,
+        description="names accepted in 'Anggota tim' (empty: any name)",
+    )
+    lembaga: list[str] = Field(default_factory=lambda: list(DEFAULT_LEMBAGA))
+
+    def options(self) -> WorkflowOptions:
+        return WorkflowOptions(staff=tuple(self.staff), lembaga=tuple(self.lembaga))
+
+
+class Triage(_Strict):
+    """Which answers make a case DARURAT (tinggi) or sedang; see rules/triage.py."""
+
+    high_when_in_danger: bool = True
+    high_violence: list[str] = ["tppo"]
+    high_violence_against_child: list[str] = ["seksual"]
+    high_needs: list[str] = ["tempat_aman", "medis"]
+    medium_when_child: bool = True
+    medium_violence: list[str] = ["seksual", "eksploitasi"]
+    medium_when_disability: bool = True
+    medium_when_danger_unknown: bool = True
+
+    @field_validator("high_violence", "high_violence_against_child", "medium_violence")
+    @classmethod
+    def _violence(cls, value: list[str]) -> list[str]:
+        return list(_known_keys(dict.fromkeys(value, ""), VIOLENCE_TYPES))
+
+    @field_validator("high_needs")
+    @classmethod
+    def _needs(cls, value: list[str]) -> list[str]:
+        return list(_known_keys(dict.fromkeys(value, ""), URGENT_NEEDS))
+
+    def policy(self) -> TriagePolicy:
+        return TriagePolicy(
+            high_when_in_danger=self.high_when_in_danger,
+            high_violence=tuple(self.high_violence),
+            high_violence_against_child=tuple(self.high_violence_against_child),
+            high_needs=tuple(self.high_needs),
+            medium_when_child=self.medium_when_child,
+            medium_violence=tuple(self.medium_violence),
+            medium_when_disability=self.medium_when_disability,
+            medium_when_danger_unknown=self.medium_when_danger_unknown,
+        )
+
+
+class Sla(_Strict):
+    """Deadlines: first contact by risk, the whole service (2 days), optional per step."""
+
+    first_contact_hours: dict[str, float] = {"tinggi": 1, "sedang": 6, "rendah": 24}
+    service_hours: float = Field(default=48, gt=0)
+    per_state_hours: dict[str, float] = Field(default_factory=dict)
+    warn_fraction: float = Field(default=0.25, ge=0, lt=1)
+
+    @model_validator(mode="after")
+    def _valid(self) -> Sla:
+        self.policy()  # the rule checks states, levels and positive spans
+        return self
+
+    def policy(self) -> SlaPolicy:
+        return SlaPolicy(
+            first_contact={k: timedelta(hours=v) for k, v in self.first_contact_hours.items()},
+            service=timedelta(hours=self.service_hours),
+            per_state={k: timedelta(hours=v) for k, v in self.per_state_hours.items()},
+            warn_fraction=self.warn_fraction,
+        )
+
+
+class WhatsApp(_Strict):
+    """The discreet first message to a reporter: {layanan} and {nomor_kasus} only."""
+
+    template: str = DEFAULT_TEMPLATE
+
+    def policy(self, service_name: str) -> WhatsAppPolicy:
+        return WhatsAppPolicy(service_name=service_name, template=self.template)
+
+    @field_validator("template")
+    @classmethod
+    def _discreet(cls, value: str) -> str:
+        WhatsAppPolicy(template=value)
+        return value
+
+
+class Duplicates(_Strict):
+    """When a new case is linked to an open one as a probable duplicate (never merged)."""
+
+    name_threshold: float = Field(default=0.85, gt=0, le=1)
+    max_days_apart: int = Field(default=14, ge=0)
+    same_sex_required: bool = True
+
+    def policy(self) -> DuplicatePolicy:
+        return DuplicatePolicy(**self.model_dump())
+
+
 class Settings(_Strict):
     """The whole configuration file."""
 
@@ -208,6 +315,11 @@ class Settings(_Strict):
     case_ids: CaseIds = CaseIds()
     form: Form = Form()
     intake: Intake = Intake()
+    workflow: Workflow = Workflow()
+    triage: Triage = Triage()
+    sla: Sla = Sla()
+    whatsapp: WhatsApp = WhatsApp()
+    duplicates: Duplicates = Duplicates()
     poll_interval_seconds: int = Field(default=60, ge=10)
 
     @field_validator("timezone")

@@ -12,7 +12,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 
@@ -22,11 +22,14 @@ from config import load_settings
 from config.settings import Settings
 from rules.errors import InputError, SapaError
 from sync import demo as demo_data
+from sync import demo_walk
 from sync.context import Context
 from sync.cycle import run_cycle
 from sync.local_store import LocalStore
 from sync.status import render, status
 from sync.store import Store
+from sync.tabs import R
+from sync.text import cell_text
 
 log = logging.getLogger("sync")
 
@@ -107,7 +110,7 @@ def cmd_once(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     settings = _settings(args)
     ctx = Context.from_settings(settings)
-    report = status(open_store(settings).read([t.name for t in ctx.tabs.all]), ctx)
+    report = status(open_store(settings).read([t.name for t in ctx.tabs.all]), ctx, ctx.local_time(now()))
     print(json.dumps(report, ensure_ascii=False) if args.json else render(report))
     return 0
 
@@ -117,16 +120,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
     folder: Path = args.dir
     folder.mkdir(parents=True, exist_ok=True)
     workbook = folder / "sapa-demo.xlsx"
-    demo_data.write_responses(workbook, demo_data.sample_rows(), settings)
     ctx = Context.from_settings(settings)
+    finish = now()
+    local_start = ctx.local_time(finish) - timedelta(hours=50)
+    rows = demo_data.sample_rows(start=local_start.replace(second=0, microsecond=0))
+    demo_data.write_responses(workbook, rows, settings)
+    last = max(r["timestamp"] for r in rows if isinstance(r["timestamp"], datetime))
+    first_cycle = (last + timedelta(minutes=15)).replace(tzinfo=ctx.zone)
     store = LocalStore(workbook)
-    run_cycle(store, ctx, now())
-    report = status(store.read([t.name for t in ctx.tabs.all]), ctx)
+    run_cycle(store, ctx, first_cycle)
+    risks = {str(k): v for k, v in _register_risks(store, ctx).items()}
+    rounds = max(len(p) for p in demo_walk.PATHS.values())
+    walked = demo_walk.walk(store, ctx, first_cycle, (finish - first_cycle) / rounds,
+                            demo_walk.choose_cases(risks))
+    report = status(store.read([t.name for t in ctx.tabs.all]), ctx, ctx.local_time(finish))
     tabs = settings.tabs
     print(render(report))
+    print("\nIkuti kasus contoh di tab-tab peran (Admin, Sub Koordinator, Kepala Bidang, Kepala Dinas, Tim):")
+    for path, case_id in walked.cases.items():
+        print(f"  - {case_id}: {path}")
     print(
         f"\nBuka {workbook} (LibreOffice/Excel) dan lihat tab:\n"
         f"  - '{tabs.intake}': kasus baru untuk Admin, dengan catatan validasi\n"
+        f"  - '{tabs.subkoor}', '{tabs.kabid}', '{tabs.kadis}', '{tabs.tim}': antrean dan keputusan tiap peran\n"
         f"  - '{tabs.review}': respons yang perlu ditinjau Admin (isi 'Tindakan Admin')\n"
         f"  - '{tabs.case_register}': daftar semua kasus\n"
         f"  - '{tabs.log}': catatan setiap tindakan sistem\n"
@@ -134,6 +150,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"Lalu jalankan lagi: python -m sync --workbook {workbook} once"
     )
     return 0
+
+
+def _register_risks(store: Store, ctx: Context) -> dict[str, str | None]:
+    table = store.read([ctx.tabs.register.name]).tabs[ctx.tabs.register.name]
+    return {str(table.get(r, R.ID)): cell_text(table.get(r, R.RISK)) for r in table.rows}
 
 
 def cmd_run(args: argparse.Namespace) -> int:

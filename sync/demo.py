@@ -24,17 +24,28 @@ _VICTIMS = ["A.R.", "S", "Mawar", "NH", "Melati", "R. (12 th)", "Bunga", "DS", "
             "Tiara", "Putri", "Anak laki-laki usia 9", "M.F."]
 _PHONES = ["0812-3456-7890", "+62 813 5555 1212", "6285245678901", "0852 4567 8901", "812.9876.5432",
            "08115678123", "+62-821-4455-6677", "0813 1234", "0562639472", ""]
-_STORIES = [
-    "Korban sering dipukul oleh ayah tirinya ketika mabuk. Tetangga sering mendengar teriakan malam hari.",
-    "Anak saya diganggu teman sekelasnya dan diancam lewat media sosial. Dia tidak mau sekolah lagi.",
-    "Saya dipukul suami dan diusir dari rumah bersama dua anak. Sekarang menumpang di rumah kakak.",
-    "Ada anak tetangga yang ditinggal orang tuanya berhari-hari, tidak makan dan tidak sekolah.",
-    "Murid kami bercerita disentuh secara tidak pantas oleh kerabatnya. Kami butuh pendampingan.",
-    "Teman saya ditawari kerja ke luar negeri, paspornya ditahan dan dia tidak bisa pulang.",
-    "Korban dimarahi dan dihina setiap hari oleh mertua, dilarang bertemu keluarganya.",
-    "Anak perempuan 15 tahun dipaksa menikah dengan pria dewasa oleh keluarganya.",
-    "Istri tetangga sering lebam-lebam di wajah, anaknya juga tampak ketakutan.",
-    "Korban diperas dan diancam fotonya disebarkan oleh mantan pacarnya.",
+# (story, violence types, victim's sex, child?, perpetrator, place): coherent made-up cases
+_SCENARIOS = [
+    ("Korban sering dipukul oleh ayah tirinya ketika mabuk. Tetangga sering mendengar teriakan malam hari.",
+     "Fisik, Psikis", "Perempuan", True, "Orang tua", "Rumah tangga"),
+    ("Anak saya diganggu teman sekelasnya dan diancam lewat media sosial. Dia tidak mau sekolah lagi.",
+     "Psikis", "Laki-laki", True, "Pacar/teman", "Media sosial/daring"),
+    ("Saya dipukul suami dan diusir dari rumah bersama dua anak. Sekarang menumpang di rumah kakak.",
+     "Fisik, Penelantaran", "Perempuan", False, "Suami/istri", "Rumah tangga"),
+    ("Ada anak tetangga yang ditinggal orang tuanya berhari-hari, tidak makan dan tidak sekolah.",
+     "Penelantaran", "Laki-laki", True, "Orang tua", "Rumah tangga"),
+    ("Murid kami bercerita disentuh secara tidak pantas oleh kerabatnya. Kami butuh pendampingan.",
+     "Seksual", "Perempuan", True, "Keluarga/saudara", "Rumah tangga"),
+    ("Teman saya ditawari kerja ke luar negeri, paspornya ditahan dan dia tidak bisa pulang.",
+     "Perdagangan orang (TPPO), Eksploitasi", "Perempuan", False, "Orang tidak dikenal", "Tempat kerja"),
+    ("Korban dimarahi dan dihina setiap hari oleh mertua, dilarang bertemu keluarganya.",
+     "Psikis", "Perempuan", False, "Keluarga/saudara", "Rumah tangga"),
+    ("Anak perempuan 15 tahun dipaksa menikah dengan pria dewasa oleh keluarganya.",
+     "Psikis, Eksploitasi", "Perempuan", True, "Orang tua", "Rumah tangga"),
+    ("Istri tetangga sering lebam-lebam di wajah, anaknya juga tampak ketakutan.",
+     "Fisik", "Perempuan", False, "Suami/istri", "Rumah tangga"),
+    ("Korban diperas dan diancam fotonya disebarkan oleh mantan pacarnya.",
+     "Psikis, Seksual", "Perempuan", False, "Pacar/teman", "Media sosial/daring"),
 ]
 _KEC = ["Singkawang Barat", "Singkawang Tengah", "Singkawang Timur", "Singkawang Utara",
         "Singkawang Selatan"]
@@ -53,7 +64,7 @@ def sample_rows(count: int = 40, seed: int = 7, start: datetime = START) -> list
     rows: list[dict[str, object]] = []
     moment = start
     for i in range(count):
-        moment += timedelta(minutes=rng.randint(20, 400))
+        moment += timedelta(minutes=rng.randint(5, 120))
         rows.append(_ordinary(rng, i, moment))
     if count >= 12:
         rows[3]["channel"] = "Telepon layanan SAPA"
@@ -74,37 +85,48 @@ def sample_rows(count: int = 40, seed: int = 7, start: datetime = START) -> list
 
 def _ordinary(rng: random.Random, i: int, moment: datetime) -> dict[str, object]:
     kecamatan = rng.choice(_KEC)
-    child = rng.random() < 0.5
+    story, violence, sex, child, perpetrator, place = _SCENARIOS[i % len(_SCENARIOS)]
     hotline = rng.random() < 0.25
     return {
         "timestamp": moment,
         "channel": "Telepon layanan SAPA" if hotline else rng.choice(["Formulir online", ""]),
         "reporter_name": rng.choice(_REPORTERS),
         "reporter_relation": rng.choice(["Korban sendiri", "Orang tua/keluarga", "Tetangga", "Guru/sekolah"]),
-        "reporter_phone": rng.choice(_PHONES),
+        "reporter_phone": rng.choice(_PHONES) if rng.random() < 0.3 else _phone(rng),
         "wa_safe": rng.choice(["Ya", "Ya", "Tidak", "Hanya pada waktu tertentu", ""]),
         "wa_safe_time": rng.choice(["", "", "Setelah jam 19.00", "Pagi hari saat suami bekerja"]),
         "victim_name": rng.choice(_VICTIMS),
-        "victim_sex": rng.choice(["Perempuan", "Perempuan", "Laki-laki"]),
+        "victim_sex": sex,
         "victim_age": rng.choice([str(rng.randint(3, 17)), f"{rng.randint(5, 16)} tahun"]) if child
         else rng.choice([str(rng.randint(18, 55)), "", "sekitar 30"]),
         "victim_disability": rng.choice(["Tidak", "Tidak", "Ya", "Tidak tahu", ""]),
         "kecamatan": kecamatan if rng.random() < 0.95 else "Di luar Kota Singkawang",
         "kelurahan": rng.choice(_KEL[kecamatan] + [""]),
         "victim_address": f"Jl. Contoh Gg. {rng.randint(1, 20)} No. {rng.randint(1, 99)}",
-        "violence_types": ", ".join(sorted(rng.sample(["Fisik", "Psikis", "Seksual", "Penelantaran",
-                                                        "Eksploitasi", "Perdagangan orang (TPPO)"],
-                                                       rng.randint(1, 2)))),
-        "incident_place": rng.choice(["Rumah tangga", "Sekolah", "Media sosial/daring", "Fasilitas umum"]),
+        "violence_types": violence,
+        "incident_place": place,
         "incident_date": (moment - timedelta(days=rng.randint(0, 20))).strftime(
             rng.choice(["%d/%m/%Y", "%Y-%m-%d", "%d %B %Y"])),
-        "perpetrator_relation": rng.choice(["Orang tua", "Suami/istri", "Tetangga", "Pacar/teman", "Guru"]),
-        "story": _STORIES[i % len(_STORIES)],
-        "in_danger": rng.choice(["Ya", "Tidak", "Tidak", "Tidak tahu"]),
-        "urgent_needs": ", ".join(rng.sample(["Medis", "Tempat aman", "Pendampingan hukum", "Konseling"],
-                                             rng.randint(0, 2))),
+        "perpetrator_relation": perpetrator,
+        "story": story,
+        "in_danger": rng.choice(["Ya", "Tidak", "Tidak", "Tidak", "Tidak", "Tidak tahu"]),
+        "urgent_needs": ", ".join(rng.sample(["Medis", "Tempat aman", "Pendampingan hukum", "Konseling",
+                                              "Konseling", "Pendampingan hukum"], rng.randint(0, 1))),
         "consent": _CONSENT,
     }
+
+
+def _phone(rng: random.Random) -> str:
+    """A made-up mobile number, written the many ways reporters write them."""
+    digits = f"8{rng.choice('12357')}{rng.randint(10**8, 10**9 - 1)}"
+    style = rng.randrange(4)
+    if style == 0:
+        return f"0{digits[:3]}-{digits[3:7]}-{digits[7:]}"
+    if style == 1:
+        return f"+62 {digits[:3]} {digits[3:7]} {digits[7:]}"
+    if style == 2:
+        return f"62{digits}"
+    return f"0{digits}"
 
 
 def write_responses(path: Path, rows: list[dict[str, object]], settings: Settings,

@@ -1,41 +1,43 @@
 """One cycle's decisions, from a snapshot to a write plan. Pure: no I/O, `now` passed in.
 
 Read everything once -> decide here -> write once. The worker's desired content of
-every tab is computed from the responses and its own register, then compared with
-what the tabs hold: only differences are written, so a cycle with nothing new
-writes nothing, and a row staff deleted comes back.
+every tab is computed from the responses, its own register and the staff's
+decisions, then compared with what the tabs hold: only differences are written, so
+a cycle with nothing new writes nothing, and a row staff deleted comes back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from rules import values
 from rules.case_ids import Sequence
 from rules.complaint import Complaint
-from rules.intake import find_columns, is_resubmission, read_complaint, review_reason
-from sync import rows
+from rules.duplicates import find_duplicates_in_batch
+from rules.intake import find_columns, read_complaint, review_reason
+from rules.triage import triage
+from rules.whatsapp import contact
+from rules.workflow import CLOCK_STOPPED, STATES, TRANSITIONS
+from sync.case_step import advance, state_of
 from sync.context import Context, show_time
+from sync.events import SYSTEM, Event, Record, log_rows, records
 from sync.identify import Identities, Response, identify, read_responses
+from sync.intake_step import PENDING, new_register, take_in
 from sync.reconcile import reconcile
-from sync.store import AppendRow, EnsureTab, MarkResponse, Operation, Snapshot, Table, WritePlan
-from sync.tabs import DISMISS, RELEASE, L, R, V
+from sync.store import EnsureTab, Operation, Snapshot, Table, Value, WritePlan
+from sync.tabs import CASE_ID, STEP_DATE, I, L, Layout, R, V
+from sync.text import cell_text
+from sync.views import CaseView, register_row, role_row
 
-SYSTEM = "Sistem"
-ADMIN = "Admin"
-
-
-@dataclass(frozen=True)
-class Event:
-    """One line of the activity log. `detail` never holds a reporter's or victim's data."""
-
-    subject: str
-    role: str
-    action: str
-    code: str
-    detail: str = ""
+RESPONSE_MISSING = (
+    "Respons asli tidak ditemukan di tab respons (baris dihapus?). "
+    "Data kasus tidak diperbarui; kembalikan baris respons bila memungkinkan."
+)
+# The states in which each role can act: its tab lists the cases that reached them.
+ROLE_STATES: dict[str, set[str]] = {}
+for _t in TRANSITIONS:
+    ROLE_STATES.setdefault(_t.role, set()).add(_t.from_state)
 
 
 @dataclass
@@ -59,164 +61,186 @@ def day_first(responses: Table) -> bool:
 def plan_cycle(snapshot: Snapshot, ctx: Context, now: datetime) -> CyclePlan:
     """Decide everything one cycle does. `now` is naive local (WIB) time."""
     tabs = ctx.tabs
-    register = _records(snapshot.tabs.get(tabs.register.name), tabs.register.key)
-    review = _records(snapshot.tabs.get(tabs.review.name), tabs.review.key)
-    log = snapshot.tabs.get(tabs.log.name)
-
+    register = records(snapshot.tabs.get(tabs.register.name), R.ID)
+    review = records(snapshot.tabs.get(tabs.review.name), V.ID)
+    staff = {role: records(snapshot.tabs.get(layout.name), CASE_ID) for role, layout in tabs.roles.items()}
     first = day_first(snapshot.responses)
     responses = read_responses(snapshot.responses, ctx, first)
     known = {i: str(r.get(R.FINGERPRINT) or "") for i, r in register.items()}
     known |= {i: str(r.get(V.FINGERPRINT) or "") for i, r in review.items()}
     ids = identify(responses, known, ctx)
-
     seen: list[object] = [*register, *review, *(r.marker for r in responses)]
+    log = snapshot.tabs.get(tabs.log.name)
     if log is not None:
         seen += [log.get(row, L.ID) for row in log.rows]
-    case_seq, review_seq = Sequence(ctx.case_ids, seen), Sequence(ctx.review_ids, seen)
+    stamp = show_time(now) or ""
 
-    events: list[Event] = []
-    marks: list[Operation] = []
-    register_rows: dict[str, dict[str, object]] = {}
-    review_rows: dict[str, dict[str, object]] = {}
-    stamp = show_time(now)
-
-    def mark(response: Response, marker: str) -> None:
-        marks.append(MarkResponse(ctx.marker_header, response.row, response.fingerprint, marker))
-
-    for marker, response in ids.restored:
-        mark(response, marker)
-        events.append(Event(marker, SYSTEM, "ID dipulihkan pada baris respons", "marker_restored"))
-    for marker, _ in ids.clashes:
-        events.append(Event(marker, SYSTEM, "ID yang sama ditemukan di dua baris respons; "
-                            "baris salinan diperlakukan sebagai respons baru", "marker_clash"))
-
-    # Responses the worker has not taken in yet, oldest first.
-    earliest = _first_by_answers(ids, now)
-    for response in sorted(ids.new, key=lambda r: (r.submitted or now, r.row)):
-        year = (response.submitted or now).year
-        reason = review_reason(response.answers, ctx.spec)
-        twin = earliest.get(response.dup_key)
-        if reason is None and twin is not None and is_resubmission(
-            twin[1].submitted, response.submitted, ctx.settings.intake.duplicate_window_hours
-        ):
-            reason = f"Kiriman ganda: isinya sama persis dengan {twin[0]}."
-        if reason is not None:
-            review_id = review_seq.next(year)
-            ids.owner[review_id] = response
-            review_rows[review_id] = {V.REASON: reason, V.STATUS: rows.PENDING}
-            events.append(Event(review_id, SYSTEM, "Respons masuk tinjauan Admin", "to_review", reason))
-            marker = review_id
-        else:
-            marker = case_seq.next(year)
-            ids.owner[marker] = response
-            register_rows[marker] = rows.new_register(stamp, "Formulir")
-            events.append(Event(marker, SYSTEM, "Kasus baru dibuat dari respons formulir", "case_created"))
-        earliest.setdefault(response.dup_key, (marker, response))
-        mark(response, marker)
-
-    # The Admin's decisions in the review tab.
-    for review_id, record in review.items():
-        action = values.text(record.get(V.ACTION))
-        status = values.text(record.get(V.STATUS)) or rows.PENDING
-        if status.startswith(rows.RELEASED_PREFIX):
-            continue
-        held = ids.owner.get(review_id)
-        if action == RELEASE and held is not None:
-            response = held
-            case_id = case_seq.next((response.submitted or now).year)
-            ids.owner[case_id] = response
-            del ids.owner[review_id]
-            register_rows[case_id] = rows.new_register(stamp, f"Dirilis dari {review_id}")
-            review_rows[review_id] = {V.STATUS: rows.RELEASED_PREFIX + case_id}
-            mark(response, case_id)
-            events.append(Event(review_id, ADMIN, f"Dirilis menjadi kasus {case_id}", "released"))
-            events.append(Event(case_id, ADMIN, f"Kasus baru dari tinjauan {review_id}", "case_created"))
-        elif action == RELEASE:
-            review_rows[review_id] = {V.STATUS: rows.CANNOT_RELEASE}
-        elif action == DISMISS and status != rows.DISMISSED:
-            review_rows[review_id] = {V.STATUS: rows.DISMISSED}
-            events.append(Event(review_id, ADMIN, "Diabaikan oleh Admin (tetap tersimpan)", "dismissed"))
+    intake = take_in(ids, review, Sequence(ctx.case_ids, seen), Sequence(ctx.review_ids, seen), ctx, now)
+    events = list(intake.events)
 
     cases: dict[str, Complaint] = {}
-    desired = rows.Desired()
-    for case_id in sorted(set(register) | set(register_rows) | _case_markers(ids, ctx)):
-        record = {**register.get(case_id, {}), **register_rows.get(case_id, {})}
-        if case_id not in register and case_id not in register_rows:
-            record |= rows.new_register(stamp, "Dipulihkan dari tab respons")
+    registers: dict[str, Record] = {}
+    views: list[CaseView] = []
+    messages: dict[tuple[str, str], str | None] = {}
+    for case_id in sorted(set(register) | set(intake.new_cases) | _case_markers(ids, ctx)):
+        record: Record = {**register.get(case_id, {}), **intake.new_cases.get(case_id, {})}
+        if case_id not in register and case_id not in intake.new_cases:
+            record |= new_register(stamp, "Dipulihkan dari tab respons")
             events.append(Event(case_id, SYSTEM, "Baris daftar kasus dipulihkan", "register_restored"))
-        holder = ids.owner.get(case_id)
+        if case_id in intake.new_cases:
+            record[STEP_DATE["intake"]] = stamp
+        response = ids.owner.get(case_id)
         complaint = None
-        if holder is not None:
-            response = holder
+        if response is not None:
             complaint = read_complaint(response.answers, ctx.spec, day_first=first)
             cases[case_id] = complaint
-            previous = values.text(record.get(R.FINGERPRINT))
-            if previous and previous != response.fingerprint:
-                record[R.EDITED] = f"Ya, diubah (terdeteksi {stamp}); periksa ulang"
-                events.append(Event(case_id, SYSTEM, "Respons diubah setelah diterima", "response_edited"))
-            record[R.FINGERPRINT] = response.fingerprint
-            record[R.NOTE] = None
+            events += _check_edit(case_id, record, response, stamp)
         elif not values.text(record.get(R.NOTE)):
-            record[R.NOTE] = rows.RESPONSE_MISSING
+            record[R.NOTE] = RESPONSE_MISSING
             events.append(Event(case_id, SYSTEM, "Respons asli tidak ditemukan", "response_missing"))
-        desired.add_case(case_id, record, holder, complaint, ctx)
+        rows = {role: by_case[case_id] for role, by_case in staff.items() if case_id in by_case}
+        step = advance(case_id, record, rows, ctx, stamp)
+        events += step.events
+        registers[case_id] = step.record
+        for role, message in step.messages.items():
+            messages[(role, case_id)] = message
+        views.append(CaseView(
+            case_id, step.record, response, complaint,
+            triage(complaint, ctx.settings.triage.policy()) if complaint else None,
+            contact(complaint, case_id, ctx.settings.whatsapp.policy(ctx.settings.office.service_name))
+            if complaint else None,
+            rows,
+        ))
 
-    for review_id in sorted(set(review) | {i for i in ids.owner if ctx.review_ids.parse(i)}):
-        record = {**review.get(review_id, {}), **review_rows.get(review_id, {})}
-        kept = ids.owner.get(review_id)
-        if review_id not in review and review_id not in review_rows and kept is not None:
-            reason = review_reason(kept.answers, ctx.spec) or "Dipulihkan; mohon tinjau ulang."
-            record |= {V.REASON: reason, V.STATUS: rows.PENDING}
-            events.append(Event(review_id, SYSTEM, "Baris tinjauan dipulihkan", "review_restored"))
-        desired.add_review(review_id, record, kept, ctx)
+    events += _link_duplicates(intake.new_cases, cases, registers, ctx)
+    desired = _desired(views, registers, staff, messages, ctx, now)
+    desired[tabs.review.name] = _review_rows(review, intake.review_rows, ids, ctx, events)
 
-    operations: list[Operation] = list(marks)
-    for layout, wanted in desired.by_layout(ctx.tabs):
+    operations: list[Operation] = list(intake.marks)
+    created = set(intake.new_cases) | {e.subject for e in events if e.code == "to_review"}
+    for layout in tabs.all:
+        if layout is tabs.log:
+            continue
         table = snapshot.tabs.get(layout.name)
-        result = reconcile(layout, table, wanted)
+        result = reconcile(layout, table, desired.get(layout.name, {}))
         operations.extend(result.operations)
-        created = set(register_rows) | {e.subject for e in events if e.code == "to_review"}
         for key in result.appended:
-            if key not in created and table is not None and table.rows:
+            if key not in created and table is not None and table.rows and _listed_before(layout, register, key):
                 events.append(Event(key, SYSTEM, f"Baris dikembalikan ke tab {layout.name}", "row_restored"))
-    operations.extend(_log_rows(events, ctx, stamp))
-    if operations and snapshot.tabs.get(ctx.tabs.log.name) is None:
-        operations.append(ctx.tabs.log.ensure())
+    operations.extend(log_rows(events, ctx, stamp))
+    if operations and snapshot.tabs.get(tabs.log.name) is None:
+        operations.append(tabs.log.ensure())
     operations.sort(key=lambda op: not isinstance(op, EnsureTab))  # tabs first, order kept
     problems = _structure_problems(snapshot.responses, ctx)
     return CyclePlan(WritePlan(tuple(operations)), events, cases, problems)
 
 
-def _records(table: Table | None, key: str) -> dict[str, dict[str, object]]:
-    out: dict[str, dict[str, object]] = {}
-    if table is None:
-        return out
-    for record in table.records():
-        ident = values.text(record.get(key))
-        if ident and ident not in out:
-            out[ident] = record
-    return out
+def _check_edit(case_id: str, record: Record, response: Response, stamp: str) -> list[Event]:
+    previous = values.text(record.get(R.FINGERPRINT))
+    record[R.FINGERPRINT] = response.fingerprint
+    record[R.NOTE] = None
+    if previous and previous != response.fingerprint:
+        record[R.EDITED] = f"Ya, diubah (terdeteksi {stamp}); periksa ulang"
+        return [Event(case_id, SYSTEM, "Respons diubah setelah diterima", "response_edited")]
+    return []
+
+
+def _desired(
+    views: list[CaseView],
+    registers: dict[str, Record],
+    staff: dict[str, dict[str, Record]],
+    messages: dict[tuple[str, str], str | None],
+    ctx: Context,
+    now: datetime,
+) -> dict[str, dict[str, dict[str, Value]]]:
+    tabs = ctx.tabs
+    desired: dict[str, dict[str, dict[str, Value]]] = {layout.name: {} for layout in tabs.all}
+    for view in views:
+        desired[tabs.register.name][view.case_id] = register_row(view, ctx, now)
+        for role, layout in tabs.roles.items():
+            if not _belongs(role, view.case_id, registers[view.case_id], staff[role]):
+                continue
+            key = (role, view.case_id)
+            current = staff[role].get(view.case_id, {})
+            message = messages[key] if key in messages else cell_text(current.get(I.MESSAGE))
+            desired[layout.name][view.case_id] = role_row(layout, view, message, ctx, now)
+    return desired
+
+
+def _belongs(role: str, case_id: str, record: Record, rows: dict[str, Record]) -> bool:
+    """A role's tab lists a case once it reached a step where that role can act."""
+    if role == "admin" or case_id in rows:
+        return True
+    reached = {s for s in STATES if values.text(record.get(STEP_DATE[s]))} | {state_of(record)}
+    return bool(reached & ROLE_STATES.get(role, set()))
+
+
+def _listed_before(layout: Layout, register: dict[str, Record], key: str) -> bool:
+    """A missing row is "restored" (and logged) only if the last cycle had listed it."""
+    if key not in register:
+        return False
+    if layout.role is None:
+        return True
+    return _belongs(layout.role, key, register[key], {})
+
+
+def _link_duplicates(
+    new_cases: dict[str, Record], cases: dict[str, Complaint], registers: dict[str, Record], ctx: Context
+) -> list[Event]:
+    """Probable duplicates of this cycle's new cases among open cases: linked, never merged."""
+    fresh = [(i, cases[i]) for i in sorted(new_cases) if i in cases]
+    if not fresh:
+        return []
+    open_cases = [
+        (i, c) for i, c in cases.items()
+        if i not in new_cases and state_of(registers[i]) not in CLOCK_STOPPED
+    ]
+    found = find_duplicates_in_batch(fresh, open_cases, ctx.settings.duplicates.policy())
+    events: list[Event] = []
+    links: dict[str, list[str]] = {}
+    for match in found:
+        links.setdefault(match.case_id, []).append(f"{match.matched_case_id} ({match.reason})")
+        events.append(Event(match.case_id, SYSTEM, f"Kemungkinan duplikat dari {match.matched_case_id}",
+                            "duplicate_flagged", match.reason))
+    for case_id, texts in links.items():
+        registers[case_id][R.DUPLICATES] = "; ".join(texts)
+    return events
+
+
+def _review_rows(
+    review: dict[str, Record], changes: dict[str, Record], ids: Identities, ctx: Context, events: list[Event]
+) -> dict[str, dict[str, Value]]:
+    rows: dict[str, dict[str, Value]] = {}
+    for review_id in sorted(set(review) | {i for i in ids.owner if ctx.review_ids.parse(i)} | set(changes)):
+        record = {**review.get(review_id, {}), **changes.get(review_id, {})}
+        response = ids.owner.get(review_id)
+        if review_id not in review and review_id not in changes and response is not None:
+            reason = review_reason(response.answers, ctx.spec) or "Dipulihkan; mohon tinjau ulang."
+            record |= {V.REASON: reason, V.STATUS: PENDING}
+            events.append(Event(review_id, SYSTEM, "Baris tinjauan dipulihkan", "review_restored"))
+        rows[review_id] = {
+            V.ID: review_id,
+            V.RECEIVED: show_time(response.submitted) if response else cell_text(record.get(V.RECEIVED)),
+            V.REASON: cell_text(record.get(V.REASON)),
+            V.SUMMARY: summary(response, ctx) if response else cell_text(record.get(V.SUMMARY)),
+            V.STATUS: cell_text(record.get(V.STATUS)) or PENDING,
+            V.FINGERPRINT: response.fingerprint if response else cell_text(record.get(V.FINGERPRINT)),
+        }
+    return rows
+
+
+def summary(response: Response, ctx: Context) -> str | None:
+    """The non-blank answers, "Question: answer" per line, cut to a readable length."""
+    lines = []
+    for field_name, value in response.answers.items():
+        text = values.text(value)
+        if text and field_name != "timestamp":
+            lines.append(f"{ctx.spec.questions[field_name]}: {text[:300]}")
+    return cell_text("\n".join(lines), limit=2000) if lines else None
 
 
 def _case_markers(ids: Identities, ctx: Context) -> set[str]:
     return {i for i in ids.owner if ctx.case_ids.parse(i)}
-
-
-def _first_by_answers(ids: Identities, now: datetime) -> dict[tuple[str, ...], tuple[str, Response]]:
-    first: dict[tuple[str, ...], tuple[str, Response]] = {}
-    for marker, response in sorted(ids.owner.items(), key=lambda kv: (kv[1].submitted or now, kv[1].row)):
-        first.setdefault(response.dup_key, (marker, response))
-    return first
-
-
-def _log_rows(events: Iterable[Event], ctx: Context, stamp: str | None) -> list[Operation]:
-    return [
-        AppendRow(ctx.tabs.log.name, (
-            (L.TIME, stamp), (L.ID, e.subject), (L.ROLE, e.role),
-            (L.ACTION, e.action), (L.CODE, e.code), (L.DETAIL, e.detail or None),
-        ))
-        for e in events
-    ]
 
 
 def _structure_problems(responses: Table, ctx: Context) -> list[str]:

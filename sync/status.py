@@ -1,59 +1,73 @@
-"""`status`: how many responses, cases and review rows there are, and in which state."""
+"""`status`: responses, cases, review rows, states, clocks and who is waiting longest."""
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
 from rules import values
+from rules.workflow import QUEUE, ROLE_LABELS, STATE_LABELS, STATES
+from sync.case_step import parse_time, state_of
 from sync.context import Context
+from sync.events import records
 from sync.identify import read_responses
+from sync.intake_step import DISMISSED, RELEASED_PREFIX
 from sync.plan import day_first
-from sync.rows import DISMISSED, INTAKE_LABEL, RELEASED_PREFIX
 from sync.store import Snapshot
 from sync.tabs import R, V
+from sync.views import case_clock, risk_of
 
-STATE_KEYS = {INTAKE_LABEL: "intake"}
 
-
-def status(snapshot: Snapshot, ctx: Context) -> dict[str, Any]:
+def status(snapshot: Snapshot, ctx: Context, now: datetime) -> dict[str, Any]:
+    """The figures of `status --json`; `now` is naive local (WIB) time."""
     responses = read_responses(snapshot.responses, ctx, day_first(snapshot.responses))
-    register = snapshot.tabs.get(ctx.tabs.register.name)
-    review = snapshot.tabs.get(ctx.tabs.review.name)
-    cases = register.records() if register else []
-    reviews = review.records() if review else []
-    open_reviews = [
-        r for r in reviews
-        if not (values.text(r.get(V.STATUS)) or "").startswith(RELEASED_PREFIX) and values.text(r.get(V.ID))
-    ]
-    by_state = Counter(
-        STATE_KEYS.get(values.text(c.get(R.STATE)) or "", "unknown")
-        for c in cases if values.text(c.get(R.ID))
-    )
-    known = {values.text(c.get(R.ID)) for c in cases} | {values.text(r.get(V.ID)) for r in reviews}
-    warnings = sum(int(values.text(c.get(R.WARNINGS)) or 0) for c in cases if values.text(c.get(R.ID)))
+    cases = records(snapshot.tabs.get(ctx.tabs.register.name), R.ID)
+    reviews = records(snapshot.tabs.get(ctx.tabs.review.name), V.ID)
+    open_reviews = {
+        i: r for i, r in reviews.items() if not (values.text(r.get(V.STATUS)) or "").startswith(RELEASED_PREFIX)
+    }
+    by_state = Counter(state_of(c) for c in cases.values())
+    clocks: Counter[str] = Counter()
+    oldest: dict[str, dict[str, str]] = {}
+    for case_id, record in sorted(cases.items()):
+        received = parse_time(record.get(R.RECEIVED)) or parse_time(record.get(R.CREATED))
+        _, state_clock = case_clock(received, risk_of(record.get(R.RISK)), record, ctx, now)
+        clocks[state_clock or "none"] += 1
+        owner = QUEUE.get(state_of(record))
+        entered = parse_time(record.get(R.ENTERED))
+        if owner and entered:
+            best = oldest.get(owner)
+            if best is None or entered < datetime.fromisoformat(best["since"]):
+                oldest[owner] = {"case": case_id, "since": entered.isoformat(sep=" ", timespec="minutes"),
+                                 "state": state_of(record)}
     return {
         "responses": len(responses),
-        "cases": sum(by_state.values()),
+        "cases": len(cases),
         "review": len(open_reviews),
-        "review_pending": sum(1 for r in open_reviews if values.text(r.get(V.STATUS)) != DISMISSED),
-        "unprocessed": sum(1 for r in responses if r.marker not in known),
-        "by_state": dict(sorted(by_state.items())),
-        "warnings": warnings,
-        "cases_with_warnings": sum(
-            1 for c in cases if values.text(c.get(R.ID)) and (values.text(c.get(R.WARNINGS)) or "0") != "0"
-        ),
-        "edited_after_intake": sum(1 for c in cases if values.text(c.get(R.EDITED))),
+        "review_pending": sum(1 for r in open_reviews.values() if values.text(r.get(V.STATUS)) != DISMISSED),
+        "unprocessed": sum(1 for r in responses if r.marker not in cases and r.marker not in reviews),
+        "by_state": {s: by_state[s] for s in STATES if by_state[s]},
+        "overdue": clocks["terlambat"],
+        "nearly_overdue": clocks["hampir_terlambat"],
+        "darurat": sum(1 for c in cases.values() if risk_of(c.get(R.RISK)) == "tinggi"),
+        "warnings": sum(int(values.text(c.get(R.WARNINGS)) or 0) for c in cases.values()),
+        "cases_with_warnings": sum(1 for c in cases.values() if (values.text(c.get(R.WARNINGS)) or "0") != "0"),
+        "edited_after_intake": sum(1 for c in cases.values() if values.text(c.get(R.EDITED))),
+        "oldest_waiting": oldest,
     }
 
 
 def render(report: dict[str, Any]) -> str:
     lines = [
         f"Respons formulir : {report['responses']}",
-        f"Kasus            : {report['cases']}",
+        f"Kasus            : {report['cases']} ({report['darurat']} DARURAT)",
         f"Tinjauan Admin   : {report['review']} ({report['review_pending']} menunggu)",
         f"Belum diproses   : {report['unprocessed']}",
+        f"Terlambat        : {report['overdue']}; hampir terlambat: {report['nearly_overdue']}",
         f"Peringatan       : {report['warnings']} pada {report['cases_with_warnings']} kasus",
-        "Per tahap        : " + (", ".join(f"{k}={v}" for k, v in report["by_state"].items()) or "-"),
+        "Per tahap        : " + (", ".join(f"{STATE_LABELS[k]} {v}" for k, v in report["by_state"].items()) or "-"),
     ]
+    for role, oldest in report["oldest_waiting"].items():
+        lines.append(f"Terlama menunggu {ROLE_LABELS[role]}: {oldest['case']} sejak {oldest['since']}")
     return "\n".join(lines)

@@ -1,7 +1,9 @@
 """The worker's tabs: their columns, which of them staff fill, and their dropdowns.
 
 Worker columns are rewritten from the register and the responses at every cycle;
-staff columns are never written by the worker once a row exists.
+staff columns are never written by the worker once a row exists. Each role's tab
+shows only what that role needs (UU 27/2022: least privilege): the outreach team
+sees the victim's address, not the reporter's identity.
 """
 
 from __future__ import annotations
@@ -9,6 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from config.settings import Settings
+from rules.workflow import (
+    FIELD_LABELS,
+    FIELDS,
+    STATE_LABELS,
+    TRANSITIONS,
+    WorkflowOptions,
+    choices_for,
+    decisions_of_role,
+)
 from sync.store import Dropdown, EnsureTab
 
 CASE_ID = "ID Kasus"
@@ -25,6 +36,7 @@ class Layout:
     worker: tuple[str, ...]
     staff: tuple[str, ...] = ()
     dropdowns: tuple[Dropdown, ...] = ()
+    role: str | None = None  # the workflow role whose tab this is
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -41,25 +53,47 @@ class R:
     RECEIVED = "Diterima"
     CHANNEL = "Saluran"
     STATE = "Tahap"
+    STATE_KEY = "Kode Tahap"
+    ENTERED = "Masuk Tahap"
+    RISK = "Risiko"
+    DUE = "Batas Waktu"
+    CLOCK = "Status Waktu"
     WARNINGS = "Jumlah Peringatan"
+    DUPLICATES = "Kemungkinan Duplikat"
+    REFERRAL = "Status Rujukan"
+    DESTINATION = "Lembaga Tujuan"
     EDITED = "Respons Diubah Pelapor"
     SOURCE = "Asal"
     CREATED = "Dibuat Sistem"
     FINGERPRINT = "Sidik Respons"
+    APPLIED = "Kunci Keputusan"
     NOTE = "Catatan Sistem"
 
 
+STEP_DATE: dict[str, str] = {
+    state: "Tgl " + label.split(" (")[0] for state, label in STATE_LABELS.items()
+}
+
+
 class I:  # noqa: E742 - short names read well in the column tables
-    """Columns of the Admin's intake tab."""
+    """Case information columns, shared by the role tabs that show them."""
 
     ID = CASE_ID
+    RISK = "Risiko"
+    STATE = "Tahap Sekarang"
+    TURN = "Giliran Anda?"
+    DUE = "Batas Waktu"
+    LEFT = "Sisa Waktu"
+    CLOCK = "Status Waktu"
+    MESSAGE = "Pesan Sistem"
     RECEIVED = "Diterima"
     CHANNEL = "Saluran"
-    STATE = "Tahap Sekarang"
     REPORTER = "Pelapor"
     RELATION = "Hubungan Pelapor"
     PHONE = "No. WhatsApp"
     WA_SAFE = "Aman via WA?"
+    WA_LINK = "Tautan WhatsApp"
+    WA_NOTE = "Catatan WhatsApp"
     VICTIM = "Korban"
     SEX = "Jenis Kelamin"
     AGE = "Usia"
@@ -77,6 +111,9 @@ class I:  # noqa: E742 - short names read well in the column tables
     CONSENT = "Persetujuan Data"
     WARNINGS = "Catatan Validasi"
     EDITED = "Respons Diubah Pelapor"
+    RISK_REASONS = "Alasan Risiko"
+    DUPLICATES = "Kemungkinan Duplikat"
+    DECISION = "Keputusan"
     ADMIN_NOTE = "Catatan Admin"
 
 
@@ -104,33 +141,83 @@ class L:
     DETAIL = "Keterangan"
 
 
+_QUEUE = (I.ID, I.RISK, I.STATE, I.TURN, I.DUE, I.LEFT, I.CLOCK, I.MESSAGE)
+_F = FIELD_LABELS
+
+# What each role sees of a case, after its queue columns (ID, risk, clock, message).
+ROLE_INFO: dict[str, tuple[str, ...]] = {
+    "admin": (I.RECEIVED, I.CHANNEL, I.REPORTER, I.RELATION, I.PHONE, I.WA_SAFE, I.VICTIM, I.SEX, I.AGE,
+              I.DISABILITY, I.KECAMATAN, I.KELURAHAN, I.ADDRESS, I.VIOLENCE, I.PLACE, I.DATE, I.PERPETRATOR,
+              I.DANGER, I.NEEDS, I.STORY, I.CONSENT, I.WARNINGS, I.EDITED, I.RISK_REASONS, I.DUPLICATES),
+    "subkoor": (I.RECEIVED, I.CHANNEL, I.REPORTER, I.RELATION, I.PHONE, I.WA_LINK, I.WA_NOTE, I.VICTIM, I.SEX,
+                I.AGE, I.DISABILITY, I.KECAMATAN, I.KELURAHAN, I.VIOLENCE, I.PLACE, I.DATE, I.PERPETRATOR,
+                I.DANGER, I.NEEDS, I.STORY, I.WARNINGS, I.EDITED, I.RISK_REASONS, I.DUPLICATES,
+                _F["lembaga_tujuan"], _F["layanan_diminta"]),
+    "kabid": (I.RECEIVED, I.VICTIM, I.SEX, I.AGE, I.DISABILITY, I.KECAMATAN, I.VIOLENCE, I.DANGER, I.NEEDS,
+              I.RISK_REASONS, I.STORY, _F["konfirmasi_wa"], _F["kondisi_korban"], _F["langkah_usulan"],
+              I.DUPLICATES),
+    "kadis": (I.RECEIVED, I.VICTIM, I.AGE, I.KECAMATAN, I.VIOLENCE, I.RISK_REASONS, _F["kondisi_korban"],
+              _F["langkah_usulan"], _F["anggota_tim"], _F["tindakan"], _F["asesmen"], _F["rekomendasi"],
+              _F["status_rujukan"]),
+    "tim": (I.VICTIM, I.SEX, I.AGE, I.DISABILITY, I.ADDRESS, I.KECAMATAN, I.KELURAHAN, I.VIOLENCE, I.DANGER,
+            I.NEEDS, I.RISK_REASONS, _F["kondisi_korban"], _F["langkah_usulan"], _F["anggota_tim"],
+            _F["jenis_penjangkauan"]),
+}
+
+# Staff columns a role fills beyond those its decisions require.
+EXTRA_STAFF: dict[str, tuple[str, ...]] = {
+    "admin": (I.ADMIN_NOTE,),
+    "subkoor": ("Waktu konfirmasi WhatsApp",),
+}
+
+
+def role_fields(role: str) -> tuple[str, ...]:
+    """Field keys a role fills for its decisions, in the order of the procedure."""
+    keys = [k for t in TRANSITIONS if t.role == role for k in t.required]
+    return tuple(dict.fromkeys(keys))
+
+
+def role_layout(name: str, role: str, options: WorkflowOptions) -> Layout:
+    staff = (I.DECISION, *(FIELD_LABELS[k] for k in role_fields(role)), *EXTRA_STAFF.get(role, ()))
+    dropdowns = [Dropdown(I.DECISION, decisions_of_role(role))]
+    for key in role_fields(role):
+        choices = choices_for(key, options)
+        if choices and not _multiple(key):
+            dropdowns.append(Dropdown(FIELD_LABELS[key], choices))
+    return Layout(name, CASE_ID, _QUEUE + ROLE_INFO[role], staff, tuple(dropdowns), role)
+
+
+def _multiple(key: str) -> bool:
+    return FIELDS[key].multiple
+
+
 @dataclass(frozen=True)
 class Tabs:
     register: Layout
-    intake: Layout
     review: Layout
     log: Layout
+    roles: dict[str, Layout]  # role key -> its tab; "admin" is the intake tab
+
+    @property
+    def intake(self) -> Layout:
+        return self.roles["admin"]
 
     @property
     def all(self) -> tuple[Layout, ...]:
-        return (self.register, self.intake, self.review, self.log)
+        return (*self.roles.values(), self.review, self.register, self.log)
 
 
 def layouts(settings: Settings) -> Tabs:
     names = settings.tabs
+    options = settings.workflow.options()
+    role_names = {"admin": names.intake, "subkoor": names.subkoor, "kabid": names.kabid,
+                  "kadis": names.kadis, "tim": names.tim}
     return Tabs(
         register=Layout(
             names.case_register, R.ID,
-            (R.ID, R.RECEIVED, R.CHANNEL, R.STATE, R.WARNINGS, R.EDITED, R.SOURCE, R.CREATED,
-             R.FINGERPRINT, R.NOTE),
-        ),
-        intake=Layout(
-            names.intake, I.ID,
-            (I.ID, I.RECEIVED, I.CHANNEL, I.STATE, I.REPORTER, I.RELATION, I.PHONE, I.WA_SAFE,
-             I.VICTIM, I.SEX, I.AGE, I.DISABILITY, I.KECAMATAN, I.KELURAHAN, I.ADDRESS,
-             I.VIOLENCE, I.PLACE, I.DATE, I.PERPETRATOR, I.DANGER, I.NEEDS, I.STORY, I.CONSENT,
-             I.WARNINGS, I.EDITED),
-            staff=(I.ADMIN_NOTE,),
+            (R.ID, R.RECEIVED, R.CHANNEL, R.STATE, R.STATE_KEY, R.ENTERED, R.RISK, R.DUE, R.CLOCK, R.WARNINGS,
+             R.DUPLICATES, R.REFERRAL, R.DESTINATION, R.EDITED, R.SOURCE, R.CREATED, *STEP_DATE.values(),
+             R.FINGERPRINT, R.APPLIED, R.NOTE),
         ),
         review=Layout(
             names.review, V.ID,
@@ -139,4 +226,5 @@ def layouts(settings: Settings) -> Tabs:
             dropdowns=(Dropdown(V.ACTION, (RELEASE, DISMISS)),),
         ),
         log=Layout(names.log, L.TIME, (L.TIME, L.ID, L.ROLE, L.ACTION, L.CODE, L.DETAIL)),
+        roles={role: role_layout(name, role, options) for role, name in role_names.items()},
     )

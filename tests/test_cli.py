@@ -39,7 +39,10 @@ def test_demo_makes_a_workbook_whose_status_adds_up(tmp_path: Path, capsys: pyte
     report = json.loads(capsys.readouterr().out)
     assert report["responses"] == 40
     assert report["cases"] + report["review"] == report["responses"]
-    assert report["by_state"]["intake"] == report["cases"]
+    assert sum(report["by_state"].values()) == report["cases"]
+    for state in ("closed", "referred", "rejected", "identification", "verification", "decision"):
+        assert report["by_state"].get(state) == 1, state  # the demo walks one case down each path
+    assert report["darurat"] >= 1
     assert report["warnings"] > 0
     # the program's own log output names no reporter or victim
     seeded = {str(r.get(f)) for r in demo.sample_rows()

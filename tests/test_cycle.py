@@ -11,6 +11,7 @@ from sync.context import Context
 from sync.status import status
 from sync.tabs import DISMISS, RELEASE, I, L, R, V
 from tests.backends import Backend, response_row
+from tests.conftest import NOW
 
 MARKER = "ID Kasus SAPA"
 
@@ -25,7 +26,7 @@ def markers(backend: Backend) -> list[object]:
 
 
 def current_status(backend: Backend, ctx: Context) -> dict[str, object]:
-    return status(backend.store().read([t.name for t in ctx.tabs.all]), ctx)
+    return status(backend.store().read([t.name for t in ctx.tabs.all]), ctx, ctx.local_time(NOW))
 
 
 def test_every_response_becomes_a_case_or_a_review_row(backend, settings, ctx, cycle) -> None:
@@ -135,7 +136,9 @@ def test_admin_releases_a_review_row_into_a_case(backend, settings, ctx, cycle) 
     assert review[V.STATUS] == "Dirilis menjadi SAPA-2026-0002"
     register = {r[R.ID]: r for r in records(backend, settings.tabs.case_register)}
     assert register["SAPA-2026-0002"][R.SOURCE] == "Dirilis dari TINJAU-2026-0001"
-    assert Counter(e.code for e in result.events) == {"released": 1, "case_created": 1}
+    # the same reporter's phone as SAPA-2026-0001: linked as a probable duplicate, not merged
+    assert Counter(e.code for e in result.events) == {"released": 1, "case_created": 1, "duplicate_flagged": 1}
+    assert "SAPA-2026-0001" in str(register["SAPA-2026-0002"][R.DUPLICATES])
     log = records(backend, settings.tabs.log)
     assert [r[L.ROLE] for r in log if r[L.CODE] == "released"] == ["Admin"]
     report = current_status(backend, ctx)

@@ -41,7 +41,7 @@ def test_arbitrary_answers_never_crash_lose_a_row_or_make_a_formula(rows: list[d
         demo.write_responses(path, rows, Settings())
         run_cycle(LocalStore(path), CTX, NOW)
         store = LocalStore(path)
-        report = status(store.read([t.name for t in CTX.tabs.all]), CTX)
+        report = status(store.read([t.name for t in CTX.tabs.all]), CTX, CTX.local_time(NOW))
         assert report["cases"] + report["review"] == report["responses"]
         assert report["unprocessed"] == 0
         book = load_workbook(path)

@@ -1,0 +1,155 @@
+"""What each tab's row of a case shows: computed from the response, the register and
+the fields other roles filled. Pure; `now` is passed in.
+
+Only coarse, slowly changing text is shown for clocks (a deadline, "sisa 3 jam 20
+menit", "Hampir terlambat"), so an idle cycle rarely has anything to write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from rules import values
+from rules.complaint import Complaint
+from rules.sla import CLOCK_LABELS, Deadline, clock_status, deadlines, most_urgent, time_left_text
+from rules.triage import Triage, risk_label
+from rules.whatsapp import WhatsAppContact
+from rules.workflow import FIELD_LABELS, QUEUE, ROLES, STATE_LABELS
+from sync.case_step import parse_time, state_of
+from sync.context import Context, show_time
+from sync.identify import Response
+from sync.store import Value
+from sync.tabs import STEP_DATE, I, Layout, R, role_fields
+from sync.text import cell_text
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case_id: str
+    record: Mapping[str, object]  # the register row after this cycle's decisions
+    response: Response | None
+    complaint: Complaint | None
+    triage: Triage | None
+    contact: WhatsAppContact | None
+    rows: Mapping[str, Mapping[str, object]]  # role -> that role's row of the case
+
+
+def clock(view: CaseView, ctx: Context, now: datetime) -> tuple[Deadline | None, str | None]:
+    received = (view.complaint.submitted_at if view.complaint else None) or parse_time(view.record.get(R.CREATED))
+    return case_clock(received, view.triage.level if view.triage else None, view.record, ctx, now)
+
+
+def case_clock(
+    received: datetime | None, level: str | None, record: Mapping[str, object], ctx: Context, now: datetime
+) -> tuple[Deadline | None, str | None]:
+    """The deadline that runs out first, and its status key, or (None, None) when none runs."""
+    if received is None:
+        return None, None
+    policy = ctx.settings.sla.policy()
+    found = deadlines(received, level, state_of(record), parse_time(record.get(R.ENTERED)), policy)
+    due = most_urgent(found)
+    if due is None:
+        return None, None
+    return due, clock_status(now, due.start, due.due, policy.warn_fraction)
+
+
+def register_row(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value]:
+    record, complaint = view.record, view.complaint
+    due, status = clock(view, ctx, now)
+    state = state_of(record)
+    row: dict[str, Value] = {
+        R.ID: view.case_id,
+        R.RECEIVED: show_time(complaint.submitted_at) if complaint else _v(record.get(R.RECEIVED)),
+        R.CHANNEL: complaint.channel if complaint else _v(record.get(R.CHANNEL)),
+        R.STATE: STATE_LABELS[state],
+        R.STATE_KEY: state,
+        R.ENTERED: _v(record.get(R.ENTERED)),
+        R.RISK: view.triage.label if view.triage else _v(record.get(R.RISK)),
+        R.DUE: show_time(due.due) if due else None,
+        R.CLOCK: CLOCK_LABELS[status] if status else None,  # type: ignore[index]
+        R.WARNINGS: str(len(complaint.warnings)) if complaint else _v(record.get(R.WARNINGS)),
+    }
+    for header in (R.DUPLICATES, R.REFERRAL, R.DESTINATION, R.EDITED, R.SOURCE, R.CREATED, *STEP_DATE.values(),
+                   R.FINGERPRINT, R.APPLIED, R.NOTE):
+        row[header] = _v(record.get(header))
+    return row
+
+
+def role_row(layout: Layout, view: CaseView, message: str | None, ctx: Context, now: datetime) -> dict[str, Value]:
+    info = _info(view, ctx, now)
+    info[I.TURN] = "YA" if layout.role is not None and QUEUE.get(state_of(view.record)) == layout.role else None
+    info[I.MESSAGE] = message
+    if view.complaint is None:  # the response row is gone: keep what the tab shows
+        keep = (I.ID, I.RISK, I.STATE, I.TURN, I.DUE, I.LEFT, I.CLOCK, I.MESSAGE)
+        return {h: info.get(h) for h in keep}
+    limit = ctx.settings.intake.max_cell_chars
+    return {h: _cut(info.get(h), limit) for h in layout.worker}
+
+
+def _info(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value]:
+    due, status = clock(view, ctx, now)
+    state = state_of(view.record)
+    info: dict[str, Value] = {
+        I.ID: view.case_id,
+        I.RISK: view.triage.label if view.triage else _v(view.record.get(R.RISK)),
+        I.STATE: STATE_LABELS[state],
+        I.DUE: show_time(due.due) if due else None,
+        I.LEFT: time_left_text(now, due.due) if due else None,
+        I.CLOCK: CLOCK_LABELS[status] if status else None,  # type: ignore[index]
+        I.DUPLICATES: _v(view.record.get(R.DUPLICATES)),
+        I.EDITED: _v(view.record.get(R.EDITED)),
+    }
+    for role in ROLES:  # what other roles filled in, for the roles that build on it
+        row = view.rows.get(role, {})
+        for key in role_fields(role):
+            label = FIELD_LABELS[key]
+            info.setdefault(label, _v(row.get(label)))
+    c, response = view.complaint, view.response
+    if c is None or response is None:
+        return info
+    raw = {k: values.text(v) for k, v in response.answers.items()}
+    contact = view.contact
+    info |= {
+        I.RECEIVED: show_time(c.submitted_at),
+        I.CHANNEL: c.channel,
+        I.REPORTER: c.reporter_name or "Anonim",
+        I.RELATION: c.reporter_relation,
+        I.PHONE: c.reporter_phone or c.reporter_phone_raw,
+        I.WA_SAFE: " — ".join(v for v in (raw.get("wa_safe"), c.wa_safe_time) if v) or None,
+        I.WA_LINK: contact.link if contact else None,
+        I.WA_NOTE: (contact.note or None) if contact else None,
+        I.VICTIM: c.victim_name,
+        I.SEX: c.victim_sex,
+        I.AGE: str(c.victim_age) if c.victim_age is not None else raw.get("victim_age"),
+        I.DISABILITY: raw.get("victim_disability"),
+        I.KECAMATAN: c.kecamatan or raw.get("kecamatan"),
+        I.KELURAHAN: c.kelurahan or raw.get("kelurahan"),
+        I.ADDRESS: c.victim_address,
+        I.VIOLENCE: raw.get("violence_types"),
+        I.PLACE: c.incident_place,
+        I.DATE: c.incident_date.isoformat() if c.incident_date else raw.get("incident_date"),
+        I.PERPETRATOR: c.perpetrator_relation,
+        I.DANGER: raw.get("in_danger"),
+        I.NEEDS: raw.get("urgent_needs"),
+        I.STORY: c.story,
+        I.CONSENT: "Ya" if c.consent else "Belum",
+        I.WARNINGS: "\n".join(f"• {w}" for w in c.warnings) or None,
+        I.RISK_REASONS: "; ".join(view.triage.reasons) if view.triage else None,
+    }
+    return info
+
+
+def _v(value: object) -> str | None:
+    return cell_text(value)
+
+
+def _cut(value: Value, limit: int) -> Value:
+    return cell_text(value, limit=limit) if isinstance(value, str) else value
+
+
+def risk_of(label: object) -> str | None:
+    """The risk level key of a label written in a tab ("DARURAT" -> "tinggi")."""
+    text = values.text(label)
+    return next((level for level in ("tinggi", "sedang", "rendah") if risk_label(level) == text), None)
