@@ -17,6 +17,12 @@ def test_the_shipped_file_spells_out_the_model_defaults() -> None:
     assert shipped.form.questions["timestamp"] == "Stempel waktu"
 
 
+def test_the_shipped_file_is_what_the_model_generates() -> None:
+    from config.write_default import render
+
+    assert DEFAULT_CONFIG.read_text(encoding="utf-8") == render(), "run: python -m config.write_default"
+
+
 def test_an_office_changes_only_what_differs(tmp_path: Path) -> None:
     path = tmp_path / "office.yaml"
     path.write_text("form:\n  questions:\n    victim_name: Nama anak\ncase_ids:\n  pattern: PPA-{year}-{seq:05d}\n")

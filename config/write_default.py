@@ -1,0 +1,58 @@
+"""Regenerate config/default.yaml from the settings model: `python -m config.write_default`.
+
+The shipped file spells out every default so that an office sees what it can
+change; a test checks that it matches the model.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from config.load import DEFAULT_CONFIG
+from config.settings import Settings
+
+HEADER = """\
+# sapa-sync configuration: the defaults of DSP3A Kota Singkawang.
+#
+# Copy this file, change what differs in your office, and pass it with
+#   python -m sync --config my-office.yaml once
+# Keys left out keep the values below. Every form question title can be changed
+# under form.questions (match your Google Form's question titles exactly; case and
+# extra spaces do not matter). The responses tab 'Form Responses 1' / 'Respons
+# Formulir 1' and the column 'Timestamp' / 'Stempel waktu' are found on their own.
+#
+# case_ids.pattern: {year} is the year of the complaint (WIB), {seq} its number in
+# that year, e.g. SAPA-{year}-{seq:04d} -> SAPA-2026-0007.
+"""
+
+SECTIONS = {
+    "office": "The office's identity (used in letters and WhatsApp messages).",
+    "timezone": "Time zone of the form's timestamps and of every date the worker writes.",
+    "store": "Where the spreadsheet is: 'local' (an .xlsx workbook, path relative to the folder "
+             "you run in) or 'google'.",
+    "tabs": "Tab names (staff-facing, Indonesian).",
+    "case_ids": "Case numbers and review numbers.",
+    "form": "The Google Form: question titles (by stable key) and answer labels.",
+    "intake": "What sends a response to the Admin's review tab instead of making a case.",
+    "workflow": "Names accepted in 'Anggota tim' (empty: any) and the referral destinations.",
+    "triage": "Risk: which answers make a case DARURAT (tinggi) or sedang.",
+    "sla": "Deadlines in hours: first contact by risk, the whole service (the office promises "
+           "2 days), optional per step.",
+    "whatsapp": "The discreet first message to the reporter: no word of violence, no names.",
+    "duplicates": "When a new case is linked to an open one as a probable duplicate.",
+    "poll_interval_seconds": "How often `python -m sync run` looks for new responses.",
+}
+
+
+def render() -> str:
+    data = Settings().model_dump(mode="json")
+    data["store"]["workbook"] = "sapa.xlsx"
+    parts = [HEADER]
+    for key, value in data.items():
+        parts.append(f"\n# {SECTIONS[key]}\n")
+        parts.append(yaml.safe_dump({key: value}, sort_keys=False, allow_unicode=True, width=100))
+    return "".join(parts)
+
+
+if __name__ == "__main__":
+    DEFAULT_CONFIG.write_text(render(), encoding="utf-8")
