@@ -25,8 +25,8 @@ def markers(backend: Backend) -> list[object]:
     return [r.get(MARKER) for r in records(backend, "Respons Formulir 1")]
 
 
-def current_status(backend: Backend, ctx: Context) -> dict[str, object]:
-    return status(backend.store().read([t.name for t in ctx.tabs.all]), ctx, ctx.local_time(NOW))
+def current_status(backend: Backend, ctx: Context, now: datetime = NOW) -> dict[str, object]:
+    return status(backend.store().read([t.name for t in ctx.tabs.all]), ctx, ctx.local_time(now))
 
 
 def test_every_response_becomes_a_case_or_a_review_row(backend, settings, ctx, cycle) -> None:

@@ -1,0 +1,208 @@
+"""Resolving A1 text and GridRanges against a spreadsheet, and reading cells out of it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import formulas, values
+from .a1 import Rect, open_rect_a1, parse_ref, quote_title, rect_a1, split_sheet
+from .errors import ApiError, invalid_argument
+from .model import Cell, Sheet, Spreadsheet
+
+Box = tuple[int, int, int, int]  # r0, r1, c0, c1 (end-exclusive)
+
+
+def a1_name(sheet: Sheet, box: Box) -> str:
+    r0, r1, c0, c1 = box
+    return f"{quote_title(sheet.title)}!{rect_a1(r0, max(r1, r0 + 1), c0, max(c1, c0 + 1))}"
+
+
+def unparsable(text: str) -> ApiError:
+    return invalid_argument(f"Unable to parse range: {text}")
+
+
+def exceeds(sheet: Sheet, rect_text: str) -> ApiError:
+    return invalid_argument(
+        f"Range ({quote_title(sheet.title)}!{rect_text}) exceeds grid limits. "
+        f"Max rows: {sheet.rows}, max columns: {sheet.cols}"
+    )
+
+
+def first_sheet(book: Spreadsheet) -> Sheet:
+    return book.ordered()[0]
+
+
+def named_range(book: Spreadsheet, name: str) -> tuple[Sheet, Rect] | None:
+    for named in book.named_ranges:
+        if named["name"] == name:
+            rng = named["range"]
+            sheet = book.by_id(rng.get("sheetId", 0))
+            if sheet is None:
+                return None
+            return sheet, grid_rect(rng)
+    return None
+
+
+def grid_rect(rng: dict[str, Any]) -> Rect:
+    return Rect(
+        rng.get("startRowIndex"),
+        rng.get("endRowIndex"),
+        rng.get("startColumnIndex"),
+        rng.get("endColumnIndex"),
+    )
+
+
+def parse_a1(book: Spreadsheet, text: str) -> tuple[Sheet, Rect]:
+    """Resolve A1 text (``Sheet1!A1:B2``, ``'My tab'``, ``A1:B2``, a named range) to a sheet and rectangle."""
+    try:
+        title, ref = split_sheet(text)
+    except ValueError as exc:
+        raise unparsable(text) from exc
+    if title is not None:
+        sheet = book.by_title_ci(title)
+        if sheet is None:
+            raise unparsable(text)
+        if ref == "":
+            return sheet, Rect(None, None, None, None)
+        rect = parse_ref(ref)
+        if rect is None:
+            named = named_range(book, ref)
+            if named is None:
+                raise unparsable(text)
+            return named
+        return sheet, rect
+    rect = parse_ref(ref)
+    if rect is not None:
+        return first_sheet(book), rect
+    named = named_range(book, ref)
+    if named is not None:
+        return named
+    sheet = book.by_title_ci(ref)
+    if sheet is not None:
+        return sheet, Rect(None, None, None, None)
+    raise unparsable(text)
+
+
+def parse_grid_range(book: Spreadsheet, rng: dict[str, Any]) -> tuple[Sheet, Rect]:
+    sheet = book.by_id(int(rng.get("sheetId", 0)))
+    if sheet is None:
+        raise invalid_argument(f"No grid with id: {rng.get('sheetId', 0)}")
+    return sheet, grid_rect(rng)
+
+
+def check_starts_inside(sheet: Sheet, rect: Rect) -> None:
+    """Google refuses a range that starts at or past the grid's last row or column."""
+    if (rect.start_row or 0) >= sheet.rows or (rect.start_col or 0) >= sheet.cols:
+        raise exceeds(sheet, open_rect_a1(rect))
+
+
+def read_box(sheet: Sheet, rect: Rect) -> Box:
+    """The rectangle a read covers: open ends and overhangs are clamped to the grid."""
+    check_starts_inside(sheet, rect)
+    return rect.clamp(sheet.rows, sheet.cols)
+
+
+def grid_range_out(sheet_id: int, box: Box) -> dict[str, int]:
+    r0, r1, c0, c1 = box
+    out = {"startRowIndex": r0, "endRowIndex": r1, "startColumnIndex": c0, "endColumnIndex": c1}
+    if sheet_id:
+        out = {"sheetId": sheet_id, **out}
+    return out
+
+
+def strip_zero_sheet(rng: dict[str, Any]) -> dict[str, Any]:
+    """GridRange/DimensionRange as Google writes them: a zero ``sheetId`` is omitted."""
+    if rng.get("sheetId") == 0:
+        return {k: v for k, v in rng.items() if k != "sheetId"}
+    return dict(rng)
+
+
+# ----------------------------------------------------------------- cell values
+
+
+class Evaluator:
+    """Computes effective values; formulas are evaluated on every read, never cached stale."""
+
+    def __init__(self, book: Spreadsheet) -> None:
+        self.book = book
+        self.depth = 0
+
+    def effective(self, sheet: Sheet, cell: Cell | None) -> dict[str, Any] | None:
+        if not cell:
+            return None
+        entered = cell.get("userEnteredValue")
+        if not entered:
+            return None
+        if "formulaValue" in entered:
+            self.depth += 1
+            try:
+                return formulas.evaluate(entered["formulaValue"], lambda t, r: self._resolve(sheet, t, r), self.depth)
+            finally:
+                self.depth -= 1
+        return dict(entered)
+
+    def _resolve(self, here: Sheet, title: str | None, ref: str) -> list[list[dict[str, Any] | None]]:
+        sheet = here if title is None else self.book.by_title_ci(title)
+        rect = parse_ref(ref)
+        if sheet is None or rect is None:
+            raise formulas.FormulaError("REF", f"Unresolved sheet name '{title}'.")
+        r0, r1, c0, c1 = rect.clamp(sheet.rows, sheet.cols)
+        if self.depth > 40:
+            raise formulas.FormulaError("REF", "Circular dependency detected.")
+        return [[self.effective(sheet, sheet.get(r, c)) for c in range(c0, c1)] for r in range(r0, r1)]
+
+
+def number_format(cell: Cell | None) -> dict[str, Any] | None:
+    if not cell:
+        return None
+    fmt = cell.get("userEnteredFormat") or {}
+    return fmt.get("numberFormat")
+
+
+def read_values(
+    book: Spreadsheet,
+    sheet: Sheet,
+    box: Box,
+    value_render: str = "FORMATTED_VALUE",
+    date_render: str = "SERIAL_NUMBER",
+    major: str = "ROWS",
+) -> list[list[Any]]:
+    """Values of a box as ``values.get`` returns them: trailing empty cells and rows trimmed."""
+    r0, r1, c0, c1 = box
+    evaluator = Evaluator(book)
+    locale = book.props.get("locale")
+    grid: dict[tuple[int, int], Any] = {}
+    for r in range(r0, min(r1, sheet.rows)):
+        row = sheet.cells[r]
+        if not row:
+            continue
+        for c, cell in row.items():
+            if c0 <= c < c1 and cell.get("userEnteredValue"):
+                effective = evaluator.effective(sheet, cell)
+                grid[(r, c)] = values.render(
+                    cell.get("userEnteredValue"),
+                    effective,
+                    number_format(cell),
+                    value_render,
+                    date_render,
+                    locale,
+                )
+    columns = major == "COLUMNS"
+    outer, inner = (range(c0, c1), range(r0, r1)) if columns else (range(r0, r1), range(c0, c1))
+
+    def key(o: int, i: int) -> tuple[int, int]:
+        return (i, o) if columns else (o, i)
+
+    used_outer = sorted({k[1] if major == "COLUMNS" else k[0] for k in grid})
+    if not used_outer:
+        return []
+    result: list[list[Any]] = []
+    used_set = set(used_outer)
+    for o in range(outer.start, used_outer[-1] + 1):
+        if o not in used_set:
+            result.append([])
+            continue
+        items = [i for i in inner if key(o, i) in grid]
+        last = max(items)
+        result.append([grid.get(key(o, i), "") for i in range(inner.start, last + 1)])
+    return result
