@@ -275,7 +275,11 @@ def _ensure_tab(book: Workbook, op: EnsureTab) -> None:
         letter = get_column_letter(target.column(dropdown.header))
         if any(s.startswith(f"{letter}2:") for s in existing):
             continue
-        formula = '"' + ",".join(c.replace('"', "") for c in dropdown.choices) + '"'
+        formula = '"' + ",".join(c.replace('"', "").replace(",", ";") for c in dropdown.choices) + '"'
+        if len(formula) > 255:  # the xlsx limit of an inline list; staff then type the value
+            log.warning("dropdown of column '%s' in tab '%s' is too long for .xlsx; left out",
+                        dropdown.header, op.tab)
+            continue
         validation = DataValidation(type="list", formula1=formula, allow_blank=True)
         validation.error = "Pilih salah satu pilihan dari daftar."
         validation.errorTitle = "Pilihan tidak dikenal"

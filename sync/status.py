@@ -54,7 +54,7 @@ def status(snapshot: Snapshot, ctx: Context, now: datetime) -> dict[str, Any]:
         "warnings": sum(int(values.text(c.get(R.WARNINGS)) or 0) for c in cases.values()),
         "cases_with_warnings": sum(1 for c in cases.values() if (values.text(c.get(R.WARNINGS)) or "0") != "0"),
         "edited_after_intake": sum(1 for c in cases.values() if values.text(c.get(R.EDITED))),
-        "oldest_waiting": oldest,
+        "oldest_waiting": {role: oldest[role] for role in ROLE_LABELS if role in oldest},
     }
 
 
