@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from rules.workflow import STATE_LABELS
 from sync.demo_walk import ASSIGN, CLOSE, FORWARD, IDENTIFY, REFER, REFER_NO_CONSENT, REJECT, REPORT, VERIFY
