@@ -1,0 +1,263 @@
+"""Make the shipped letter templates: `python -m letters.make_templates` (re)writes letters/templates/.
+
+The templates follow the Tata Naskah Dinas (Permendagri 1/2023) layout; the office
+may then edit them in Word, LibreOffice or Google Docs without code, as long as the
+`{{placeholders}}` stay (letters/README.md). The output is byte-for-byte stable so
+that a rerun without changes shows no diff.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+TEMPLATES = Path(__file__).parent / "templates"
+FONT = "Times New Roman"
+PAGE_TEXT_WIDTH = 16.0  # cm: A4 21 cm less 2.5 cm margins on each side
+SIGNATURE_INDENT = 8.0  # cm: the signature block fills the right half
+LEFT, CENTER, RIGHT, JUSTIFY = (
+    WD_PARAGRAPH_ALIGNMENT.LEFT, WD_PARAGRAPH_ALIGNMENT.CENTER, WD_PARAGRAPH_ALIGNMENT.RIGHT,
+    WD_PARAGRAPH_ALIGNMENT.JUSTIFY,
+)
+_FIXED_TIME = datetime(2026, 1, 1)
+
+
+def _new_document(title: str) -> DocxDocument:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2.5)
+    section.left_margin, section.right_margin = Cm(2.5), Cm(2.5)
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(12)
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), FONT)
+    language = OxmlElement("w:lang")
+    language.set(qn("w:val"), "id-ID")
+    normal.element.get_or_add_rPr().append(language)
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0
+    properties = doc.core_properties
+    properties.title, properties.author, properties.last_modified_by = title, "DSP3A Kota Singkawang", "sapa-sync"
+    properties.language, properties.revision = "id-ID", 1
+    properties.created = properties.modified = properties.last_printed = _FIXED_TIME
+    return doc
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A paragraph's layout; cm for indents and tab stops, points for spacing."""
+
+    align: WD_PARAGRAPH_ALIGNMENT = LEFT
+    left: float = 0.0
+    first: float = 0.0  # negative: a hanging indent, for numbered and `label : value` lines
+    tabs: tuple[float, ...] = ()
+    after: float = 0.0
+    keep: bool = False  # keep with the next paragraph (a signature block is never split)
+
+
+def _para(
+    where: DocxDocument | _Cell,
+    text: str = "",
+    layout: Layout = Layout(),
+    *,
+    bold: bool = False,
+    underline: bool = False,
+    size: float | None = None,
+    reuse: bool = False,
+) -> Paragraph:
+    """One paragraph in one run: a placeholder typed in one go is never split."""
+    paragraph = where.paragraphs[0] if reuse else where.add_paragraph()
+    paragraph.alignment = layout.align
+    fmt = paragraph.paragraph_format
+    fmt.left_indent, fmt.first_line_indent, fmt.space_after = Cm(layout.left), Cm(layout.first), Pt(layout.after)
+    fmt.keep_with_next = layout.keep or None
+    for stop in layout.tabs:
+        fmt.tab_stops.add_tab_stop(Cm(stop), WD_TAB_ALIGNMENT.LEFT)
+    if text:
+        run = paragraph.add_run(text)
+        run.bold, run.underline = bold or None, underline or None
+        if size:
+            run.font.size = Pt(size)
+    return paragraph
+
+
+NUMBERED = Layout(left=0.75, first=-0.75, tabs=(0.75,))  # `1.<tab>text`, wrapped lines under the text
+NUMBERED_JUSTIFIED = replace(NUMBERED, align=JUSTIFY)
+INDENTED_TEXT = Layout(align=JUSTIFY, left=0.75, after=3)
+
+
+def _kop(doc: DocxDocument) -> None:
+    """Letterhead: government, office, address line, then the double rule."""
+    centred = Layout(align=CENTER)
+    _para(doc, "{{pemerintah}}", centred, bold=True, size=14)
+    _para(doc, "{{nama_dinas}}", centred, bold=True, size=14)
+    address = _para(doc, "{{alamat_dinas}} Telepon {{telepon_dinas}} Laman {{laman_dinas}}", centred, size=11)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "thickThinSmallGap"), ("w:sz", "24"), ("w:space", "1"), ("w:color", "auto")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    p_pr = address._p.get_or_add_pPr()
+    p_pr.insert_element_before(
+        borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc", "w:rPr", "w:sectPr"
+    )
+    _para(doc)
+
+
+def _layout_table(doc: DocxDocument, labels: list[str]) -> Table:
+    """Borderless `label : content` rows, so that wrapped content stays in its column."""
+    table: Table = doc.add_table(rows=len(labels), cols=3)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False  # fixed layout: Word and LibreOffice keep the column widths
+    widths = (2.5, 0.5, PAGE_TEXT_WIDTH - 3.0)
+    margins = OxmlElement("w:tblCellMar")  # no left cell margin: labels line up with the body text
+    for side, twips in (("w:left", "0"), ("w:right", "57")):
+        cell_margin = OxmlElement(side)
+        cell_margin.set(qn("w:w"), twips)
+        cell_margin.set(qn("w:type"), "dxa")
+        margins.append(cell_margin)
+    table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
+    for row, label in zip(table.rows, labels, strict=True):
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)
+        _para(row.cells[0], label, reuse=True)
+        _para(row.cells[1], ":", reuse=True)
+    return table
+
+
+def _signature(doc: DocxDocument, *, with_date: bool) -> None:
+    """Right half: place and date, title ending in a comma, room to sign and stamp, name, NIP."""
+    block = Layout(align=CENTER, left=SIGNATURE_INDENT, keep=True)
+    _para(doc, layout=Layout(keep=True))
+    if with_date:
+        _para(doc, "{{kota}}, {{tanggal_surat}}", block)
+    _para(doc, "{{jabatan_kepala_dinas}},", block, bold=True)
+    for _ in range(4):
+        _para(doc, layout=block)
+    _para(doc, "{{nama_kepala_dinas}}", block, bold=True, underline=True)
+    _para(doc, "{{pangkat_kepala_dinas}}", block)
+    _para(doc, "NIP. {{nip_kepala_dinas}}", Layout(align=CENTER, left=SIGNATURE_INDENT))
+    _para(doc)
+    _para(doc, "{{tembusan}}", NUMBERED)
+
+
+def surat_tugas() -> DocxDocument:
+    doc = _new_document("Templat Surat Tugas Tim Penjangkauan SAPA")
+    _kop(doc)
+    _para(doc, "SURAT TUGAS", Layout(align=CENTER), bold=True, underline=True)
+    _para(doc, "Nomor: {{nomor_surat}}", Layout(align=CENTER, after=12))
+    dasar = _layout_table(doc, ["Dasar"])
+    _para(dasar.rows[0].cells[2], "{{dasar}}", NUMBERED_JUSTIFIED, reuse=True)
+    title = _para(doc, "MEMBERI TUGAS", Layout(align=CENTER, after=12), bold=True)
+    title.paragraph_format.space_before = Pt(12)
+    kepada = _layout_table(doc, ["Kepada"])
+    member = Layout(left=5.0, first=-5.0, tabs=(0.75, 4.6, 5.0))
+    _para(kepada.rows[0].cells[2], "{{daftar_anggota}}", member, reuse=True)
+    # `Untuk` as tabbed paragraphs, not a table row: its last lines can then keep with the
+    # signature, which must never stand alone on a page.
+    steps = [
+        "Untuk\t:\t1.\tMelaksanakan {{jenis_penjangkauan}} dalam rangka penanganan kasus nomor "
+        "{{nomor_kasus}} pada Layanan SAPA;",
+        "\t\t2.\tTempat\t:\t{{tempat}};",
+        "\t\t3.\tWaktu\t:\t{{waktu}};",
+        "\t\t4.\tMelaporkan hasil pelaksanaan tugas beserta rekomendasi tindak lanjut kepada Kepala Dinas; dan",
+        "\t\t5.\tMelaksanakan tugas ini dengan penuh tanggung jawab serta menjaga kerahasiaan data korban.",
+    ]
+    step = Layout(align=JUSTIFY, left=3.75, first=-3.75, tabs=(2.5, 3.0, 3.75))
+    labelled = replace(step, left=6.1, first=-6.1, tabs=(2.5, 3.0, 3.75, 5.75, 6.1))
+    for index, text in enumerate(steps, start=1):
+        layout = labelled if "\t:\t{{" in text else step
+        line = _para(doc, text, replace(layout, keep=index >= len(steps) - 1))
+        line.paragraph_format.space_before = Pt(6 if index == 1 else 0)
+    _signature(doc, with_date=True)
+    return doc
+
+
+def surat_rujukan() -> DocxDocument:
+    doc = _new_document("Templat Surat Rujukan Penanganan Kasus SAPA")
+    _kop(doc)
+    _para(doc, "{{kota}}, {{tanggal_surat}}", Layout(align=RIGHT, after=12))
+    heading = Layout(left=2.9, first=-2.9, tabs=(2.5, 2.9))
+    _para(doc, "Nomor\t:\t{{nomor_surat}}", heading)
+    _para(doc, "Sifat\t:\tRahasia", heading)
+    _para(doc, "Lampiran\t:\t{{jumlah_lampiran}}", heading)
+    _para(doc, "Hal\t:\tRujukan Penanganan Kasus {{nomor_kasus}}", replace(heading, after=12))
+    _para(doc, "Yth. {{lembaga_tujuan}}")
+    _para(doc, "di {{alamat_lembaga}}", Layout(after=12))
+    body = Layout(align=JUSTIFY, first=1.25, after=6)
+    _para(
+        doc,
+        "Sehubungan dengan penanganan kasus nomor {{nomor_kasus}} pada Layanan SAPA, bersama ini kami "
+        "rujuk korban kepada lembaga yang Saudara pimpin untuk mendapatkan layanan lanjutan, dengan "
+        "keterangan sebagai berikut:",
+        body,
+    )
+    sections = [
+        ("Identitas korban:", "{{identitas_korban}}", Layout(left=5.1, first=-4.35, tabs=(4.75, 5.1))),
+        ("Kronologi kasus:", "{{kronologi}}", INDENTED_TEXT),
+        ("Layanan yang telah diberikan:", "{{layanan_diberikan}}", INDENTED_TEXT),
+        ("Kondisi terakhir korban (fisik, psikis, dan keluarga):", "{{kondisi_korban}}", INDENTED_TEXT),
+        ("Tujuan rujukan dan layanan yang diminta:", "{{layanan_diminta}}", INDENTED_TEXT),
+        ("Dokumen yang dilampirkan:", "{{daftar_lampiran}}", Layout(left=1.5, first=-0.75, tabs=(1.5,))),
+    ]
+    for index, (title, placeholder, layout) in enumerate(sections, start=1):
+        title_line = _para(doc, f"{index}.\t{title}", replace(NUMBERED, keep=True))
+        title_line.paragraph_format.space_before = Pt(6)
+        _para(doc, placeholder, layout)
+    _para(
+        doc,
+        "Mengingat surat ini beserta lampirannya memuat data pribadi korban, kami mohon kerahasiaannya "
+        "dijaga dan data tersebut hanya digunakan untuk keperluan penanganan kasus. Demikian kami "
+        "sampaikan, atas perhatian dan kerja sama Saudara diucapkan terima kasih.",
+        replace(body, after=0, keep=True),
+    ).paragraph_format.space_before = Pt(6)
+    _signature(doc, with_date=False)
+    return doc
+
+
+def _save_stable(doc: DocxDocument, path: Path) -> None:
+    """Save with fixed zip timestamps, so that regenerating an unchanged template changes no byte."""
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            stable = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            stable.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(stable, source.read(info))
+    path.write_bytes(out.getvalue())
+
+
+def main(folder: Path = TEMPLATES) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, build in (("surat_tugas", surat_tugas), ("surat_rujukan", surat_rujukan)):
+        path = folder / f"{name}.docx"
+        _save_stable(build(), path)
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for written_path in main(Path(sys.argv[1]) if len(sys.argv) > 1 else TEMPLATES):
+        print(written_path)
