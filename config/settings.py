@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from config.letters import Letters
 from rules.complaint import FIELDS, URGENT_NEEDS, VIOLENCE_TYPES
 from rules.duplicates import DuplicatePolicy
 from rules.sla import SlaPolicy
@@ -214,12 +215,9 @@ class Workflow(_Strict):
 
     staff: list[str] = Field(
         default_factory=list,
-        description="names accepted in 'Anggota tim' (empty: any name)",
+        description="names accepted in 'Anggota tim' (empty: the names in letters.staff)",
     )
     lembaga: list[str] = Field(default_factory=lambda: list(DEFAULT_LEMBAGA))
-
-    def options(self) -> WorkflowOptions:
-        return WorkflowOptions(staff=tuple(self.staff), lembaga=tuple(self.lembaga))
 
 
 class Triage(_Strict):
@@ -320,6 +318,7 @@ class Settings(_Strict):
     sla: Sla = Sla()
     whatsapp: WhatsApp = WhatsApp()
     duplicates: Duplicates = Duplicates()
+    letters: Letters = Letters()
     poll_interval_seconds: int = Field(default=60, ge=10)
 
     @field_validator("timezone")
@@ -330,6 +329,11 @@ class Settings(_Strict):
         except (ZoneInfoNotFoundError, ValueError) as err:
             raise ValueError(f"unknown time zone {value!r}; use an IANA name such as 'Asia/Jakarta'") from err
         return value
+
+    def workflow_options(self) -> WorkflowOptions:
+        """The team is picked from workflow.staff, or else from the letters' staff list."""
+        staff = self.workflow.staff or [m.nama for m in self.letters.staff]
+        return WorkflowOptions(staff=tuple(staff), lembaga=tuple(self.workflow.lembaga))
 
     @property
     def zone(self) -> ZoneInfo:

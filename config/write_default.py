@@ -40,6 +40,8 @@ SECTIONS = {
            "2 days), optional per step.",
     "whatsapp": "The discreet first message to the reporter: no word of violence, no names.",
     "duplicates": "When a new case is linked to an open one as a probable duplicate.",
+    "letters": "Letters (Surat Tugas, Surat Rujukan). THE STAFF BELOW ARE PLACEHOLDERS: replace them with "
+               "your officials (name, NIP, rank, position) before drafting real letters.",
     "poll_interval_seconds": "How often `python -m sync run` looks for new responses.",
 }
 

@@ -1,4 +1,5 @@
-"""Official letters (Surat Tugas, Surat Rujukan): templates, numbering, document writers.
+"""Official letters (Surat Tugas, Surat Rujukan): templates, rendering, document writers.
 
-Not built yet: the workflow drafts letters once issue 5 lands. Nothing imports this.
+The cycle plans which letter to draft (sync/letters_step.py); a `LetterWriter` turns
+an order into a document: a .docx file locally, a Google Doc on Google.
 """

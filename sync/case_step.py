@@ -36,6 +36,7 @@ class Advance:
     record: Record
     messages: dict[str, str | None] = field(default_factory=dict)  # role -> its row's message
     events: list[Event] = field(default_factory=list)
+    moved: tuple[str, str] | None = None  # (from, to) when a decision was applied
 
 
 def state_of(record: Mapping[str, object]) -> str:
@@ -77,9 +78,10 @@ def advance(
             continue
         if moved:
             continue  # one step per cycle: the next cycle judges it against the new state
-        outcome = decide(state, role, decision, fields, ctx.settings.workflow.options())
+        outcome = decide(state, role, decision, fields, ctx.settings.workflow_options())
         if outcome.applied and outcome.transition is not None:
             before, state, moved = state, outcome.state, True
+            out.moved = (before, state)
             applied[role] = key
             out.record |= {R.STATE_KEY: state, R.ENTERED: stamp, STEP_DATE[state]: stamp}
             if state == "referred":

@@ -20,6 +20,7 @@ import schedule
 
 from config import load_settings
 from config.settings import Settings
+from letters.local_writer import LocalLetterWriter
 from rules.errors import InputError, SapaError
 from sync import demo as demo_data
 from sync import demo_walk
@@ -86,6 +87,10 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(args.config, **{"store.workbook": workbook})
 
 
+def open_writer(settings: Settings, workbook: Path) -> LocalLetterWriter:
+    return LocalLetterWriter(workbook.parent / settings.letters.folder, settings.letters)
+
+
 def open_store(settings: Settings) -> Store:
     if settings.store.backend == "google":
         raise InputError(
@@ -103,7 +108,9 @@ def now() -> datetime:
 
 def cmd_once(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    run_cycle(open_store(settings), Context.from_settings(settings), now())
+    store = open_store(settings)
+    assert settings.store.workbook is not None
+    run_cycle(store, Context.from_settings(settings), now(), open_writer(settings, settings.store.workbook))
     return 0
 
 
@@ -128,11 +135,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     last = max(r["timestamp"] for r in rows if isinstance(r["timestamp"], datetime))
     first_cycle = (last + timedelta(minutes=15)).replace(tzinfo=ctx.zone)
     store = LocalStore(workbook)
-    run_cycle(store, ctx, first_cycle)
+    writer = open_writer(settings, workbook)
+    run_cycle(store, ctx, first_cycle, writer)
     risks = {str(k): v for k, v in _register_risks(store, ctx).items()}
     rounds = max(len(p) for p in demo_walk.PATHS.values())
     walked = demo_walk.walk(store, ctx, first_cycle, (finish - first_cycle) / rounds,
-                            demo_walk.choose_cases(risks))
+                            demo_walk.choose_cases(risks), writer)
     report = status(store.read([t.name for t in ctx.tabs.all]), ctx, ctx.local_time(finish))
     tabs = settings.tabs
     print(render(report))
@@ -145,6 +153,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"  - '{tabs.subkoor}', '{tabs.kabid}', '{tabs.kadis}', '{tabs.tim}': antrean dan keputusan tiap peran\n"
         f"  - '{tabs.review}': respons yang perlu ditinjau Admin (isi 'Tindakan Admin')\n"
         f"  - '{tabs.case_register}': daftar semua kasus\n"
+        f"  - '{settings.letters.register_tab}': agenda surat keluar; draf surat di folder "
+        f"{folder / settings.letters.folder}\n"
         f"  - '{tabs.log}': catatan setiap tindakan sistem\n"
         f"  - 'Respons Formulir 1': kolom '{tabs.response_marker_column}' di ujung kanan\n"
         f"Lalu jalankan lagi: python -m sync --workbook {workbook} once"
@@ -161,6 +171,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     ctx = Context.from_settings(settings)
     store = open_store(settings)
+    assert settings.store.workbook is not None
+    writer = open_writer(settings, settings.store.workbook)
     interval = args.interval or settings.poll_interval_seconds
     stopping = False
 
@@ -171,7 +183,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    cycle = _guarded(lambda: run_cycle(store, ctx, now()))
+    cycle = _guarded(lambda: run_cycle(store, ctx, now(), writer))
     cycle()
     schedule.every(interval).seconds.do(cycle)
     log.info("polling every %d s; Ctrl-C or SIGTERM stops", interval)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from letters.writer import LetterWriter
 from sync.context import Context
 from sync.cycle import run_cycle
 from sync.store import Store, UpdateRow, WritePlan
@@ -30,7 +31,7 @@ IDENTIFY: Step = ("subkoor", {
 })
 VERIFY: Step = ("kabid", {
     "Keputusan": "Setujui, usulkan Surat Tugas",
-    "Anggota tim": "Sub Koordinator PPA, Konselor, Kepala Bidang PPA",
+    "Anggota tim": "Nama Sub Koordinator, Nama Konselor, Nama Kepala Bidang",
 })
 ASSIGN: Step = ("kadis", {"Keputusan": "Tugaskan Tim", "Jenis penjangkauan": "Kunjungan rumah, Asesmen"})
 REPORT: Step = ("tim", {
@@ -85,7 +86,10 @@ def staff_type(store: Store, ctx: Context, role: str, case_id: str, cells: Mappi
     raise KeyError(f"{case_id} is not in tab {layout.name}")
 
 
-def walk(store: Store, ctx: Context, start: datetime, step: timedelta, pick: Mapping[str, str]) -> Walk:
+def walk(
+    store: Store, ctx: Context, start: datetime, step: timedelta, pick: Mapping[str, str],
+    writer: LetterWriter | None = None,
+) -> Walk:
     """Run the paths: one staff step per path, then a cycle, until every path is done."""
     cycles = 0
     for round_ in range(max(len(p) for p in PATHS.values())):
@@ -94,7 +98,7 @@ def walk(store: Store, ctx: Context, start: datetime, step: timedelta, pick: Map
                 role, cells = steps[round_]
                 staff_type(store, ctx, role, pick[path], cells)
         cycles += 1
-        run_cycle(store, ctx, start + step * cycles)
+        run_cycle(store, ctx, start + step * cycles, writer)
     return Walk(dict(pick), cycles)
 
 

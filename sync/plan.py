@@ -8,6 +8,7 @@ a cycle with nothing new writes nothing, and a row staff deleted comes back.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,9 +25,10 @@ from sync.context import Context, show_time
 from sync.events import SYSTEM, Event, Record, log_rows, records
 from sync.identify import Identities, Response, identify, read_responses
 from sync.intake_step import PENDING, new_register, take_in
+from sync.letters_step import LetterOrder, LetterPlan, link_cells, plan_letters
 from sync.reconcile import reconcile
 from sync.store import EnsureTab, Operation, Snapshot, Table, Value, WritePlan
-from sync.tabs import CASE_ID, STEP_DATE, I, L, Layout, R, V
+from sync.tabs import CASE_ID, STEP_DATE, A, I, L, Layout, R, V
 from sync.text import cell_text
 from sync.views import CaseView, register_row, role_row
 
@@ -46,6 +48,7 @@ class CyclePlan:
     events: list[Event]
     cases: dict[str, Complaint] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    letters: list[LetterOrder] = field(default_factory=list)
 
     def count(self, code: str) -> int:
         return sum(1 for e in self.events if e.code == code)
@@ -58,8 +61,16 @@ def day_first(responses: Table) -> bool:
     )
 
 
-def plan_cycle(snapshot: Snapshot, ctx: Context, now: datetime) -> CyclePlan:
-    """Decide everything one cycle does. `now` is naive local (WIB) time."""
+def plan_cycle(
+    snapshot: Snapshot, ctx: Context, now: datetime, links: Mapping[str, str] | None = None, *,
+    letters: bool = True,
+) -> CyclePlan:
+    """Decide everything one cycle does. `now` is naive local (WIB) time.
+
+    Letters to draft come back in `CyclePlan.letters`; the cycle drafts them and plans
+    again with their `links` (the same decisions, now with the documents' links).
+    `letters=False` plans no letter at all (for a run without a document writer).
+    """
     tabs = ctx.tabs
     register = records(snapshot.tabs.get(tabs.register.name), R.ID)
     review = records(snapshot.tabs.get(tabs.review.name), V.ID)
@@ -81,6 +92,7 @@ def plan_cycle(snapshot: Snapshot, ctx: Context, now: datetime) -> CyclePlan:
     cases: dict[str, Complaint] = {}
     registers: dict[str, Record] = {}
     views: list[CaseView] = []
+    moves: dict[str, tuple[str, str]] = {}
     messages: dict[tuple[str, str], str | None] = {}
     for case_id in sorted(set(register) | set(intake.new_cases) | _case_markers(ids, ctx)):
         record: Record = {**register.get(case_id, {}), **intake.new_cases.get(case_id, {})}
@@ -102,6 +114,8 @@ def plan_cycle(snapshot: Snapshot, ctx: Context, now: datetime) -> CyclePlan:
         step = advance(case_id, record, rows, ctx, stamp)
         events += step.events
         registers[case_id] = step.record
+        if step.moved:
+            moves[case_id] = step.moved
         for role, message in step.messages.items():
             messages[(role, case_id)] = message
         views.append(CaseView(
@@ -113,7 +127,13 @@ def plan_cycle(snapshot: Snapshot, ctx: Context, now: datetime) -> CyclePlan:
         ))
 
     events += _link_duplicates(intake.new_cases, cases, registers, ctx)
-    desired = _desired(views, registers, staff, messages, ctx, now)
+    agenda = records(snapshot.tabs.get(tabs.agenda.name), A.ID)
+    letter_plan = plan_letters({v.case_id: v for v in views}, moves, agenda, links or {}, ctx, now) \
+        if letters else LetterPlan(rows={k: {h: cell_text(r.get(h)) for h in tabs.agenda.worker}
+                                         for k, r in agenda.items()})
+    events += letter_plan.events
+    desired = _desired(views, registers, staff, messages, letter_plan, ctx, now)
+    desired[tabs.agenda.name] = letter_plan.rows
     desired[tabs.review.name] = _review_rows(review, intake.review_rows, ids, ctx, events)
 
     operations: list[Operation] = list(intake.marks)
@@ -122,7 +142,8 @@ def plan_cycle(snapshot: Snapshot, ctx: Context, now: datetime) -> CyclePlan:
         if layout is tabs.log:
             continue
         table = snapshot.tabs.get(layout.name)
-        result = reconcile(layout, table, desired.get(layout.name, {}))
+        initial = letter_plan.initial if layout is tabs.agenda else None
+        result = reconcile(layout, table, desired.get(layout.name, {}), initial)
         operations.extend(result.operations)
         for key in result.appended:
             if key not in created and table is not None and table.rows and _listed_before(layout, register, key):
@@ -132,7 +153,7 @@ def plan_cycle(snapshot: Snapshot, ctx: Context, now: datetime) -> CyclePlan:
         operations.append(tabs.log.ensure())
     operations.sort(key=lambda op: not isinstance(op, EnsureTab))  # tabs first, order kept
     problems = _structure_problems(snapshot.responses, ctx)
-    return CyclePlan(WritePlan(tuple(operations)), events, cases, problems)
+    return CyclePlan(WritePlan(tuple(operations)), events, cases, problems, letter_plan.orders)
 
 
 def _check_edit(case_id: str, record: Record, response: Response, stamp: str) -> list[Event]:
@@ -150,6 +171,7 @@ def _desired(
     registers: dict[str, Record],
     staff: dict[str, dict[str, Record]],
     messages: dict[tuple[str, str], str | None],
+    letter_plan: LetterPlan,
     ctx: Context,
     now: datetime,
 ) -> dict[str, dict[str, dict[str, Value]]]:
@@ -163,7 +185,9 @@ def _desired(
             key = (role, view.case_id)
             current = staff[role].get(view.case_id, {})
             message = messages[key] if key in messages else cell_text(current.get(I.MESSAGE))
-            desired[layout.name][view.case_id] = role_row(layout, view, message, ctx, now)
+            desired[layout.name][view.case_id] = role_row(
+                layout, view, message, ctx, now, link_cells(view.case_id, letter_plan)
+            )
     return desired
 
 

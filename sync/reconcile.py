@@ -17,12 +17,16 @@ class Reconciled:
 
 
 def reconcile(
-    layout: Layout, table: Table | None, wanted: Mapping[str, Mapping[str, Value]]
+    layout: Layout,
+    table: Table | None,
+    wanted: Mapping[str, Mapping[str, Value]],
+    initial: Mapping[str, Mapping[str, Value]] | None = None,
 ) -> Reconciled:
     """Operations that make `table` show `wanted` (key -> worker cells).
 
-    Staff columns and rows whose key the worker does not know are left alone. When
-    a key appears on several rows (a copied row), only the first is kept up to date.
+    Staff columns and rows whose key the worker does not know are left alone; a new
+    row may start with `initial` staff values (a letter's status "draf"). When a
+    key appears on several rows (a copied row), only the first is kept up to date.
     """
     operations: list[Operation] = []
     if table is None or any(h not in table.headers for h in layout.headers):
@@ -37,7 +41,8 @@ def reconcile(
     for key, cells in wanted.items():
         found = where.get(key)
         if found is None:
-            operations.append(AppendRow(layout.name, tuple(cells.items())))
+            first = {**cells, **(initial or {}).get(key, {})}
+            operations.append(AppendRow(layout.name, tuple(first.items())))
             appended.append(key)
             continue
         number, row = found

@@ -115,6 +115,28 @@ class I:  # noqa: E742 - short names read well in the column tables
     DUPLICATES = "Kemungkinan Duplikat"
     DECISION = "Keputusan"
     ADMIN_NOTE = "Catatan Admin"
+    SURAT_TUGAS = "Surat Tugas"
+    SURAT_RUJUKAN = "Surat Rujukan"
+
+
+class A:
+    """Columns of the register of outgoing letters (agenda surat keluar)."""
+
+    ID = "ID Surat"
+    NUMBER = "Nomor Surat"
+    DATE = "Tanggal Surat"
+    KIND = "Jenis Surat"
+    CASE = CASE_ID
+    TO = "Kepada"
+    LINK = "Tautan Dokumen"
+    DRAFTED = "Draf Terakhir"
+    REDRAFT_DONE = "Draf Ulang Diproses"
+    STATUS = "Status"
+    REDRAFT = "Minta Draf Ulang"
+    NOTE = "Catatan"
+
+
+LETTER_STATUSES = ("draf", "ditandatangani", "dikirim")
 
 
 class V:
@@ -152,16 +174,16 @@ ROLE_INFO: dict[str, tuple[str, ...]] = {
     "subkoor": (I.RECEIVED, I.CHANNEL, I.REPORTER, I.RELATION, I.PHONE, I.WA_LINK, I.WA_NOTE, I.VICTIM, I.SEX,
                 I.AGE, I.DISABILITY, I.KECAMATAN, I.KELURAHAN, I.VIOLENCE, I.PLACE, I.DATE, I.PERPETRATOR,
                 I.DANGER, I.NEEDS, I.STORY, I.WARNINGS, I.EDITED, I.RISK_REASONS, I.DUPLICATES,
-                _F["lembaga_tujuan"], _F["layanan_diminta"]),
+                _F["lembaga_tujuan"], _F["layanan_diminta"], I.SURAT_RUJUKAN),
     "kabid": (I.RECEIVED, I.VICTIM, I.SEX, I.AGE, I.DISABILITY, I.KECAMATAN, I.VIOLENCE, I.DANGER, I.NEEDS,
               I.RISK_REASONS, I.STORY, _F["konfirmasi_wa"], _F["kondisi_korban"], _F["langkah_usulan"],
-              I.DUPLICATES),
+              I.DUPLICATES, I.SURAT_TUGAS),
     "kadis": (I.RECEIVED, I.VICTIM, I.AGE, I.KECAMATAN, I.VIOLENCE, I.RISK_REASONS, _F["kondisi_korban"],
               _F["langkah_usulan"], _F["anggota_tim"], _F["tindakan"], _F["asesmen"], _F["rekomendasi"],
-              _F["status_rujukan"]),
+              _F["status_rujukan"], I.SURAT_TUGAS, I.SURAT_RUJUKAN),
     "tim": (I.VICTIM, I.SEX, I.AGE, I.DISABILITY, I.ADDRESS, I.KECAMATAN, I.KELURAHAN, I.VIOLENCE, I.DANGER,
             I.NEEDS, I.RISK_REASONS, _F["kondisi_korban"], _F["langkah_usulan"], _F["anggota_tim"],
-            _F["jenis_penjangkauan"]),
+            _F["jenis_penjangkauan"], I.SURAT_TUGAS),
 }
 
 # Staff columns a role fills beyond those its decisions require.
@@ -197,6 +219,7 @@ class Tabs:
     review: Layout
     log: Layout
     roles: dict[str, Layout]  # role key -> its tab; "admin" is the intake tab
+    agenda: Layout
 
     @property
     def intake(self) -> Layout:
@@ -204,12 +227,12 @@ class Tabs:
 
     @property
     def all(self) -> tuple[Layout, ...]:
-        return (*self.roles.values(), self.review, self.register, self.log)
+        return (*self.roles.values(), self.review, self.agenda, self.register, self.log)
 
 
 def layouts(settings: Settings) -> Tabs:
     names = settings.tabs
-    options = settings.workflow.options()
+    options = settings.workflow_options()
     role_names = {"admin": names.intake, "subkoor": names.subkoor, "kabid": names.kabid,
                   "kadis": names.kadis, "tim": names.tim}
     return Tabs(
@@ -227,4 +250,10 @@ def layouts(settings: Settings) -> Tabs:
         ),
         log=Layout(names.log, L.TIME, (L.TIME, L.ID, L.ROLE, L.ACTION, L.CODE, L.DETAIL)),
         roles={role: role_layout(name, role, options) for role, name in role_names.items()},
+        agenda=Layout(
+            settings.letters.register_tab, A.ID,
+            (A.ID, A.NUMBER, A.DATE, A.KIND, A.CASE, A.TO, A.LINK, A.DRAFTED, A.REDRAFT_DONE),
+            staff=(A.STATUS, A.REDRAFT, A.NOTE),
+            dropdowns=(Dropdown(A.STATUS, LETTER_STATUSES),),
+        ),
     )

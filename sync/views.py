@@ -77,8 +77,11 @@ def register_row(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value
     return row
 
 
-def role_row(layout: Layout, view: CaseView, message: str | None, ctx: Context, now: datetime) -> dict[str, Value]:
-    info = _info(view, ctx, now)
+def role_row(
+    layout: Layout, view: CaseView, message: str | None, ctx: Context, now: datetime,
+    extra: Mapping[str, Value] | None = None,
+) -> dict[str, Value]:
+    info = _info(view, ctx, now) | dict(extra or {})
     info[I.TURN] = "YA" if layout.role is not None and QUEUE.get(state_of(view.record)) == layout.role else None
     info[I.MESSAGE] = message
     if view.complaint is None:  # the response row is gone: keep what the tab shows

@@ -14,6 +14,8 @@ from typing import Protocol
 from openpyxl import load_workbook
 
 from config.settings import Settings
+from letters.local_writer import LocalLetterWriter
+from letters.writer import LetterWriter
 from rules.complaint import FIELDS
 from sync import demo
 from sync.local_store import LocalStore
@@ -25,6 +27,7 @@ class Backend(Protocol):
 
     def create(self, rows: list[dict[str, object]], settings: Settings, tab: str = ...) -> None: ...
     def store(self) -> Store: ...
+    def writer(self) -> LetterWriter: ...
     def tab(self, name: str) -> list[list[object]]: ...
     def tabs(self) -> list[str]: ...
     def type_into(self, tab: str, key_header: str, key: str, header: str, value: object) -> None: ...
@@ -47,6 +50,12 @@ class LocalBackend:
 
     def store(self) -> LocalStore:
         return LocalStore(self.path)
+
+    def writer(self) -> LocalLetterWriter:
+        return LocalLetterWriter(self.path.parent / "Surat SAPA", Settings().letters)
+
+    def letter_files(self) -> list[Path]:
+        return sorted((self.path.parent / "Surat SAPA").glob("*.docx"))
 
     def tabs(self) -> list[str]:
         return load_workbook(self.path).sheetnames

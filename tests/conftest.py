@@ -37,6 +37,6 @@ def ctx(settings: Settings) -> Context:
 @pytest.fixture
 def cycle(backend: Backend, ctx: Context) -> Callable[..., CyclePlan]:
     def run(now: datetime = NOW) -> CyclePlan:
-        return run_cycle(backend.store(), ctx, now)
+        return run_cycle(backend.store(), ctx, now, backend.writer())
 
     return run

@@ -45,7 +45,7 @@ def test_the_six_steps_to_closure_by_the_office(backend, settings, ctx, cycle) -
     for k, step in enumerate([FORWARD, IDENTIFY, VERIFY, ASSIGN, REPORT, CLOSE], start=1):
         act(backend, settings, case, step)
         result = cycle(NOW + timedelta(hours=k))
-        assert [e.code for e in result.events] == ["transition"], step
+        assert [e.code for e in result.events if not e.code.startswith("letter_")] == ["transition"], step
         states.append(register(backend, settings)[case][R.STATE_KEY])
         assert not cycle(NOW + timedelta(hours=k)).plan  # a decision is applied once
     assert states == ["identification", "verification", "assignment", "outreach", "decision", "closed"]

@@ -1,0 +1,34 @@
+"""The document writer: one interface, a local (.docx) and a Google Docs implementation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Protocol
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+class Order(Protocol):
+    """What a writer needs of a letter order (sync.letters_step.LetterOrder)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def values(self) -> Mapping[str, str]: ...
+    @property
+    def file_stem(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+
+
+class LetterWriter(Protocol):
+    def draft(self, order: Order) -> str:
+        """Write the letter; return its link. Drafting the same key again replaces it."""
+        ...
+
+
+def template_path(kind: str, configured: Path | None) -> Path:
+    return configured or TEMPLATES / f"{kind}.docx"

@@ -1,0 +1,95 @@
+"""The Google Docs letter writer through google-api-python-client over the API double."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from docx import Document
+
+from config.settings import Settings
+from letters import values as letter_values
+from letters.google_writer import GoogleLetterWriter
+from letters.writer import TEMPLATES
+from sync.letters_step import LetterOrder
+from tests.google_double import GoogleDouble
+
+SETTINGS = Settings()
+
+
+def template_text(kind: str) -> list[str]:
+    document = Document(str(TEMPLATES / f"{kind}.docx"))
+    lines = [p.text for p in document.paragraphs]
+    lines += [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return lines
+
+
+@pytest.fixture
+def google() -> tuple[GoogleDouble, GoogleLetterWriter, str]:
+    double = GoogleDouble()
+    drive = double.create_shared_drive("SAPA")
+    folder = double.create_folder("Surat SAPA", drive, app_created=True)
+    templates = {kind: double.create_document(f"Template {kind}", template_text(kind), parents=[folder],
+                                              drive_id=drive, app_created=True)
+                 for kind in ("surat_tugas", "surat_rujukan")}
+    writer = GoogleLetterWriter(double.service("drive", "v3"), double.service("docs", "v1"), folder, templates)
+    double.reset_counts()
+    return double, writer, folder
+
+
+def order(story: str = "Korban dipukul.") -> LetterOrder:
+    filled = letter_values.surat_rujukan(
+        SETTINGS.office, SETTINGS.letters, nomor_surat="400.2.4/1/DSP3A/2026", tanggal=date(2026, 11, 28),
+        nomor_kasus="SAPA-2026-0001", lembaga_tujuan="UPTD PPA", identitas_korban={"Nama/inisial": "Bunga"},
+        kronologi=story, layanan_diberikan="Kunjungan rumah", kondisi_korban="Aman",
+        layanan_diminta="Konseling", lampiran=["Laporan asesmen"],
+    )
+    return LetterOrder("SAPA-2026-0001-SR", "surat_rujukan", "SAPA-2026-0001", "400.2.4/1/DSP3A/2026", filled)
+
+
+def test_a_letter_costs_two_requests_and_is_not_shared(google) -> None:  # type: ignore[no-untyped-def]
+    double, writer, _ = google
+    writer.settled()  # steady state: no look-up for copies of an earlier crash
+    link = writer.draft(order())
+    assert dict(double.counts) == {"drive.files.copy": 1, "docs.documents.batchUpdate": 1}
+    document_id = link.split("/d/")[1].split("/")[0]
+    text = double.document_text(document_id)
+    assert "{{" not in text and "UPTD PPA" in text and "400.2.4/1/DSP3A/2026" in text
+    assert double.anyone_permissions() == []
+
+
+def test_reporter_text_cannot_inject_a_placeholder(google) -> None:  # type: ignore[no-untyped-def]
+    double, writer, _ = google
+    writer.settled()
+    link = writer.draft(order("Pelaku menulis {{nomor_surat}} dan }}{{lembaga_tujuan}}"))
+    text = double.document_text(link.split("/d/")[1].split("/")[0])
+    assert "{{" not in text
+    assert "nomor_surat" in text  # kept as the reporter wrote it, only made inert
+
+
+def test_a_new_process_finds_the_copy_a_crashed_one_made(google) -> None:  # type: ignore[no-untyped-def]
+    double, writer, folder = google
+    first = writer.draft(order())  # then the process dies before the sheet write
+    again = GoogleLetterWriter(double.service("drive", "v3"), double.service("docs", "v1"), folder,
+                               writer._templates)
+    double.reset_counts()
+    assert again.draft(order()) == first
+    assert dict(double.counts) == {"drive.files.list": 1}  # found: no second document
+
+
+def test_the_same_process_retrying_makes_no_request(google) -> None:  # type: ignore[no-untyped-def]
+    double, writer, _ = google
+    writer.settled()
+    link = writer.draft(order())
+    double.reset_counts()
+    assert writer.draft(order()) == link
+    assert sum(double.counts.values()) == 0
+
+
+def test_a_redraft_with_new_values_makes_a_new_document(google) -> None:  # type: ignore[no-untyped-def]
+    double, writer, _ = google
+    writer.settled()
+    first = writer.draft(order("versi 1"))
+    second = writer.draft(order("versi 2"))
+    assert first != second
+    assert dict(double.counts) == {"drive.files.copy": 2, "docs.documents.batchUpdate": 2}
