@@ -47,8 +47,12 @@ def test_demo_makes_a_workbook_whose_status_adds_up(tmp_path: Path, capsys: pyte
     # the program's own log output names no reporter or victim
     seeded = {str(r.get(f)) for r in demo.sample_rows()
               for f in ("reporter_name", "victim_name", "victim_address", "reporter_phone")}
-    logged = caplog.text + out
+    from openpyxl import load_workbook
+
+    log_tab = repr(list(load_workbook(workbook)["Log Aktivitas"].iter_rows(values_only=True)))
+    logged = caplog.text + out + log_tab
     assert not [s for s in seeded if len(s) > 4 and s in logged]
+    assert (tmp_path / "Surat SAPA" / "SAPA-2026-0001-surat-rujukan.docx").exists()
 
 
 def test_once_twice_then_status_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
