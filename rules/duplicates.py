@@ -65,12 +65,27 @@ def find_duplicates_in_batch(
     open_cases: Sequence[tuple[str, Complaint]],
     policy: DuplicatePolicy = DuplicatePolicy(),
 ) -> list[ProbableDuplicate]:
-    """Links for a cycle's new cases: against open cases and the batch's earlier ones."""
+    """Links for a cycle's new cases: against open cases and the batch's earlier ones.
+
+    Only cases sharing the reporter's phone or the kelurahan can match, so candidates
+    are looked up by those two keys: a first cycle over 10,000 responses stays linear.
+    """
+    pool = [*open_cases, *new_cases]
+    by_key: dict[tuple[str, str], list[int]] = {}
+    for position, (_, other) in enumerate(pool):
+        for key in _block_keys(other):
+            by_key.setdefault(key, []).append(position)
     found: list[ProbableDuplicate] = []
     for index, (case_id, complaint) in enumerate(new_cases):
-        candidates = [*open_cases, *new_cases[:index]]
-        found += find_duplicates(case_id, complaint, candidates, policy)
+        limit = len(open_cases) + index  # open cases, then the batch's earlier ones
+        positions = sorted({p for key in _block_keys(complaint) for p in by_key.get(key, ()) if p < limit})
+        found += find_duplicates(case_id, complaint, [pool[p] for p in positions], policy)
     return found
+
+
+def _block_keys(c: Complaint) -> list[tuple[str, str]]:
+    keys = [("phone", c.reporter_phone)] if c.reporter_phone else []
+    return keys + ([("kelurahan", _fold(c.kelurahan))] if c.kelurahan else [])
 
 
 def name_similarity(a: str | None, b: str | None) -> float:
