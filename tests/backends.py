@@ -33,6 +33,7 @@ class Backend(Protocol):
     def type_into(self, tab: str, key_header: str, key: str, header: str, value: object) -> None: ...
     def sort_rows(self, tab: str, header: str, reverse: bool = False) -> None: ...
     def delete_row(self, tab: str, key_header: str, key: str) -> None: ...
+    def insert_row(self, tab: str, before: int, values: Sequence[object] = ()) -> None: ...
     def cells(self) -> list[tuple[str, object, bool]]: ...
 
 
@@ -93,6 +94,15 @@ class LocalBackend:
                     cell.data_type = "s"
         book.save(self.path)
 
+    def insert_row(self, tab: str, before: int, values: Sequence[object] = ()) -> None:
+        """Insert a row at sheet row `before` (2 = just below the header), as staff would."""
+        book = load_workbook(self.path)
+        sheet = book[tab]
+        sheet.insert_rows(before)
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row=before, column=column).value = value
+        book.save(self.path)
+
     def delete_row(self, tab: str, key_header: str, key: str) -> None:
         book = load_workbook(self.path)
         sheet = book[tab]
@@ -140,3 +150,102 @@ def response_row(**answers: object) -> dict[str, object]:
 
 def headers_of(table: Sequence[Sequence[object]]) -> list[object]:
     return list(table[0]) if table else []
+
+
+def google_spreadsheet(double, tab: str, data: list[list[object]]) -> str:  # type: ignore[no-untyped-def]
+    """A form spreadsheet in the double; text stays text (the double's set-up makes "=..." a formula)."""
+    from tests.google_double.sheets_values import set_value
+    from tests.google_double.values import Parsed
+
+    texts = {(r, c): v for r, row in enumerate(data) for c, v in enumerate(row)
+             if isinstance(v, str) and v.startswith("=")}
+    plain = [[None if (r, c) in texts else v for c, v in enumerate(row)] for r, row in enumerate(data)]
+    spreadsheet_id: str = double.create_spreadsheet("SAPA", {tab: plain}, locale="id_ID")
+    with double.editing(spreadsheet_id) as book:
+        sheet = book.by_title(tab)
+        for (r, c), text in texts.items():
+            set_value(sheet, r, c, Parsed({"stringValue": text}))
+    return spreadsheet_id
+
+
+class GoogleBackend:
+    """The office's Google spreadsheet, over the in-process API double (tests/google_double)."""
+
+    name = "google"
+
+    def __init__(self, folder: Path) -> None:
+        from tests.google_double import GoogleDouble
+
+        self.folder = folder
+        self.double = GoogleDouble(locale="id_ID", time_zone="Asia/Jakarta")
+        self.client = self.double.gspread_client()
+        self.spreadsheet_id = ""
+
+    def create(self, rows: list[dict[str, object]], settings: Settings,
+               tab: str = "Respons Formulir 1") -> None:
+        questions = settings.form.questions
+        data: list[list[object]] = [[questions[f] for f in FIELDS]]
+        data += [[None if row.get(f) == "" else row.get(f) for f in FIELDS] for row in rows]
+        self.spreadsheet_id = google_spreadsheet(self.double, tab, data)
+
+    def store(self) -> Store:
+        from sync.google_retry import RetryPolicy
+        from sync.google_store import GoogleStore
+
+        return GoogleStore(self.client, self.spreadsheet_id, retry=RetryPolicy(sleep=lambda _: None))
+
+    def writer(self) -> LetterWriter:
+        return LocalLetterWriter(self.folder / "Surat SAPA", Settings().letters)
+
+    def letter_files(self) -> list[Path]:
+        return sorted((self.folder / "Surat SAPA").glob("*.docx"))
+
+    def tabs(self) -> list[str]:
+        return list(self.double.sheet_titles(self.spreadsheet_id))
+
+    def tab(self, name: str) -> list[list[object]]:
+        values = self.double.get_values(self.spreadsheet_id, name)
+        return [[None if v == "" else v for v in row] for row in values]
+
+    def _row(self, tab: str, key_header: str, key: str) -> tuple[int, list[object]]:
+        values = self.tab(tab)
+        column = values[0].index(key_header)
+        for number, row in enumerate(values[1:], start=2):
+            if column < len(row) and row[column] == key:
+                return number, values[0]
+        raise KeyError(key)
+
+    def type_into(self, tab: str, key_header: str, key: str, header: str, value: object) -> None:
+        from tests.google_double.a1 import cell_name
+
+        number, headers = self._row(tab, key_header, key)
+        self.double.staff_type(self.spreadsheet_id, tab, cell_name(number - 1, headers.index(header)), value)
+
+    def insert_row(self, tab: str, before: int, values: Sequence[object] = ()) -> None:
+        from tests.google_double.a1 import cell_name
+
+        self.double.staff_insert_rows(self.spreadsheet_id, tab, before)
+        for column, value in enumerate(values):
+            if value is not None:
+                self.double.staff_type(self.spreadsheet_id, tab, cell_name(before - 1, column), value)
+
+    def sort_rows(self, tab: str, header: str, reverse: bool = False) -> None:
+        column = self.tab(tab)[0].index(header)
+        self.double.staff_sort(self.spreadsheet_id, tab, column, descending=reverse)
+
+    def delete_row(self, tab: str, key_header: str, key: str) -> None:
+        number, _ = self._row(tab, key_header, key)
+        self.double.staff_delete_rows(self.spreadsheet_id, tab, number)
+
+    def cells(self) -> list[tuple[str, object, bool]]:
+        out: list[tuple[str, object, bool]] = []
+        for title in self.tabs():
+            for r, row in enumerate(self.double.get_values(self.spreadsheet_id, title)):
+                for c, value in enumerate(row):
+                    if value is None or value == "":
+                        continue
+                    from tests.google_double.a1 import cell_name
+
+                    view = self.double.cell(self.spreadsheet_id, title, cell_name(r, c))
+                    out.append((title, value, view.is_formula))
+        return out

@@ -12,11 +12,11 @@ from config.settings import Settings
 from sync.context import Context
 from sync.cycle import run_cycle
 from sync.plan import CyclePlan
-from tests.backends import Backend, LocalBackend
+from tests.backends import Backend, GoogleBackend, LocalBackend
 
 NOW = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)  # 10:00 WIB
 
-BACKENDS: dict[str, Callable[[Path], Backend]] = {"local": LocalBackend}
+BACKENDS: dict[str, Callable[[Path], Backend]] = {"local": LocalBackend, "google": GoogleBackend}
 
 
 @pytest.fixture(params=sorted(BACKENDS))

@@ -219,6 +219,23 @@ def test_a_deleted_role_row_comes_back_with_its_case_data(backend, settings, cyc
     assert row(backend, settings, "subkoor", "SAPA-2026-0002")[I.VICTIM] == "Melati"
 
 
+def test_rows_staff_insert_are_left_alone_and_cases_keep_their_rows(backend, settings, cycle) -> None:
+    backend.create([response_row(story=f"s{n}", victim_name=f"K{n}") for n in range(1, 4)], settings)
+    cycle()
+    backend.insert_row(settings.tabs.intake, 3, ["catatan rapat", None, None])
+    backend.insert_row(settings.tabs.intake, 2)
+    backend.type_into(settings.tabs.intake, I.ID, "SAPA-2026-0003", I.ADMIN_NOTE, "untuk tiga")
+    act(backend, settings, "SAPA-2026-0002", FORWARD)
+    result = cycle()
+    assert [e.code for e in result.events] == ["transition"]
+    rows = records(backend, settings.tabs.intake)
+    assert [r[I.ID] for r in rows] == ["SAPA-2026-0001", "catatan rapat", "SAPA-2026-0002", "SAPA-2026-0003"]
+    by_id = {r[I.ID]: r for r in rows}
+    assert by_id["SAPA-2026-0003"][I.ADMIN_NOTE] == "untuk tiga" and by_id["SAPA-2026-0003"][I.VICTIM] == "K3"
+    assert by_id["SAPA-2026-0002"][I.STATE] == STATE_LABELS["identification"]
+    assert not cycle().plan
+
+
 # --- property: staff edits never leak into another case's row -------------------------
 
 EDIT = st.one_of(

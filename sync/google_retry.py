@@ -1,0 +1,134 @@
+"""Retrying Google API requests: exponential backoff with full jitter, capped.
+
+Retried: HTTP 429, 408, every 5xx, and Drive's rate-limit 403 (`usageLimits` domain,
+`userRateLimitExceeded` / `rateLimitExceeded`), plus timeouts and dropped connections.
+Everything else (400, 401, 403 access, 404) is answered at once. After the cap (attempts
+or total time) the caller gets a `TransientError`: the cycle stops cleanly and the next
+one starts again from what the spreadsheet holds.
+
+`sleep`, `random` and `clock` are injected so tests never sleep. Messages carry the
+status and Google's reason, never a request header (where the token is).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random as _random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import requests
+
+from rules.errors import TransientError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+RETRY_STATUSES = frozenset({408, 429})
+RATE_LIMIT_REASONS = frozenset({"userRateLimitExceeded", "rateLimitExceeded"})
+DEFAULT_TIMEOUT = (10.0, 60.0)  # requests' (connect, read) seconds, for every request
+
+
+@dataclass
+class RetryPolicy:
+    """How often and how long to retry. Delay before attempt n+1: uniform(0, min(cap, base * 2**n))."""
+
+    attempts: int = 6
+    base: float = 1.0
+    cap: float = 32.0
+    total: float = 120.0  # seconds, sleeps included
+    sleep: Callable[[float], None] = time.sleep
+    random: Callable[[], float] = _random.random
+    clock: Callable[[], float] = time.monotonic
+    slept: list[float] = field(default_factory=list)  # delays taken (for tests and logs)
+
+    def delay(self, attempt: int) -> float:
+        return float(self.random()) * min(self.cap, self.base * 2.0**attempt)
+
+
+def status_of(err: BaseException) -> int | None:
+    response = getattr(err, "response", None)
+    code = getattr(response, "status_code", None)
+    return int(code) if isinstance(code, int) else None
+
+
+def error_details(err: BaseException) -> tuple[str, str, str]:
+    """(status text, reason, domain) of a Google error body, '' when absent."""
+    response = getattr(err, "response", None)
+    try:
+        body = json.loads(response.text) if response is not None else {}
+    except (ValueError, AttributeError):
+        body = {}
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict):
+        return "", "", ""
+    first = (error.get("errors") or [{}])[0] if isinstance(error.get("errors"), list) else {}
+    status = str(error.get("status") or "")
+    reason = str(first.get("reason") or "")
+    domain = str(first.get("domain") or "")
+    if not reason:
+        for detail in error.get("details") or []:
+            if isinstance(detail, dict) and detail.get("reason"):
+                reason = str(detail["reason"])
+                domain = str(detail.get("domain") or domain)
+                break
+    return status, reason, domain
+
+
+def error_message(err: BaseException) -> str:
+    response = getattr(err, "response", None)
+    try:
+        body = json.loads(response.text) if response is not None else {}
+        return str(body.get("error", {}).get("message", ""))[:300]
+    except (ValueError, AttributeError):
+        return ""
+
+
+def is_retryable(err: BaseException) -> bool:
+    if isinstance(err, (requests.Timeout, requests.ConnectionError, TimeoutError)):
+        return True
+    status = status_of(err)
+    if status is None:
+        return False
+    if status in RETRY_STATUSES or 500 <= status <= 599:
+        return True
+    if status == 403:
+        _, reason, domain = error_details(err)
+        return reason in RATE_LIMIT_REASONS or domain == "usageLimits"
+    return False
+
+
+def describe(err: BaseException) -> str:
+    status = status_of(err)
+    if status is None:
+        return type(err).__name__
+    _, reason, _ = error_details(err)
+    return f"HTTP {status}{f' {reason}' if reason else ''}"
+
+
+def call_with_retry(what: str, call: Callable[[], T], policy: RetryPolicy | None = None) -> T:
+    """Run `call`, retrying retryable failures; raise TransientError after the cap."""
+    policy = policy or RetryPolicy()
+    start = policy.clock()
+    attempt = 0
+    while True:
+        try:
+            return call()
+        except Exception as err:  # sorted below; the rest re-raised
+            if not is_retryable(err):
+                raise
+            attempt += 1
+            wait = policy.delay(attempt - 1)
+            spent = policy.clock() - start
+            if attempt >= policy.attempts or spent + wait > policy.total:
+                raise TransientError(
+                    f"Google did not answer {what} after {attempt} attempts ({describe(err)}); "
+                    "nothing more was sent. The next cycle starts again from the spreadsheet."
+                ) from None
+            log.info("%s: %s, retry %d in %.1f s", what, describe(err), attempt, wait)
+            policy.slept.append(wait)
+            policy.sleep(wait)

