@@ -138,11 +138,10 @@ def write_responses(path: Path, rows: list[dict[str, object]], settings: Setting
     sheet.title = tab
     questions = settings.form.questions
     sheet.append([questions[f] for f in FIELDS])
-    for row in rows:
-        sheet.append([None] * len(FIELDS))
+    for number, row in enumerate(rows, start=2):
         for col, field in enumerate(FIELDS, start=1):
             value = row.get(field)
-            cell = sheet.cell(row=sheet.max_row, column=col)
+            cell = sheet.cell(row=number, column=col)
             if isinstance(value, str):
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)  # a sheet cannot hold them
             cell.value = value if value != "" else None
