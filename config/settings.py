@@ -210,6 +210,41 @@ class Intake(_Strict):
     )
 
 
+ROLE_KEYS = ("admin", "subkoor", "kabid", "kadis", "tim")
+
+
+class Google(_Strict):
+    """Connecting to the office's Google spreadsheet (store.backend: google).
+
+    Credentials: a service account key file (`credentials`, or the file named by the
+    environment variable `credentials_env`), or else an OAuth user through the
+    installed-app flow (`oauth_client`, token cached in `token_cache`). Scopes are
+    `spreadsheets` and `drive.file` only.
+    """
+
+    spreadsheet_id: str = Field(default="", description="the id in the spreadsheet's URL: /d/<id>/edit")
+    credentials: Path | None = Field(default=None, description="service account key (.json)")
+    credentials_env: str = "GOOGLE_APPLICATION_CREDENTIALS"
+    oauth_client: Path | None = Field(default=None, description="OAuth client secret (.json), installed app")
+    token_cache: Path | None = Field(default=None, description="default: ~/.config/sapa-sync/token.json")
+    letters_folder_id: str = Field(
+        default="", description="Drive folder for letters; a Shared Drive folder when using a service account"
+    )
+    editors: dict[str, list[str]] = Field(
+        default_factory=lambda: {role: list[str]() for role in ROLE_KEYS},
+        description="e-mail addresses allowed to edit each role's decision columns",
+    )
+    timeout_seconds: float = Field(default=60, gt=0, le=600)
+
+    @field_validator("editors")
+    @classmethod
+    def _roles(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = sorted(set(value) - set(ROLE_KEYS))
+        if unknown:
+            raise ValueError(f"unknown roles {unknown}; expected some of {list(ROLE_KEYS)}")
+        return {role: value.get(role, []) for role in ROLE_KEYS}
+
+
 class Workflow(_Strict):
     """Lists the staff pick from when they take decisions."""
 
@@ -309,6 +344,7 @@ class Settings(_Strict):
     office: Office = Office()
     timezone: str = "Asia/Jakarta"
     store: Store = Store()
+    google: Google = Google()
     tabs: Tabs = Tabs()
     case_ids: CaseIds = CaseIds()
     form: Form = Form()

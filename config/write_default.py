@@ -30,6 +30,8 @@ SECTIONS = {
     "timezone": "Time zone of the form's timestamps and of every date the worker writes.",
     "store": "Where the spreadsheet is: 'local' (an .xlsx workbook, path relative to the folder "
              "you run in) or 'google'.",
+    "google": "The Google backend: spreadsheet, credentials, letters folder, editors per role "
+              "(see README, 'Menghubungkan spreadsheet Google').",
     "tabs": "Tab names (staff-facing, Indonesian).",
     "case_ids": "Case numbers and review numbers.",
     "form": "The Google Form: question titles (by stable key) and answer labels.",
