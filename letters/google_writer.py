@@ -25,7 +25,10 @@ _JOINER = "\u2060"  # WORD JOINER: invisible; keeps a reporter's "{{x}}" from ma
 
 
 class GoogleLetterWriter:
-    def __init__(self, drive: Any, docs: Any, folder_id: str, templates: Mapping[str, str]) -> None:
+    def __init__(
+        self, drive: Any, docs: Any, folder_id: str, templates: Mapping[str, str], *, retries: int = 5
+    ) -> None:
+        self._retries = retries  # googleapiclient's own backoff with jitter: 5xx, 429, rate-limit 403
         self._drive = drive
         self._docs = docs
         self._folder = folder_id
@@ -51,7 +54,7 @@ class GoogleLetterWriter:
         query = f"name = '{_quote(name)}' and '{_quote(self._folder)}' in parents and trashed = false"
         answer = self._drive.files().list(
             q=query, fields="files(id)", supportsAllDrives=True, includeItemsFromAllDrives=True
-        ).execute()
+        ).execute(num_retries=self._retries)
         files = answer.get("files", [])
         return str(files[0]["id"]) if files else None
 
@@ -59,7 +62,7 @@ class GoogleLetterWriter:
         body = {"name": name, "parents": [self._folder], "appProperties": {"sapa_key": key}}
         made = self._drive.files().copy(
             fileId=self._templates[kind], body=body, fields="id", supportsAllDrives=True
-        ).execute()
+        ).execute(num_retries=self._retries)
         return str(made["id"])
 
     def _fill(self, document_id: str, values: Mapping[str, str]) -> None:
@@ -68,7 +71,9 @@ class GoogleLetterWriter:
                                 "replaceText": _literal(value)}}
             for key, value in sorted(values.items())
         ]
-        self._docs.documents().batchUpdate(documentId=document_id, body={"requests": requests}).execute()
+        self._docs.documents().batchUpdate(documentId=document_id, body={"requests": requests}).execute(
+            num_retries=self._retries
+        )
 
 
 def _check(order: Order) -> None:
