@@ -21,6 +21,7 @@ import schedule
 from config import load_settings
 from config.settings import Settings
 from letters.local_writer import LocalLetterWriter
+from letters.writer import LetterWriter
 from rules.errors import InputError, SapaError
 from sync import demo as demo_data
 from sync import demo_walk
@@ -84,22 +85,42 @@ def _parser() -> argparse.ArgumentParser:
 
 def _settings(args: argparse.Namespace) -> Settings:
     workbook = str(args.workbook) if getattr(args, "workbook", None) else None
-    return load_settings(args.config, **{"store.workbook": workbook})
+    backend = "local" if workbook else None  # --workbook means the local backend
+    return load_settings(args.config, **{"store.workbook": workbook, "store.backend": backend})
 
 
 def open_writer(settings: Settings, workbook: Path) -> LocalLetterWriter:
     return LocalLetterWriter(workbook.parent / settings.letters.folder, settings.letters)
 
 
-def open_store(settings: Settings) -> Store:
+def open_backend(settings: Settings) -> tuple[Store, LetterWriter | None]:
+    """The store and the letter writer the configuration names: local files or Google."""
     if settings.store.backend == "google":
-        raise InputError(
-            "store.backend 'google' is not available in this version yet; "
-            "use store.backend: local with --workbook FILE.xlsx."
-        )
+        from letters.google_writer import GoogleLetterWriter
+        from sync.google_auth import clients
+        from sync.google_init import find_templates
+        from sync.google_store import GoogleStore
+
+        sheets, drive, docs, _ = clients(settings)
+        store = GoogleStore(sheets, settings.google.spreadsheet_id, settings.store.responses_tab,
+                            log_tabs=(settings.tabs.log,))
+        folder = settings.google.letters_folder_id
+        if not folder:
+            log.warning("google.letters_folder_id is empty: no letter will be drafted")
+            return store, None
+        templates = find_templates(drive, folder)
+        missing = sorted({"surat_tugas", "surat_rujukan"} - set(templates))
+        if missing:
+            raise InputError(f"letter templates {missing} are not in the letters folder: run `python -m sync init`.")
+        return store, GoogleLetterWriter(drive, docs, folder, templates)
     if settings.store.workbook is None:
         raise InputError("no workbook given: pass --workbook FILE.xlsx or set store.workbook.")
-    return LocalStore(settings.store.workbook, settings.store.responses_tab)
+    workbook = settings.store.workbook
+    return LocalStore(workbook, settings.store.responses_tab), open_writer(settings, workbook)
+
+
+def open_store(settings: Settings) -> Store:
+    return open_backend(settings)[0]
 
 
 def now() -> datetime:
@@ -108,9 +129,8 @@ def now() -> datetime:
 
 def cmd_once(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    store = open_store(settings)
-    assert settings.store.workbook is not None
-    run_cycle(store, Context.from_settings(settings), now(), open_writer(settings, settings.store.workbook))
+    store, writer = open_backend(settings)
+    run_cycle(store, Context.from_settings(settings), now(), writer)
     return 0
 
 
@@ -170,9 +190,7 @@ def _register_risks(store: Store, ctx: Context) -> dict[str, str | None]:
 def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     ctx = Context.from_settings(settings)
-    store = open_store(settings)
-    assert settings.store.workbook is not None
-    writer = open_writer(settings, settings.store.workbook)
+    store, writer = open_backend(settings)
     interval = args.interval or settings.poll_interval_seconds
     stopping = False
 
