@@ -1,7 +1,8 @@
 """Letters as Google Docs: Drive `files.copy` of the template, then one Docs
 `documents.batchUpdate` of `replaceAllText` requests — two API requests a letter.
 
-The copy goes into the configured folder (a Shared Drive when running as a service
+A redraft makes a new copy and moves the one it supersedes to the trash (one more
+request). The copy goes into the configured folder (a Shared Drive when running as a service
 account, which has no Drive storage of its own) and is never shared by link.
 Its name carries the order key and a hash of the values, so that after a crash the
 first cycle of the next process finds a copy it already made instead of making a
@@ -48,7 +49,15 @@ class GoogleLetterWriter:
             found = self._copy(order.kind, name, order.key)
             self._fill(found, order.values)
             self._made[name] = found
+        old = _document_id(order.replaces)
+        if old and old != found:
+            self._trash(old)  # the new draft supersedes it; the trash keeps it 30 days
         return DOC_URL.format(id=found)
+
+    def _trash(self, document_id: str) -> None:
+        self._drive.files().update(
+            fileId=document_id, body={"trashed": True}, supportsAllDrives=True, fields="id"
+        ).execute(num_retries=self._retries)
 
     def _find(self, name: str) -> str | None:
         query = f"name = '{_quote(name)}' and '{_quote(self._folder)}' in parents and trashed = false"
@@ -74,6 +83,12 @@ class GoogleLetterWriter:
         self._docs.documents().batchUpdate(documentId=document_id, body={"requests": requests}).execute(
             num_retries=self._retries
         )
+
+
+def _document_id(link: str | None) -> str | None:
+    if not link or "/document/d/" not in link:
+        return None
+    return link.split("/document/d/", 1)[1].split("/", 1)[0]
 
 
 def _check(order: Order) -> None:

@@ -44,6 +44,7 @@ class LetterOrder:
     case_id: str
     number: str
     values: Mapping[str, str]
+    replaces: str | None = None  # the link of the draft this one supersedes
 
     @property
     def file_stem(self) -> str:
@@ -107,7 +108,7 @@ def plan_letters(
                 if kind == "surat_rujukan" else None
             number = counter.next(kind, now.date(), variant)
         filled, to = _values(kind, view, number, ctx, now)
-        order = LetterOrder(key, kind, case_id, number, filled)
+        order = LetterOrder(key, kind, case_id, number, filled, values.text(old.get(A.LINK)))
         plan.orders.append(order)
         plan.rows[key] = {
             A.ID: key, A.NUMBER: number, A.DATE: values.text(old.get(A.DATE)) or now.date().isoformat(),

@@ -28,6 +28,7 @@ class Backend(Protocol):
     def create(self, rows: list[dict[str, object]], settings: Settings, tab: str = ...) -> None: ...
     def store(self) -> Store: ...
     def writer(self) -> LetterWriter: ...
+    def letter_texts(self) -> dict[str, list[str]]: ...
     def tab(self, name: str) -> list[list[object]]: ...
     def tabs(self) -> list[str]: ...
     def type_into(self, tab: str, key_header: str, key: str, header: str, value: object) -> None: ...
@@ -58,8 +59,12 @@ class LocalBackend:
     def letter_files(self) -> list[Path]:
         return sorted((self.path.parent / "Surat SAPA").glob("*.docx"))
 
+    def letter_texts(self) -> dict[str, list[str]]:
+        """The text of every current letter document, by '<case>-<surat-tugas|surat-rujukan>'."""
+        return {path.stem: [docx_text(path)] for path in self.letter_files()}
+
     def tabs(self) -> list[str]:
-        return load_workbook(self.path).sheetnames
+        return list(load_workbook(self.path).sheetnames)
 
     def tab(self, name: str) -> list[list[object]]:
         sheet = load_workbook(self.path)[name]
@@ -119,6 +124,22 @@ class LocalBackend:
             for cell in row
             if cell.value is not None
         ]
+
+
+def docx_text(path: Path) -> str:
+    from docx import Document
+
+    document = Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    parts += [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join(parts)
+
+
+def template_lines(kind: str) -> list[str]:
+    """The shipped .docx template's text, as the Google Docs copy of it holds it."""
+    from letters.writer import TEMPLATES
+
+    return docx_text(TEMPLATES / f"{kind}.docx").split("\n")
 
 
 def response_row(**answers: object) -> dict[str, object]:
@@ -195,10 +216,30 @@ class GoogleBackend:
         return GoogleStore(self.client, self.spreadsheet_id, retry=RetryPolicy(sleep=lambda _: None))
 
     def writer(self) -> LetterWriter:
-        return LocalLetterWriter(self.folder / "Surat SAPA", Settings().letters)
+        from letters.google_writer import GoogleLetterWriter
 
-    def letter_files(self) -> list[Path]:
-        return sorted((self.folder / "Surat SAPA").glob("*.docx"))
+        if not hasattr(self, "_letters"):
+            drive = self.double.create_shared_drive("SAPA")
+            folder = self.double.create_folder("Surat SAPA", drive, app_created=True)
+            templates = {kind: self.double.create_document(f"Template {kind}", template_lines(kind), parents=[folder],
+                                                           drive_id=drive, app_created=True)
+                         for kind in ("surat_tugas", "surat_rujukan")}
+            self._letters = (folder, templates)
+        folder, templates = self._letters
+        return GoogleLetterWriter(self.double.service("drive", "v3"), self.double.service("docs", "v1"), folder,
+                                  templates)
+
+    def letter_texts(self) -> dict[str, list[str]]:
+        """Current (not trashed) letter Docs by '<case>-<surat-tugas|surat-rujukan>'."""
+        if not hasattr(self, "_letters"):
+            return {}
+        folder, templates = self._letters
+        out: dict[str, list[str]] = {}
+        for file in self.double.files.values():
+            if folder in file.parents and not file.trashed and file.id not in templates.values():
+                case, kind = file.name.split(" ")[0], "surat-tugas" if " Surat Tugas " in file.name else "surat-rujukan"
+                out.setdefault(f"{case}-{kind}", []).append(self.double.document_text(file.id))
+        return out
 
     def tabs(self) -> list[str]:
         return list(self.double.sheet_titles(self.spreadsheet_id))

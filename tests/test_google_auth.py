@@ -46,7 +46,7 @@ def test_the_key_can_come_from_the_environment(key_file: Path, monkeypatch: pyte
 
 def test_no_credentials_says_what_to_set(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
-    with pytest.raises(ConfigError, match="google.credentials"):
+    with pytest.raises(ConfigError, match=r"google\.credentials"):
         load_credentials(Settings())
 
 

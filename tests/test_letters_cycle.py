@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from docx import Document
 
 from config.settings import Settings
 from rules.errors import TransientError
@@ -21,13 +20,6 @@ from tests.test_workflow_cycle import act, row
 
 def agenda(backend, settings) -> dict[str, dict[str, object]]:  # type: ignore[no-untyped-def]
     return {str(r[A.ID]): r for r in records(backend, settings.letters.register_tab)}
-
-
-def text_of(path) -> str:  # type: ignore[no-untyped-def]
-    document = Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    parts += [c.text for t in document.tables for r in t.rows for c in r.cells]
-    return "\n".join(parts)
 
 
 def walk_to(backend, settings, cycle, case: str, steps) -> None:  # type: ignore[no-untyped-def]
@@ -47,9 +39,9 @@ def test_surat_tugas_is_drafted_at_verification_numbered_and_linked(backend, set
     assert entry[A.STATUS] == "draf"
     assert row(backend, settings, "kabid", "SAPA-2026-0001")[I.SURAT_TUGAS] == entry[A.LINK]
     assert row(backend, settings, "kadis", "SAPA-2026-0001")[I.SURAT_TUGAS] == entry[A.LINK]
-    files = backend.letter_files()
-    assert [f.name for f in files] == ["SAPA-2026-0001-surat-tugas.docx"]
-    text = text_of(files[0])
+    letters_now = backend.letter_texts()
+    assert list(letters_now) == ["SAPA-2026-0001-surat-tugas"] and len(letters_now["SAPA-2026-0001-surat-tugas"]) == 1
+    text = letters_now["SAPA-2026-0001-surat-tugas"][0]
     assert "{{" not in text and "}}" not in text
     for part in ("SURAT TUGAS", "800.1.11.1/1/DSP3A/2026", "MEMBERI TUGAS", "Nama Konselor", "SAPA-2026-0001",
                  "NIP", "28 November 2026"):
@@ -70,7 +62,7 @@ def test_both_letters_in_one_cycle_have_their_own_counters(backend, settings, cy
     numbers = {k: v[A.NUMBER] for k, v in agenda(backend, settings).items()}
     assert numbers == {"SAPA-2026-0001-ST": "800.1.11.1/1/DSP3A/2026", "SAPA-2026-0002-ST": "800.1.11.1/2/DSP3A/2026",
                        "SAPA-2026-0001-SR": "400.2.4/1/DSP3A/2026"}  # a child victim: 400.2.4
-    rujukan = text_of(next(f for f in backend.letter_files() if f.name.endswith("surat-rujukan.docx")))
+    rujukan = backend.letter_texts()["SAPA-2026-0001-surat-rujukan"][0]
     for part in ("Rahasia", "UPTD PPA", "Rujukan Penanganan Kasus SAPA-2026-0001", "Korban sering dipukul"):
         assert part in rujukan, part
 
@@ -80,14 +72,15 @@ def test_a_redraft_keeps_the_number_and_replaces_the_document(backend, settings,
     cycle()
     walk_to(backend, settings, cycle, "SAPA-2026-0001", [FORWARD, IDENTIFY, VERIFY])
     before = agenda(backend, settings)["SAPA-2026-0001-ST"]
-    backend.type_into(settings.tabs.subkoor, I.ID, "SAPA-2026-0001", "Kondisi korban", "diperbarui")
+    backend.type_into("Respons Formulir 1", "ID Kasus SAPA", "SAPA-2026-0001", "Kelurahan", "Melayu")
     backend.type_into(settings.letters.register_tab, A.ID, "SAPA-2026-0001-ST", A.REDRAFT, "ulang: data diperbaiki")
     result = cycle()
-    assert [e.code for e in result.events] == ["letter_redrafted"]
+    assert [e.code for e in result.events] == ["response_edited", "letter_redrafted"]
     after = agenda(backend, settings)["SAPA-2026-0001-ST"]
-    assert after[A.NUMBER] == before[A.NUMBER] and after[A.LINK] == before[A.LINK]
+    assert after[A.NUMBER] == before[A.NUMBER]  # same number; the link is the new draft's
     assert after[A.REDRAFT_DONE] == "ulang: data diperbaiki"
-    assert len(backend.letter_files()) == 1
+    assert {k: len(v) for k, v in backend.letter_texts().items()} == {"SAPA-2026-0001-surat-tugas": 1}
+    assert "Kelurahan Melayu" in backend.letter_texts()["SAPA-2026-0001-surat-tugas"][0]
     assert not cycle().plan  # the request is handled once
 
 
@@ -105,11 +98,11 @@ def test_a_crash_between_drafting_and_writing_gives_the_same_number_and_one_docu
     lock.write_text("x")
     with pytest.raises(TransientError):
         run_cycle(backend.store(), ctx, NOW, backend.writer())  # drafted, then the write is refused
-    assert len(backend.letter_files()) == 1 and not agenda(backend, settings)
+    assert len(backend.letter_texts()) == 1 and not agenda(backend, settings)
     lock.unlink()
     run_cycle(backend.store(), ctx, NOW, backend.writer())
     assert agenda(backend, settings)["SAPA-2026-0001-ST"][A.NUMBER] == "800.1.11.1/1/DSP3A/2026"
-    assert len(backend.letter_files()) == 1
+    assert {k: len(v) for k, v in backend.letter_texts().items()} == {"SAPA-2026-0001-surat-tugas": 1}
 
 
 def test_numbers_restart_each_year(tmp_path) -> None:
