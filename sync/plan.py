@@ -32,6 +32,7 @@ from sync.tabs import CASE_ID, STEP_DATE, A, I, L, Layout, R, V
 from sync.text import cell_text
 from sync.views import CaseView, register_row, role_row
 
+MAX_LINKS = 3  # probable duplicates shown per case
 RESPONSE_MISSING = (
     "Respons asli tidak ditemukan di tab respons (baris dihapus?). "
     "Data kasus tidak diperbarui; kembalikan baris respons bila memungkinkan."
@@ -220,14 +221,16 @@ def _link_duplicates(
         if i not in new_cases and state_of(registers[i]) not in CLOCK_STOPPED
     ]
     found = find_duplicates_in_batch(fresh, open_cases, ctx.settings.duplicates.policy())
-    events: list[Event] = []
     links: dict[str, list[str]] = {}
     for match in found:
         links.setdefault(match.case_id, []).append(f"{match.matched_case_id} ({match.reason})")
-        events.append(Event(match.case_id, SYSTEM, f"Kemungkinan duplikat dari {match.matched_case_id}",
-                            "duplicate_flagged", match.reason))
+    events: list[Event] = []
     for case_id, texts in links.items():
-        registers[case_id][R.DUPLICATES] = "; ".join(texts)
+        shown = texts[-MAX_LINKS:]  # the most recent: one number reused for many reports must not flood the row
+        more = f"; dan {len(texts) - len(shown)} kasus lain" if len(texts) > len(shown) else ""
+        registers[case_id][R.DUPLICATES] = "; ".join(shown) + more
+        events.append(Event(case_id, SYSTEM, "Kemungkinan duplikat: " + ", ".join(t.split(" ")[0] for t in shown)
+                            + more, "duplicate_flagged"))
     return events
 
 
