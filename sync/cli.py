@@ -77,6 +77,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--interval", type=int, help="seconds between cycles (overrides the configuration)")
     run.set_defaults(command=cmd_run)
 
+    init = commands.add_parser("init", help="prepare the Google spreadsheet: tabs, dropdowns, protections, templates")
+    init.set_defaults(command=cmd_init)
+
+    doctor = commands.add_parser("doctor", help="check the Google set-up and say what to fix (ID/EN)")
+    doctor.set_defaults(command=cmd_doctor)
+
     stat = commands.add_parser("status", help="count responses, cases, review rows and states")
     stat.add_argument("--json", action="store_true", help="one JSON object on standard output")
     stat.set_defaults(command=cmd_status)
@@ -132,6 +138,33 @@ def cmd_once(args: argparse.Namespace) -> int:
     store, writer = open_backend(settings)
     run_cycle(store, Context.from_settings(settings), now(), writer)
     return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from sync.google_auth import clients
+    from sync.google_init import init_spreadsheet
+
+    settings = _google_settings(args)
+    sheets, drive, _, email = clients(settings)
+    print(init_spreadsheet(sheets, drive, settings, worker_email=email).render())
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from sync.doctor import diagnose, exit_code
+    from sync.doctor import render as render_findings
+
+    findings = diagnose(_google_settings(args))
+    print(render_findings(findings))
+    return exit_code(findings)
+
+
+def _google_settings(args: argparse.Namespace) -> Settings:
+    settings = _settings(args)
+    if settings.store.backend != "google":
+        raise InputError("this command works on the Google spreadsheet: set store.backend: google in the "
+                         "configuration (and google.spreadsheet_id), then pass it with --config.")
+    return settings
 
 
 def cmd_status(args: argparse.Namespace) -> int:

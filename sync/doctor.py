@@ -1,0 +1,374 @@
+"""`python -m sync doctor`: what stands between this configuration and a working worker.
+
+Each check gives a `Finding` (ok / warning / error) in plain words, Indonesian and
+English, saying what to fix. Nothing is written anywhere. Requests: Sheets two (the
+tab titles, then the responses tab's header row), Drive one `files.list` of the letters
+folder and, when no template is found there, one `files.get` of the folder.
+
+Credentials are never printed: only the service account's e-mail address, which the
+office needs in order to share the spreadsheet with it.
+
+The folder check knows the `drive.file` scope: the worker sees only the files it made.
+Before `init` has uploaded the templates, a folder a person created is invisible to
+it, so "not found" is then a warning (init will tell for sure), not an error.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import gspread
+import requests
+
+from config.settings import Settings
+from rules import values
+from rules.errors import SapaError, TransientError
+from rules.intake import REQUIRED, TIMESTAMP_TITLES, find_columns
+from sync.google_init import TEMPLATE_KINDS, TEMPLATE_NAMES, list_templates
+from sync.google_retry import RetryPolicy, call_with_retry, status_of
+from sync.responses import RESPONSE_TABS
+from sync.tabs import layouts
+
+Status = Literal["ok", "warning", "error"]
+FOLDER = "application/vnd.google-apps.folder"
+Connect = Callable[[Settings], tuple[gspread.Client, Any, Any, str | None]]
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str  # config, credentials, spreadsheet, responses_tab, form_headers, worker_tabs, letters_folder, templates
+    status: Status
+    indonesian: str
+    english: str
+
+
+def ok(check: str, indonesian: str, english: str) -> Finding:
+    return Finding(check, "ok", indonesian, english)
+
+
+def warning(check: str, indonesian: str, english: str) -> Finding:
+    return Finding(check, "warning", indonesian, english)
+
+
+def error(check: str, indonesian: str, english: str) -> Finding:
+    return Finding(check, "error", indonesian, english)
+
+
+def diagnose(
+    settings: Settings,
+    client: gspread.Client | None = None,
+    drive: Any = None,
+    *,
+    account_email: str | None = None,
+    service_account: bool | None = None,
+    connect: Connect | None = None,
+    retry: RetryPolicy | None = None,
+) -> list[Finding]:
+    """Run every check; later checks are skipped when an earlier one makes them meaningless.
+
+    Pass already-built clients (and the account e-mail `load_credentials` gave) to skip
+    loading credentials; otherwise `connect` (default `sync.google_auth.clients`) loads
+    them and builds the clients. `service_account` defaults to "an e-mail is known"
+    (load_credentials gives one only for a service account).
+    """
+    out: list[Finding] = []
+    google = settings.google
+    if not google.spreadsheet_id:
+        out.append(error(
+            "config",
+            "google.spreadsheet_id kosong: salin id dari URL spreadsheet (/d/<id>/edit) ke konfigurasi.",
+            "google.spreadsheet_id is empty: copy the id from the spreadsheet's URL (/d/<id>/edit).",
+        ))
+        return out
+    if not google.letters_folder_id:
+        out.append(warning(
+            "config",
+            "google.letters_folder_id kosong: surat tidak akan dibuat. Isi dengan id folder surat (dari URL-nya).",
+            "google.letters_folder_id is empty: no letter will be drafted. Set it to the letters folder's id "
+            "(from its URL).",
+        ))
+    if client is None or drive is None:
+        try:
+            built_client, built_drive, _, email = (connect or _connect)(settings)
+        except SapaError as err:  # its message names files and settings, never a secret
+            out.append(error("credentials", f"Kredensial Google tidak dapat dimuat: {err}",
+                             f"Google credentials could not be loaded: {err}"))
+            return out
+        except Exception as err:  # an unexpected library error: its type only
+            out.append(error("credentials", f"Kredensial Google tidak dapat dimuat ({type(err).__name__}).",
+                             f"Google credentials could not be loaded ({type(err).__name__})."))
+            return out
+        client, drive = client or built_client, drive or built_drive
+        account_email = account_email or email
+    email = account_email or _client_email(client)
+    is_service = service_account if service_account is not None else email is not None
+    out.append(_credentials(email, is_service))
+    headers = _spreadsheet(client, settings, email, retry, out)
+    if headers is not None:
+        out += form_headers(headers[1], settings, headers[0])
+    if google.letters_folder_id and drive is not None:
+        out += _letters(drive, google.letters_folder_id, email, is_service)
+    return out
+
+
+def render(findings: Sequence[Finding]) -> str:
+    marks = {"ok": "[OK]", "warning": "[PERHATIAN / WARNING]", "error": "[GALAT / ERROR]"}
+    lines: list[str] = []
+    for finding in findings:
+        lines.append(f"{marks[finding.status]} {finding.check}")
+        lines.append(f"    ID: {finding.indonesian}")
+        lines.append(f"    EN: {finding.english}")
+    counts = {s: sum(1 for f in findings if f.status == s) for s in ("ok", "warning", "error")}
+    lines.append("")
+    lines.append(f"Ringkasan / Summary: {counts['ok']} ok, {counts['warning']} perhatian / warning(s), "
+                 f"{counts['error']} galat / error(s).")
+    if counts["error"]:
+        lines.append("Perbaiki galat di atas lalu jalankan lagi: python -m sync doctor / "
+                     "Fix the errors above, then run again: python -m sync doctor")
+    return "\n".join(lines)
+
+
+def exit_code(findings: Sequence[Finding]) -> int:
+    """0 when nothing is an error (warnings allowed), 2 otherwise (the CLI's "fix your setup")."""
+    return 2 if any(f.status == "error" for f in findings) else 0
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+
+def _connect(settings: Settings) -> tuple[gspread.Client, Any, Any, str | None]:
+    from sync.google_auth import clients
+
+    return clients(settings)
+
+
+def _client_email(client: gspread.Client) -> str | None:
+    email = getattr(getattr(client, "auth", None), "service_account_email", None)
+    return email if isinstance(email, str) and email else None
+
+
+def _credentials(email: str | None, is_service: bool) -> Finding:
+    if is_service and email:
+        return ok("credentials", f"Kredensial dimuat: akun layanan {email}.",
+                  f"Credentials loaded: service account {email}.")
+    if is_service:
+        return ok("credentials", "Kredensial dimuat: akun layanan.", "Credentials loaded: service account.")
+    return ok("credentials", "Kredensial dimuat: pengguna Google (OAuth).",
+              "Credentials loaded: a Google user (OAuth).")
+
+
+def _who(email: str | None) -> tuple[str, str]:
+    if email:
+        return email, email
+    return "akun Google yang dipakai pekerja", "the Google account the worker signs in with"
+
+
+def _spreadsheet(
+    client: gspread.Client, settings: Settings, email: str | None, retry: RetryPolicy | None, out: list[Finding]
+) -> tuple[str, list[object]] | None:
+    """Access, the responses tab and the worker's tabs; (responses tab, its header row) when readable."""
+    sid = settings.google.spreadsheet_id
+    http = client.http_client
+    try:
+        body = call_with_retry("the doctor's read", lambda: http.fetch_sheet_metadata(
+            sid, params={"fields": "properties(title),sheets(properties(title))"}), retry or RetryPolicy(attempts=3))
+    except Exception as err:
+        out.append(_access_error(err, sid, email))
+        return None
+    title = str((body.get("properties") or {}).get("title", ""))
+    titles = [str((s.get("properties") or {}).get("title", "")) for s in body.get("sheets") or []]
+    out.append(ok("spreadsheet", f"Spreadsheet '{title}' dapat dibuka.", f"The spreadsheet '{title}' is readable."))
+    wanted = [settings.store.responses_tab] if settings.store.responses_tab else list(RESPONSE_TABS)
+    tab = next((w for w in wanted if w in titles), None)
+    tabs = [t.name for t in layouts(settings).all]
+    if tab is None:
+        guess = _closest(wanted[0], [t for t in titles if t not in tabs])
+        hint_id = f" Mungkin maksudnya '{guess}'?" if guess else ""
+        hint_en = f" Did you mean '{guess}'?" if guess else ""
+        names = " atau ".join(f"'{w}'" for w in wanted)
+        out.append(error(
+            "responses_tab",
+            f"Tab respons formulir ({names}) tidak ada; tab yang ada: {', '.join(titles)}.{hint_id} Hubungkan "
+            "Google Form ke spreadsheet ini (Formulir → Respons → Tautkan ke Spreadsheet), atau isi "
+            "store.responses_tab dengan nama tab yang diisi formulir.",
+            f"The form responses tab ({' or '.join(repr(w) for w in wanted)}) is missing; the tabs are: "
+            f"{', '.join(titles)}.{hint_en} Link the Google Form to this spreadsheet (Form → Responses → Link to "
+            "Sheets), or set store.responses_tab to the tab the form fills.",
+        ))
+    else:
+        out.append(ok("responses_tab", f"Tab respons formulir '{tab}' ditemukan.",
+                      f"The form responses tab '{tab}' is there."))
+    missing = [t for t in tabs if t not in titles]
+    if missing:
+        out.append(warning(
+            "worker_tabs",
+            f"Tab kerja belum ada: {', '.join(missing)}. Jalankan `python -m sync init` (membuat tab, "
+            "judul kolom, pilihan, dan proteksi).",
+            f"Worker tabs not there yet: {', '.join(missing)}. Run `python -m sync init` (it makes the tabs, "
+            "headers, dropdowns and protections).",
+        ))
+    else:
+        out.append(ok("worker_tabs", "Semua tab kerja ada.", "Every worker tab is there."))
+    if tab is None:
+        return None
+    quoted = tab.replace("'", "''")
+    try:
+        answer = call_with_retry("the doctor's header read", lambda: http.values_get(
+            sid, f"'{quoted}'!1:1", params={"valueRenderOption": "UNFORMATTED_VALUE"}),
+            retry or RetryPolicy(attempts=3))
+    except Exception as err:
+        out.append(_access_error(err, sid, email))
+        return None
+    rows = answer.get("values") or [[]]
+    return tab, list(rows[0]) if rows else []
+
+
+def _access_error(err: BaseException, sid: str, email: str | None) -> Finding:
+    who_id, who_en = _who(email)
+    status = status_of(err)
+    if status == 401:
+        return error("credentials",
+                     "Google menolak kredensial pekerja (HTTP 401): periksa file kunci akun layanan, atau login "
+                     "ulang (hapus token OAuth yang tersimpan).",
+                     "Google refused the worker's credentials (HTTP 401): check the service account key file, or "
+                     "sign in again (delete the cached OAuth token).")
+    if status in (403, 404):
+        return error(
+            "spreadsheet",
+            f"Spreadsheet {sid} tidak dapat dibuka (HTTP {status}). Bagikan spreadsheet dengan {who_id} sebagai "
+            "Editor (Bagikan → tambahkan alamat email itu → Editor), dan periksa google.spreadsheet_id.",
+            f"The spreadsheet {sid} cannot be opened (HTTP {status}). Share the spreadsheet with {who_en} as "
+            "Editor (Share → add that e-mail address → Editor), and check google.spreadsheet_id.",
+        )
+    if isinstance(err, TransientError | requests.RequestException):
+        return error("spreadsheet",
+                     "Google tidak menjawab (jaringan atau kuota). Periksa koneksi internet lalu coba lagi.",
+                     "Google did not answer (network or quota). Check the internet connection and try again.")
+    return error("spreadsheet", f"Google menjawab HTTP {status} saat membuka spreadsheet.",
+                 f"Google answered HTTP {status} when opening the spreadsheet.")
+
+
+def form_headers(headers: Sequence[object], settings: Settings, tab: str) -> list[Finding]:
+    """The responses tab's header row against form.questions (matched as the worker matches them)."""
+    questions = settings.form.questions
+    columns = find_columns(headers, questions)
+    known = {values.normalize(t) for t in [*questions.values(), *TIMESTAMP_TITLES,
+                                            settings.tabs.response_marker_column]}
+    extra = [t for t in (values.text(h) for h in headers) if t and values.normalize(t) not in known]
+    out: list[Finding] = []
+    for field in columns.missing:
+        title = questions[field]
+        guess = _closest(title, extra)
+        hint_id = f" Judul yang mirip di tab: '{guess}'." if guess else ""
+        hint_en = f" A similar title in the tab: '{guess}'." if guess else ""
+        needed = field in REQUIRED or field == "timestamp"
+        effect_id = ("Tanpa kolom ini respons tidak dapat dijadikan kasus dengan benar." if needed
+                     else "Jawabannya akan dibaca kosong.")
+        effect_en = ("Without it responses cannot be made into cases properly." if needed
+                     else "Its answers will be read as blank.")
+        finding = error if needed else warning
+        out.append(finding(
+            "form_headers",
+            f"Kolom '{title}' (form.questions.{field}) tidak ada di tab '{tab}'.{hint_id} {effect_id} Samakan judul "
+            f"pertanyaan di Google Form, atau ubah form.questions.{field} di konfigurasi.",
+            f"Column '{title}' (form.questions.{field}) is not in tab '{tab}'.{hint_en} {effect_en} Make the form's "
+            f"question title match, or change form.questions.{field} in the configuration.",
+        ))
+    for title in columns.duplicated:
+        out.append(warning("form_headers",
+                           f"Kolom '{title}' ada lebih dari sekali di tab '{tab}': hanya yang pertama dibaca.",
+                           f"Column '{title}' appears more than once in tab '{tab}': only the first is read."))
+    paired = {_closest(questions[f], extra) for f in columns.missing}
+    for title in extra:
+        if title in paired:
+            continue
+        out.append(warning(
+            "form_headers",
+            f"Kolom '{title}' di tab '{tab}' tidak ada di form.questions: pekerja mengabaikannya.",
+            f"Column '{title}' in tab '{tab}' is not in form.questions: the worker ignores it.",
+        ))
+    if not out:
+        out.append(ok("form_headers", f"Semua judul pertanyaan formulir cocok dengan konfigurasi ({tab}).",
+                      f"Every form question title matches the configuration ({tab})."))
+    return sorted(out, key=lambda f: f.status != "error")  # errors first
+
+
+def _closest(title: str, candidates: Sequence[str]) -> str | None:
+    keys = {values.normalize(c): c for c in candidates}
+    found = difflib.get_close_matches(values.normalize(title), list(keys), n=1, cutoff=0.6)
+    return keys[found[0]] if found else None
+
+
+def _letters(drive: Any, folder: str, email: str | None, is_service: bool) -> list[Finding]:
+    """The folder (reachable; on a Shared Drive for a service account) and the templates in it."""
+    from googleapiclient.errors import HttpError
+
+    who_id, who_en = _who(email)
+    out: list[Finding] = []
+    try:
+        templates = list_templates(drive, folder)
+    except HttpError as err:
+        status = getattr(getattr(err, "resp", None), "status", "?")
+        return [error("letters_folder", f"Folder surat tidak dapat dibaca (HTTP {status}).",
+                      f"The letters folder cannot be read (HTTP {status}).")]
+    shared: bool | None = None
+    if templates:
+        shared = all(t.drive_id for t in templates)
+        out.append(ok("letters_folder", "Folder surat dapat dijangkau (template ada di dalamnya).",
+                      "The letters folder is reachable (the templates are in it)."))
+    else:
+        try:
+            meta = drive.files().get(fileId=folder, fields="id,name,mimeType,driveId",
+                                     supportsAllDrives=True).execute(num_retries=3)
+        except HttpError as err:
+            status = getattr(getattr(err, "resp", None), "status", "?")
+            out.append(warning(
+                "letters_folder",
+                f"Folder surat {folder} tidak terlihat oleh pekerja (HTTP {status}). Dengan izin drive.file pekerja "
+                f"hanya melihat berkas buatannya, jadi ini wajar sebelum `init`. Pastikan id folder benar dan folder "
+                f"dibagikan dengan {who_id}, lalu jalankan `python -m sync init`: bila folder salah, init akan "
+                "menolaknya.",
+                f"The letters folder {folder} is not visible to the worker (HTTP {status}). Under the drive.file "
+                "scope the worker sees only the files it made, so this is expected before `init`. Check the folder "
+                f"id and that the folder is shared with {who_en}, then run `python -m sync init`: it refuses a wrong "
+                "folder.",
+            ))
+        else:
+            if meta.get("mimeType") != FOLDER:
+                out.append(error("letters_folder",
+                                 f"google.letters_folder_id ({folder}) bukan folder: salin id dari URL folder.",
+                                 f"google.letters_folder_id ({folder}) is not a folder: copy the id from the "
+                                 "folder's URL."))
+                return out
+            shared = bool(meta.get("driveId"))
+            out.append(ok("letters_folder", f"Folder surat '{meta.get('name', folder)}' dapat dijangkau.",
+                          f"The letters folder '{meta.get('name', folder)}' is reachable."))
+    if shared is False and is_service:
+        out.append(error(
+            "letters_folder",
+            f"Folder surat ada di My Drive, bukan di Drive Bersama. Akun layanan tidak punya ruang Drive sendiri "
+            f"dan tidak dapat membuat surat di sana: buat folder di Drive Bersama (Shared Drive), tambahkan {who_id} "
+            "sebagai Pengelola konten, lalu isi google.letters_folder_id dengan id folder itu.",
+            f"The letters folder is in My Drive, not on a Shared Drive. A service account has no Drive storage of "
+            f"its own and cannot make letters there: create the folder in a Shared Drive, add {who_en} as Content "
+            "manager, and set google.letters_folder_id to that folder's id.",
+        ))
+    elif shared and is_service:
+        out.append(ok("letters_folder", "Folder surat ada di Drive Bersama.",
+                      "The letters folder is on a Shared Drive."))
+    kinds = {t.kind for t in templates}
+    missing = [k for k in TEMPLATE_KINDS if k not in kinds]
+    if missing:
+        names = ", ".join(TEMPLATE_NAMES[k] for k in missing)
+        out.append(error("templates",
+                         f"Template surat belum ada di folder: {names}. Jalankan `python -m sync init` untuk "
+                         "mengunggahnya.",
+                         f"Letter templates missing from the folder: {names}. Run `python -m sync init` to upload "
+                         "them."))
+    else:
+        out.append(ok("templates", "Template Surat Tugas dan Surat Rujukan ada di folder surat.",
+                      "The Surat Tugas and Surat Rujukan templates are in the letters folder."))
+    return out
