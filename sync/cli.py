@@ -83,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
     doctor = commands.add_parser("doctor", help="check the Google set-up and say what to fix (ID/EN)")
     doctor.set_defaults(command=cmd_doctor)
 
+    bench = commands.add_parser("bench", help="measure API requests per cycle over the Google API double")
+    bench.add_argument("--json", action="store_true", help="one JSON object on standard output")
+    bench.add_argument("--responses", type=int, default=60, help="new responses in the busy cycle (60)")
+    bench.set_defaults(command=cmd_bench)
+
     stat = commands.add_parser("status", help="count responses, cases, review rows and states")
     stat.add_argument("--json", action="store_true", help="one JSON object on standard output")
     stat.set_defaults(command=cmd_status)
@@ -137,6 +142,15 @@ def cmd_once(args: argparse.Namespace) -> int:
     settings = _settings(args)
     store, writer = open_backend(settings)
     run_cycle(store, Context.from_settings(settings), now(), writer)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from sync.bench import render as render_bench
+    from sync.bench import run_bench
+
+    result = run_bench(args.responses)
+    print(json.dumps(result, ensure_ascii=False) if args.json else render_bench(result))
     return 0
 
 

@@ -1,0 +1,82 @@
+"""`python -m sync bench`: requests per cycle over the API double, and the naive way measured on the same cycle."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from sync.bench import NaiveStore, render, run_bench
+from sync.store import AppendRow, EnsureTab, MarkResponse, UpdateRow, WritePlan
+from tests.google_double import GoogleDouble
+
+KEYS = {"idle_cycle_requests", "busy_cycle_requests", "new_responses", "letters_drafted", "requests_per_letter",
+        "naive_requests", "busy_cycle_sheets_requests", "by_method"}
+
+
+@pytest.fixture(scope="module")
+def figures() -> dict[str, Any]:
+    return run_bench()  # ~40 s: the scenario is built twice, the naive way sends ~550 requests
+
+
+def test_the_bench_measures_the_quota_promises(figures: dict[str, Any]) -> None:
+    assert set(figures) >= KEYS
+    assert json.loads(json.dumps(figures)) == figures
+    assert figures["new_responses"] >= 50
+    assert figures["cases_created"] + figures["responses_to_review"] == figures["new_responses"]
+    assert figures["decisions_applied"] >= 5  # on the Admin, Sub Koordinator, Kepala Bidang, Tim, Kepala Dinas tabs
+    assert figures["idle_cycle_requests"] == 1
+    assert figures["by_method"]["idle_cycle"] == {"sheets.spreadsheets.get": 1}
+    assert figures["busy_cycle_sheets_requests"] <= 2
+    assert figures["letters_drafted"] >= 2
+    assert figures["requests_per_letter"] == 2
+    busy = figures["by_method"]["busy_cycle"]
+    assert busy == {"sheets.spreadsheets.get": 1, "sheets.spreadsheets.batchUpdate": 1,
+                    "drive.files.copy": figures["letters_drafted"],
+                    "docs.documents.batchUpdate": figures["letters_drafted"]}
+    assert figures["busy_cycle_requests"] == sum(busy.values())
+    assert figures["busy_cycle_requests"] == 2 + 2 * figures["letters_drafted"]
+
+
+def test_the_naive_way_is_measured_on_the_same_cycle(figures: dict[str, Any]) -> None:
+    assert figures["naive_same_plan"] and figures["naive_same_spreadsheet"]
+    assert figures["naive_letters_drafted"] == figures["letters_drafted"]
+    assert figures["naive_requests"] == sum(figures["by_method"]["naive"].values())
+    assert figures["naive_requests"] > figures["busy_cycle_requests"]
+    naive = figures["by_method"]["naive"]
+    assert naive["sheets.spreadsheets.values.append"] >= figures["new_responses"]  # at least a row per response
+    assert naive["sheets.spreadsheets.values.update"] >= figures["new_responses"]  # a marker cell per response
+
+
+def test_render_prints_the_figures(figures: dict[str, Any]) -> None:
+    text = render(figures)
+    assert "idle cycle" in text and "busy cycle" in text and "gspread" in text
+    for key in ("idle_cycle_requests", "busy_cycle_requests", "naive_requests"):
+        assert str(figures[key]) in text
+
+
+def test_the_naive_store_sends_one_call_per_row_and_per_cell_and_no_formula() -> None:
+    double = GoogleDouble()
+    sid = double.create_spreadsheet("SAPA", {"Respons Formulir 1": [["Timestamp", "Cerita"], [1.5, "a"], [2.5, "b"]],
+                                             "Daftar": [["ID", "Catatan", "Status"], ["K-1", "", "baru"]]})
+    store = NaiveStore(double.gspread_client(), sid)
+    double.reset_counts()
+    snapshot = store.read(["Daftar", "Tidak Ada"])
+    assert snapshot.responses.rows[1][1] == "b" and set(snapshot.tabs) == {"Daftar"}
+    store.write(WritePlan((
+        EnsureTab("Daftar", ("ID", "Catatan", "Status")),
+        MarkResponse("ID Kasus", 3, "fp", "K-2"),
+        AppendRow("Daftar", (("ID", "K-2"), ("Catatan", "=SUM(1)"))),
+        UpdateRow("Daftar", "ID", "K-1", 2, (("Catatan", "+62 812"), ("Status", None))),
+    )))
+    assert dict(double.counts) == {
+        "sheets.spreadsheets.get": 2,  # open_by_key, worksheets()
+        "sheets.spreadsheets.values.get": 2,  # get_all_values() per tab
+        "sheets.spreadsheets.values.update": 4,  # the new marker header, the marker, two cells
+        "sheets.spreadsheets.values.append": 1,
+    }
+    assert double.get_values(sid, "Daftar") == [["ID", "Catatan", "Status"], ["K-1", "+62 812"],
+                                                  ["K-2", "=SUM(1)"]]
+    assert not double.cell(sid, "Daftar", "B3").is_formula
+    assert double.get_values(sid, "Respons Formulir 1")[2][2] == "K-2"
