@@ -433,15 +433,20 @@ class _Plan:
         staff_columns = sorted(tab.headers.index(h) for h in layout.staff if h in tab.headers)
         sheet_protection = next((p for p in tab.protections if _whole_sheet(p)), None)
         staff_ranges = [_columns(tab.sheet_id, a, b) for a, b in _runs(staff_columns)]
+        # A tab staff work in keeps its worker columns behind a warning, not a lock, so that
+        # staff can still sort and filter it in place (the worker finds rows by case ID and
+        # refuses a write into rows that moved); the register and the log are locked.
+        warn_only = bool(layout.staff)
         if sheet_protection is None:
             self.protect.append({"addProtectedRange": {"protectedRange": {
                 "protectedRangeId": self.new_id(),
                 "range": {"sheetId": tab.sheet_id},
-                "description": f"{TAG} {layout.name}: hanya pekerja sapa-sync / worker only",
-                "warningOnly": False,
-                "editors": {"users": self.users(())},
+                "description": f"{TAG} {layout.name}: kolom sistem / worker columns"
+                if warn_only else f"{TAG} {layout.name}: hanya pekerja sapa-sync / worker only",
+                "warningOnly": warn_only,
+                **({} if warn_only else {"editors": {"users": self.users(())}}),
                 **({"unprotectedRanges": staff_ranges} if staff_ranges else {})}}})
-            self.report.protections_added.append(f"{layout.name} (worker only)")
+            self.report.protections_added.append(f"{layout.name} ({'warning' if warn_only else 'worker only'})")
         elif _ours(sheet_protection):
             missing = [c for c in staff_columns
                        if not any(_covers(r, c) for r in sheet_protection.get("unprotectedRanges") or [])]
@@ -453,7 +458,8 @@ class _Plan:
                     "unprotectedRanges": [{"sheetId": tab.sheet_id, **r} for r in ranges]},
                     "fields": "unprotectedRanges"}})
                 self.report.protections_updated.append(f"{layout.name} (staff columns left open)")
-            self.add_editors(sheet_protection, self.users(()), f"{layout.name} (worker only)")
+            if not sheet_protection.get("warningOnly"):
+                self.add_editors(sheet_protection, self.users(()), f"{layout.name} (worker only)")
         else:
             self.report.warnings.append(
                 f"tab '{layout.name}' already has a sheet protection that sapa-sync did not make: left as it is. "
