@@ -61,31 +61,36 @@ def read_responses(table: Table, ctx: Context, day_first: bool) -> list[Response
 def identify(
     responses: list[Response], known_fingerprints: Mapping[str, str], ctx: Context
 ) -> Identities:
-    """Give each response its ID; `known_fingerprints` maps ID -> last fingerprint seen."""
+    """Give each response its ID; `known_fingerprints` maps ID -> last fingerprint seen.
+
+    The recorded answers decide first: a row whose answers are exactly those recorded
+    for an ID is that ID's response, whatever its marker cell says (a marker typed
+    over, cleared, swapped or written into the wrong row by a sort is put right).
+    Then the marker cell: a row whose answers changed (a reporter's edit) keeps the
+    ID its marker names. Every other row is new.
+    """
     ids = Identities()
-    loose: list[Response] = []
+    taken: set[int] = set()  # sheet rows already given an ID
+    by_fingerprint: dict[str, Response] = {}
     for response in responses:
+        by_fingerprint.setdefault(response.fingerprint, response)
+    for ident, recorded in known_fingerprints.items():
+        response = by_fingerprint.get(recorded) if recorded else None
+        if response is not None and response.row not in taken:
+            ids.owner[ident] = response
+            taken.add(response.row)
+            if response.marker != ident:
+                ids.restored.append((ident, response))
+    for response in responses:
+        if response.row in taken:
+            continue
         marker = response.marker
-        if marker is None or not (ctx.case_ids.parse(marker) or ctx.review_ids.parse(marker)):
-            loose.append(response)
-            continue
-        holder = ids.owner.get(marker)
-        if holder is None:
-            ids.owner[marker] = response
-            continue
-        # Two rows carry one ID (a copied row): the one that matches the record keeps it.
-        keeper, other = (holder, response)
-        if known_fingerprints.get(marker) == response.fingerprint != holder.fingerprint:
-            keeper, other = response, holder
-        ids.owner[marker] = keeper
-        ids.clashes.append((marker, other))
-        loose.append(other)
-    by_fingerprint = {fp: i for i, fp in known_fingerprints.items() if i not in ids.owner}
-    for response in sorted(loose, key=lambda r: r.row):
-        lost = by_fingerprint.pop(response.fingerprint, None)
-        if lost is not None:
-            ids.owner[lost] = response
-            ids.restored.append((lost, response))
-        else:
-            ids.new.append(response)
+        if marker and (ctx.case_ids.parse(marker) or ctx.review_ids.parse(marker)):
+            if marker not in ids.owner:
+                ids.owner[marker] = response
+                taken.add(response.row)
+                continue
+            ids.clashes.append((marker, response))  # a copied row, or a marker that moved
+        ids.new.append(response)
+    ids.new.sort(key=lambda r: r.row)
     return ids

@@ -98,7 +98,21 @@ def test_an_id_typed_over_another_is_put_right_by_the_answers(backend, settings,
     backend.type_into("Respons Formulir 1", MARKER, "SAPA-2026-0002", MARKER, "SAPA-2026-0001")
     result = cycle()
     assert markers(backend) == ["SAPA-2026-0001", "SAPA-2026-0002"]  # never one ID on two rows
-    assert sorted(e.code for e in result.events) == ["marker_clash", "marker_restored"]
+    assert [e.code for e in result.events] == ["marker_restored"]
+    assert not cycle().plan
+
+
+def test_swapped_ids_are_put_back_on_the_right_responses(backend, settings, cycle) -> None:
+    backend.create([response_row(story="pertama"), response_row(story="kedua", victim_name="Melati")], settings)
+    cycle()
+    backend.type_into("Respons Formulir 1", MARKER, "SAPA-2026-0001", MARKER, "SAPA-2026-0009")
+    backend.type_into("Respons Formulir 1", MARKER, "SAPA-2026-0002", MARKER, "SAPA-2026-0001")
+    backend.type_into("Respons Formulir 1", MARKER, "SAPA-2026-0009", MARKER, "SAPA-2026-0002")
+    result = cycle()
+    assert markers(backend) == ["SAPA-2026-0001", "SAPA-2026-0002"]
+    assert sorted(e.code for e in result.events) == ["marker_restored", "marker_restored"]
+    intake = {r[I.ID]: r[I.VICTIM] for r in records(backend, settings.tabs.intake)}
+    assert intake == {"SAPA-2026-0001": "Korban Contoh", "SAPA-2026-0002": "Melati"}
     assert not cycle().plan
 
 
