@@ -75,12 +75,12 @@ def identify(
     for response in responses:
         by_fingerprint.setdefault(response.fingerprint, response)
     for ident, recorded in known_fingerprints.items():
-        response = by_fingerprint.get(recorded) if recorded else None
-        if response is not None and response.row not in taken:
-            ids.owner[ident] = response
-            taken.add(response.row)
-            if response.marker != ident:
-                ids.restored.append((ident, response))
+        match = by_fingerprint.get(recorded) if recorded else None
+        if match is not None and match.row not in taken:
+            ids.owner[ident] = match
+            taken.add(match.row)
+            if match.marker != ident:
+                ids.restored.append((ident, match))
     for response in responses:
         if response.row in taken:
             continue
