@@ -44,7 +44,14 @@ class GoogleLetterWriter:
     def draft(self, order: Order) -> str:
         _check(order)
         name = f"{order.title} #{_digest(order.values)}"
-        found = self._made.get(name) or (self._find(name) if self.recovering else None)
+        found = self._made.get(name)
+        if found is None and self.recovering:
+            found = self._find(name)
+            if found is not None:
+                # made before a crash, perhaps never filled: fill it (a filled Doc has no
+                # placeholder left, so this changes nothing then)
+                self._fill(found, order.values)
+                self._made[name] = found
         if found is None:
             found = self._copy(order.kind, name, order.key)
             self._fill(found, order.values)

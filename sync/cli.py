@@ -88,6 +88,10 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--responses", type=int, default=60, help="new responses in the busy cycle (60)")
     bench.set_defaults(command=cmd_bench)
 
+    selftest = commands.add_parser("selftest", help="prove the reliability and privacy guarantees; print the figures")
+    selftest.add_argument("--slow", action="store_true", help="the full sweep (bigger busy cycle); minutes")
+    selftest.set_defaults(command=cmd_selftest)
+
     stat = commands.add_parser("status", help="count responses, cases, review rows and states")
     stat.add_argument("--json", action="store_true", help="one JSON object on standard output")
     stat.set_defaults(command=cmd_status)
@@ -152,6 +156,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
     result = run_bench(args.responses)
     print(json.dumps(result, ensure_ascii=False) if args.json else render_bench(result))
     return 0
+
+
+def cmd_selftest(args: argparse.Namespace) -> int:
+    from sync.selftest import render as render_checks
+    from sync.selftest import run_selftest
+
+    checks = run_selftest(fast=not args.slow)
+    print(render_checks(checks))
+    return 0 if all(check.passed for check in checks) else 1
 
 
 def cmd_init(args: argparse.Namespace) -> int:

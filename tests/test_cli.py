@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_every_command_has_help_text(capsys: pytest.CaptureFixture[str]) -> None:
-    for command in ("demo", "once", "run", "status", "init", "doctor", "bench"):
+    for command in ("demo", "once", "run", "status", "init", "doctor", "bench", "selftest"):
         with pytest.raises(SystemExit) as done:
             main([command, "--help"])
         assert done.value.code == 0
