@@ -62,7 +62,7 @@ from config.settings import Settings
 from letters.writer import template_path
 from rules.errors import InputError, SapaError, StructureError, TransientError
 from sync.google_retry import DEFAULT_TIMEOUT, RetryPolicy, call_with_retry, error_message, status_of
-from sync.google_store import END, KEY, NEW_SHEET_COLS, NEW_SHEET_ROWS, TOKEN, _sheet_of
+from sync.google_store import END, KEY, NEW_SHEET_COLS, NEW_SHEET_ROWS, TOKEN, _sheet_of, append_header
 from sync.responses import RESPONSE_TABS
 from sync.store import Dropdown
 from sync.tabs import Layout, Tabs, layouts
@@ -80,7 +80,6 @@ TEMPLATE_NAMES = {
 TEMPLATE_PROPERTY = "sapa_template"  # appProperties key: survives staff renaming the document
 LETTER_PROPERTY = "sapa_key"  # what the letter writer puts on its copies (never a template)
 TAG = "[sapa-sync]"
-STAFF_BACKGROUND = {"red": 1.0, "green": 0.949, "blue": 0.8}  # as GoogleStore colours staff headers
 AGENDA_ROLES = ("admin", "subkoor", "kabid", "kadis")
 DRIVE_RETRIES = 5
 
@@ -360,26 +359,8 @@ class _Plan:
             self.report.dropdowns_added[layout.name] = [d.header for d in dropdowns]
 
     def add_header(self, tab: _Tab, header: str, *, staff: bool = False) -> int:
-        """At the right of the last header, as GoogleStore adds a column (growing the grid if needed)."""
-        used = [i for i, h in enumerate(tab.headers) if h]
-        index = (used[-1] + 1) if used else 0
-        tab.headers += [""] * (index + 1 - len(tab.headers))
-        tab.headers[index] = header
-        if index >= tab.cols:
-            grow = index + 1 - tab.cols
-            self.structure.append({"appendDimension": {"sheetId": tab.sheet_id, "dimension": "COLUMNS",
-                                                      "length": grow}})
-            tab.cols += grow
-        cell: dict[str, Any] = {"userEnteredValue": {"stringValue": header},
-                                "userEnteredFormat": {"textFormat": {"bold": True}}}
-        fields = "userEnteredValue,userEnteredFormat.textFormat.bold"
-        if staff:
-            cell["userEnteredFormat"]["backgroundColor"] = STAFF_BACKGROUND
-            fields += ",userEnteredFormat.backgroundColor"
-        self.structure.append({"updateCells": {
-            "start": {"sheetId": tab.sheet_id, "rowIndex": 0, "columnIndex": index},
-            "rows": [{"values": [cell]}], "fields": fields}})
-        return index
+        """At the right of the last header, exactly as GoogleStore adds a column."""
+        return append_header(tab, header, self.structure, staff=staff)
 
     # --- row metadata ---------------------------------------------------------------------------
 

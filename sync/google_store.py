@@ -28,7 +28,7 @@ import logging
 import random as _random
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import gspread
 import requests
@@ -268,6 +268,37 @@ def _value(cell: dict[str, Any]) -> object:
     return None
 
 
+STAFF_BACKGROUND = {"red": 1.0, "green": 0.949, "blue": 0.8}  # pale yellow: "staff fill this in"
+
+
+class _Grid(Protocol):
+    sheet_id: int
+    cols: int
+    headers: list[str]
+
+
+def append_header(sheet: _Grid, header: str, requests: list[dict[str, Any]], *, staff: bool = False) -> int:
+    """Requests that add `header` right of the last header (growing the grid if needed); its column."""
+    used = [i for i, h in enumerate(sheet.headers) if h]
+    index = (used[-1] + 1) if used else 0
+    sheet.headers += [""] * (index + 1 - len(sheet.headers))
+    sheet.headers[index] = header
+    if index >= sheet.cols:
+        grow = index + 1 - sheet.cols
+        requests.append({"appendDimension": {"sheetId": sheet.sheet_id, "dimension": "COLUMNS", "length": grow}})
+        sheet.cols += grow
+    cell = _cell(header)
+    cell["userEnteredFormat"] = {"textFormat": {"bold": True}}
+    fields = "userEnteredValue,userEnteredFormat.textFormat.bold"
+    if staff:
+        cell["userEnteredFormat"]["backgroundColor"] = STAFF_BACKGROUND
+        fields += ",userEnteredFormat.backgroundColor"
+    requests.append({"updateCells": {
+        "start": {"sheetId": sheet.sheet_id, "rowIndex": 0, "columnIndex": index},
+        "rows": [{"values": [cell]}], "fields": fields}})
+    return index
+
+
 def _cell(value: Value) -> dict[str, Any]:
     """A CellData that stores text as text and numbers as numbers, never a formula."""
     if value is None:
@@ -375,25 +406,7 @@ class _Batch:
             return sheet.headers.index(header)
         if not create:
             raise StructureError(f"tab '{sheet.title}' has no column '{header}'")
-        used = [i for i, h in enumerate(sheet.headers) if h]
-        index = (used[-1] + 1) if used else 0
-        sheet.headers += [""] * (index + 1 - len(sheet.headers))
-        sheet.headers[index] = header
-        if index >= sheet.cols:
-            grow = index + 1 - sheet.cols
-            self.structure.append({"appendDimension": {"sheetId": sheet.sheet_id, "dimension": "COLUMNS",
-                                                      "length": grow}})
-            sheet.cols += grow
-        cell = _cell(header)
-        cell["userEnteredFormat"] = {"textFormat": {"bold": True}}
-        if staff:
-            cell["userEnteredFormat"]["backgroundColor"] = {"red": 1.0, "green": 0.949, "blue": 0.8}
-        self.structure.append({"updateCells": {
-            "start": {"sheetId": sheet.sheet_id, "rowIndex": 0, "columnIndex": index},
-            "rows": [{"values": [cell]}],
-            "fields": "userEnteredValue,userEnteredFormat.textFormat.bold,userEnteredFormat.backgroundColor"
-            if staff else "userEnteredValue,userEnteredFormat.textFormat.bold"}})
-        return index
+        return append_header(sheet, header, self.structure, staff=staff)
 
     # --- existing rows --------------------------------------------------------------
 
