@@ -30,7 +30,7 @@ from sync.reconcile import reconcile
 from sync.store import EnsureTab, Operation, Snapshot, Table, Value, WritePlan
 from sync.tabs import CASE_ID, STEP_DATE, A, I, L, Layout, R, V
 from sync.text import cell_text
-from sync.views import CaseView, register_row, role_row
+from sync.views import CaseView, case_info, register_row, role_row
 
 MAX_LINKS = 3  # probable duplicates shown per case
 RESPONSE_MISSING = (
@@ -179,16 +179,15 @@ def _desired(
     tabs = ctx.tabs
     desired: dict[str, dict[str, dict[str, Value]]] = {layout.name: {} for layout in tabs.all}
     for view in views:
-        desired[tabs.register.name][view.case_id] = register_row(view, ctx, now)
+        info = case_info(view, ctx, now) | link_cells(view.case_id, letter_plan)
+        desired[tabs.register.name][view.case_id] = register_row(view, info)
         for role, layout in tabs.roles.items():
             if not _belongs(role, view.case_id, registers[view.case_id], staff[role]):
                 continue
             key = (role, view.case_id)
             current = staff[role].get(view.case_id, {})
             message = messages[key] if key in messages else cell_text(current.get(I.MESSAGE))
-            desired[layout.name][view.case_id] = role_row(
-                layout, view, message, ctx, now, link_cells(view.case_id, letter_plan)
-            )
+            desired[layout.name][view.case_id] = role_row(layout, view, info, message, ctx)
     return desired
 
 

@@ -55,9 +55,9 @@ def case_clock(
     return due, clock_status(now, due.start, due.due, policy.warn_fraction)
 
 
-def register_row(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value]:
+def register_row(view: CaseView, info: Mapping[str, Value]) -> dict[str, Value]:
+    """The register's row of a case; `info` is `case_info` of the same view."""
     record, complaint = view.record, view.complaint
-    due, status = clock(view, ctx, now)
     state = state_of(record)
     row: dict[str, Value] = {
         R.ID: view.case_id,
@@ -67,8 +67,8 @@ def register_row(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value
         R.STATE_KEY: state,
         R.ENTERED: _v(record.get(R.ENTERED)),
         R.RISK: view.triage.label if view.triage else _v(record.get(R.RISK)),
-        R.DUE: show_time(due.due) if due else None,
-        R.CLOCK: CLOCK_LABELS[status] if status else None,  # type: ignore[index]
+        R.DUE: info.get(I.DUE),
+        R.CLOCK: info.get(I.CLOCK),
         R.WARNINGS: str(len(complaint.warnings)) if complaint else _v(record.get(R.WARNINGS)),
     }
     for header in (R.DUPLICATES, R.REFERRAL, R.DESTINATION, R.EDITED, R.SOURCE, R.CREATED, *STEP_DATE.values(),
@@ -78,10 +78,10 @@ def register_row(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value
 
 
 def role_row(
-    layout: Layout, view: CaseView, message: str | None, ctx: Context, now: datetime,
-    extra: Mapping[str, Value] | None = None,
+    layout: Layout, view: CaseView, case: Mapping[str, Value], message: str | None, ctx: Context
 ) -> dict[str, Value]:
-    info = _info(view, ctx, now) | dict(extra or {})
+    """A role tab's row of a case, from `case_info` (computed once per case for every tab)."""
+    info = dict(case)
     info[I.TURN] = "YA" if layout.role is not None and QUEUE.get(state_of(view.record)) == layout.role else None
     info[I.MESSAGE] = message
     if view.complaint is None:  # the response row is gone: keep what the tab shows
@@ -91,7 +91,8 @@ def role_row(
     return {h: _cut(info.get(h), limit) for h in layout.worker}
 
 
-def _info(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value]:
+def case_info(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value]:
+    """Everything any tab may show of a case, by column header."""
     due, status = clock(view, ctx, now)
     state = state_of(view.record)
     info: dict[str, Value] = {
