@@ -1,0 +1,212 @@
+"""What every check shares: invariants, the prepared busy office, settling, crash injection."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
+from typing import Any, TypeVar
+from unittest import mock
+
+from config.settings import Settings
+from rules.errors import SapaError
+from sync.context import Context
+from sync.status import status
+from sync.tabs import CASE_ID
+from sync.text import cell_text
+
+RESPONSES_TAB = "Respons Formulir 1"
+T = TypeVar("T")
+NUMBER = re.compile(r"^[^/]+/(\d+)/")
+
+
+def make_ctx() -> Context:
+    return Context.from_settings(Settings())
+
+
+# --- invariants ------------------------------------------------------------------------------
+
+
+def find_problems(tables: Mapping[str, list[list[object]]], ctx: Context) -> list[str]:
+    """Duplicates and gaps that must never happen, whatever the row order."""
+    found: list[str] = []
+
+    def column(tab: str, header: str) -> list[str]:
+        rows = tables.get(tab) or []
+        if not rows:
+            return []
+        headers = [cell_text(h) for h in rows[0]]
+        if header not in headers:
+            return []
+        i = headers.index(header)
+        return [str(cell_text(r[i])) for r in rows[1:] if i < len(r) and cell_text(r[i])]
+
+    for tab, header in ((ctx.tabs.register.name, CASE_ID), (ctx.tabs.register.name, "ID Kasus"),
+                        (RESPONSES_TAB, Settings().tabs.response_marker_column)):
+        values = column(tab, header)
+        dup = [v for v, n in Counter(values).items() if n > 1]
+        if dup:
+            found.append(f"duplicate {header} in {tab}: {dup[:3]}")
+    letters_tab = Settings().letters.register_tab
+    ids = column(letters_tab, "ID Surat")
+    if len(ids) != len(set(ids)):
+        found.append("duplicate letter id")
+    numbers = column(letters_tab, "Nomor Surat")
+    kinds = column(letters_tab, "Jenis Surat")
+    by_kind: dict[str, list[int]] = {}
+    for kind, number in zip(kinds, numbers, strict=False):
+        match = NUMBER.match(number)
+        if match:
+            by_kind.setdefault(kind, []).append(int(match.group(1)))
+    for kind, seen in by_kind.items():
+        if sorted(seen) != list(range(1, len(seen) + 1)):
+            found.append(f"letter numbers of {kind} not 1..n: {sorted(seen)}")
+    return found
+
+
+def all_accounted(tables: Mapping[str, list[list[object]]], ctx: Context, now: datetime) -> bool:
+    from sync.store import Snapshot, Table
+
+    def table(title: str) -> Table:
+        rows = [list(r) for r in tables[title]]
+        headers = tuple(cell_text(h) or "" for h in rows[0]) if rows else ()
+        data = [(n, tuple(r)) for n, r in enumerate(rows[1:], start=2) if any(v not in (None, "") for v in r)]
+        return Table(title, headers, tuple(r for _, r in data), tuple(n for n, _ in data))
+
+    snapshot = Snapshot(table(RESPONSES_TAB), {t: table(t) for t in tables if t != RESPONSES_TAB})
+    report = status(snapshot, ctx, ctx.local_time(now))
+    return bool(report["cases"] + report["review"] == report["responses"] and not report.get("unprocessed"))
+
+
+# --- 1. crash consistency: Google -------------------------------------------------------------
+
+
+def busy_clock() -> datetime:
+    from sync.bench import BUSY_AT
+
+    return BUSY_AT
+
+
+def freeze(double: Any) -> bytes:
+    saved = (double.clock, double._services, double.log, double._hooks)
+    double.clock, double._services, double.log, double._hooks = busy_clock, {}, [], []
+    try:
+        return pickle.dumps(double)
+    finally:
+        double.clock, double._services, double.log, double._hooks = saved
+
+
+def thaw(office: Any, blob: bytes) -> Any:
+    from letters.google_writer import GoogleLetterWriter
+    from sync.bench import _Office
+
+    double = pickle.loads(blob)
+    drive, docs = double.service("drive", "v3"), double.service("docs", "v1")
+    writer = GoogleLetterWriter(drive, docs, office.folder, office.templates)
+    return _Office(double, office.ctx, office.spreadsheet_id, drive, docs, office.folder, office.templates, writer)
+
+
+_PREPARED: dict[tuple[int, Any], tuple[Any, bytes]] = {}
+# The fast run keeps one case per decision of the bench's busy cycle: every role tab, one letter of each kind.
+FAST_CASES = (0, 1, 2, 3, 5, 6)
+
+
+def bench_cases(cases: tuple[int, ...] | None) -> Any:
+    from sync import bench
+
+    return bench.CASES if cases is None else tuple(bench.CASES[i] for i in cases)
+
+
+def google_prepared(responses: int, cases: tuple[int, ...] | None = None) -> tuple[Any, bytes]:
+    """The bench's office just before its busy cycle (decisions on every role tab, letters to draft)."""
+    if (responses, cases) not in _PREPARED:
+        from sync import bench
+
+        with mock.patch.object(bench, "CASES", bench_cases(cases)):
+            office = bench._prepare(make_ctx(), responses)
+        _PREPARED[responses, cases] = (office, freeze(office.double))
+    return _PREPARED[responses, cases]
+
+
+def parallel(function: Callable[..., T], points: list[tuple[Any, ...]]) -> list[T]:
+    """Run independent crash points on every core (forked, so prepared state is shared); serially elsewhere."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
+        return [function(*p) for p in points]
+    with ProcessPoolExecutor(min(4, os.cpu_count() or 1), mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(function, *zip(*points, strict=True)))
+
+
+def google_tables(office: Any) -> dict[str, list[list[object]]]:
+    return {t: office.tab(t) for t in office.double.sheet_titles(office.spreadsheet_id)}
+
+
+def google_letters(office: Any) -> list[str]:
+    """Every current letter document: its name and text (ids aside)."""
+    double = office.double
+    return sorted(f"{f.name}\n{double.document_text(f.id)}" for f in double.files.values()
+                  if office.folder in f.parents and not f.trashed and f.id not in office.templates.values())
+
+
+def google_state(office: Any) -> tuple[Any, list[str]]:
+    from sync.bench import _contents
+
+    return _contents(office), google_letters(office)
+
+
+def settle(cycle: Callable[[], Any], rounds: int = 6) -> bool:
+    """Run cycles until one plans nothing; a transient failure just means another round."""
+    for _ in range(rounds):
+        try:
+            if not cycle().plan:
+                return True
+        except SapaError:
+            continue
+    return False
+
+
+# --- 1. crash consistency: local --------------------------------------------------------------
+
+
+class Crash(BaseException):
+    """A kill at an arbitrary point: not an Exception, so nothing catches it."""
+
+
+WRITES: tuple[tuple[Any, str], ...] = ((zipfile.ZipFile, "writestr"), (os, "fsync"), (os, "replace"))
+
+
+@contextlib.contextmanager
+def counting(counts: Counter[str]) -> Iterator[None]:
+    with contextlib.ExitStack() as stack:
+        for target, name in WRITES:
+            real = getattr(target, name)
+
+            def wrapper(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
+                counts[_name] += 1
+                return _real(*args, **kwargs)
+
+            stack.enter_context(mock.patch.object(target, name, wrapper))
+        yield
+
+
+@contextlib.contextmanager
+def crash_at(name: str, k: int) -> Iterator[None]:
+    target = next(t for t, n in WRITES if n == name)
+    real = getattr(target, name)
+    calls = [0]
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        if calls[0] == k:
+            raise Crash(f"{name} #{k}")
+        return real(*args, **kwargs)
+
+    with mock.patch.object(target, name, wrapper):
+        yield
