@@ -84,12 +84,12 @@ def repeat_cell(ctx: Ctx, req: dict[str, Any]) -> None:
 
 def set_data_validation(ctx: Ctx, req: dict[str, Any]) -> None:
     sheet, (r0, r1, c0, c1) = range_box(ctx, req.get("range") or {})
-    rule = req.get("rule")
+    rule = copy.deepcopy(req.get("rule"))  # one copy shared by the cells: stored cells are never changed in place
     for r in range(r0, r1):
         for c in range(c0, c1):
             cell = dict(sheet.get(r, c) or {})
             if rule:
-                cell["dataValidation"] = copy.deepcopy(rule)
+                cell["dataValidation"] = rule
             else:
                 cell.pop("dataValidation", None)
             sheet.put(r, c, cell or None)

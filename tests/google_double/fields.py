@@ -80,9 +80,11 @@ def apply(value: Any, mask: Mask | None) -> Any:
     if mask is None or "*" in mask:
         return value
     if isinstance(value, list):
+        if all(sub is None for sub in mask.values()):  # leaves only (cells, most often): no call per item
+            return [{k: item[k] for k in mask if k in item} if isinstance(item, dict) else item for item in value]
         return [apply(item, mask) for item in value]
-    if isinstance(value, dict):
-        return {key: apply(value[key], sub) for key, sub in mask.items() if key in value}
+    if isinstance(value, dict):  # a leaf (sub is None) is kept whole, without a call
+        return {key: value[key] if sub is None else apply(value[key], sub) for key, sub in mask.items() if key in value}
     return value
 
 

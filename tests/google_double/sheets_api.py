@@ -48,6 +48,18 @@ def mask_wants_cells(mask_text: str | None) -> bool:
     return True
 
 
+def mask_cell_fields(mask_text: str | None) -> frozenset[str] | None:
+    """The cell fields a ``fields`` mask keeps under ``sheets.data.rowData.values``; None for all."""
+    if not mask_text:
+        return None
+    node: Any = fields.parse(mask_text)
+    for key in ("sheets", "data", "rowData", "values"):
+        if node is None or "*" in node or key not in node:
+            return None
+        node = node[key]
+    return None if node is None or "*" in node else frozenset(node)
+
+
 def mask_wants_grid(mask_text: str | None) -> bool | None:
     """Whether a ``fields`` mask asks for grid data (it overrides ``includeGridData``); None if no mask."""
     if not mask_text:
@@ -66,7 +78,8 @@ def get(double: GoogleDouble, req: Request) -> Response:
     wants = mask_wants_grid(req.arg("fields"))
     include = req.flag("includeGridData") if wants is None else wants
     grid, only = grid_boxes(book, req.args("ranges"), include)
-    return ok(spreadsheet_out(book, grid, only, mask_wants_cells(req.arg("fields"))))
+    mask = req.arg("fields")
+    return ok(spreadsheet_out(book, grid, only, mask_wants_cells(mask), mask_cell_fields(mask)))
 
 
 def get_by_data_filter(double: GoogleDouble, req: Request) -> Response:

@@ -43,14 +43,19 @@ def sheet_properties(sheet: Sheet) -> dict[str, Any]:
     return out
 
 
-def cell_out(evaluator: Evaluator, sheet: Sheet, cell: dict[str, Any] | None, locale: str | None) -> dict[str, Any]:
+def cell_out(evaluator: Evaluator, sheet: Sheet, cell: dict[str, Any] | None, locale: str | None,
+             wanted: frozenset[str] | None = None) -> dict[str, Any]:
+    """A cell as the API shows it. Keys outside `wanted` (the ``fields`` mask drops them later) are
+    kept only as markers, uncomputed and uncopied: the answer is the same, only faster."""
     if not cell:
         return {}
     out: dict[str, Any] = {}
     entered = cell.get("userEnteredValue")
     if entered:
         out["userEnteredValue"] = {k: values.num_out(v) if k == "numberValue" else v for k, v in entered.items()}
-        effective = evaluator.effective(sheet, cell)
+        if wanted is not None and not wanted & {"effectiveValue", "formattedValue"}:
+            entered = None  # skip evaluating
+        effective = evaluator.effective(sheet, cell) if entered else None
         if effective:
             out["effectiveValue"] = {k: values.num_out(v) if k == "numberValue" else v for k, v in effective.items()}
             text = values.formatted_value(effective, number_format(cell), locale)
@@ -58,7 +63,7 @@ def cell_out(evaluator: Evaluator, sheet: Sheet, cell: dict[str, Any] | None, lo
                 out["formattedValue"] = text
     for key in ("userEnteredFormat", "hyperlink", "note", "textFormatRuns", "dataValidation"):
         if cell.get(key):
-            out[key] = copy.deepcopy(cell[key])
+            out[key] = copy.deepcopy(cell[key]) if wanted is None or key in wanted else True
     return out
 
 
@@ -82,7 +87,8 @@ def _dimension_metadata_map(book: Spreadsheet, sheet: Sheet, kind: str) -> dict[
     return found
 
 
-def grid_data(book: Spreadsheet, sheet: Sheet, box: Box, cells: bool = True) -> dict[str, Any]:
+def grid_data(book: Spreadsheet, sheet: Sheet, box: Box, cells: bool = True,
+              wanted: frozenset[str] | None = None) -> dict[str, Any]:
     r0, r1, c0, c1 = box
     evaluator = Evaluator(book)
     locale = book.props.get("locale")
@@ -94,7 +100,7 @@ def grid_data(book: Spreadsheet, sheet: Sheet, box: Box, cells: bool = True) -> 
     row_data: list[dict[str, Any]] = []
     for r in range(r0, r1 if cells else r0):
         row = sheet.cells[r]
-        out_cells = [cell_out(evaluator, sheet, row.get(c), locale) for c in range(c0, c1)] if row else []
+        out_cells = [cell_out(evaluator, sheet, row.get(c), locale, wanted) for c in range(c0, c1)] if row else []
         while out_cells and not out_cells[-1]:
             out_cells.pop()
         row_data.append({"values": out_cells} if out_cells else {})
@@ -113,10 +119,11 @@ def grid_data(book: Spreadsheet, sheet: Sheet, box: Box, cells: bool = True) -> 
     return out
 
 
-def sheet_out(book: Spreadsheet, sheet: Sheet, boxes: list[Box] | None, cells: bool = True) -> dict[str, Any]:
+def sheet_out(book: Spreadsheet, sheet: Sheet, boxes: list[Box] | None, cells: bool = True,
+              wanted: frozenset[str] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"properties": sheet_properties(sheet)}
     if boxes is not None:
-        out["data"] = [grid_data(book, sheet, box, cells) for box in boxes]
+        out["data"] = [grid_data(book, sheet, box, cells, wanted) for box in boxes]
     if sheet.merges:
         out["merges"] = [strip_zero_sheet(m) for m in sheet.merges]
     if sheet.conditional_formats:
@@ -167,10 +174,12 @@ def spreadsheet_out(
     grid: dict[int, list[Box]] | None,
     only_sheets: list[int] | None = None,
     cells: bool = True,
+    wanted: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     """The Spreadsheet resource; ``grid`` maps sheetId -> boxes of grid data to include.
 
-    ``cells=False`` leaves out ``rowData`` (when a field mask does not ask for it).
+    ``cells=False`` leaves out ``rowData`` (when a field mask does not ask for it); ``wanted``
+    names the only cell fields the mask keeps (None: all).
     """
     props = {k: v for k, v in book.props.items() if not k.startswith("_")}
     out: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id, "properties": props}
@@ -179,7 +188,7 @@ def spreadsheet_out(
         if only_sheets is not None and sheet.sheet_id not in only_sheets:
             continue
         boxes = None if grid is None else grid.get(sheet.sheet_id, [])
-        sheets.append(sheet_out(book, sheet, boxes, cells))
+        sheets.append(sheet_out(book, sheet, boxes, cells, wanted))
     out["sheets"] = sheets
     if book.named_ranges:
         out["namedRanges"] = [{**named, "range": strip_zero_sheet(named["range"])} for named in book.named_ranges]
