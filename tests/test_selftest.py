@@ -60,6 +60,13 @@ def test_local_faults(checks: dict[str, Check]) -> None:
     _check(checks, "local_faults")
 
 
+@pytest.mark.slow
+def test_the_slow_sweep_passes() -> None:
+    """`python -m sync selftest --slow`: 120 responses, every decision of the bench, 200 random tabs a backend."""
+    checks = run_selftest(fast=False)
+    assert all(c.passed for c in checks), render(checks)
+
+
 def test_render_marks_a_failure() -> None:
     text = render([Check("x", "1/2 crash points survived", False, "tests/test_selftest.py::test_x")])
     assert "1/2 crash points survived  FAIL  tests/test_selftest.py::test_x" in text
