@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import random as _random
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,13 +80,21 @@ def error_details(err: BaseException) -> tuple[str, str, str]:
     return status, reason, domain
 
 
+# Google quotes a refused value back ("Invalid value at '<field>' (TYPE_STRING), "<value>""): it may
+# be a reporter's answer, and this message ends up in the log.
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*(?:"|$)')
+_ECHOED = re.compile(r"(Invalid value at '[^']*'(?: \([A-Z_]+\))?),.*", re.DOTALL)
+
+
 def error_message(err: BaseException) -> str:
+    """Google's error message, without any value it quotes back (it could be a reporter's answer)."""
     response = getattr(err, "response", None)
     try:
         body = json.loads(response.text) if response is not None else {}
-        return str(body.get("error", {}).get("message", ""))[:300]
+        message = str(body.get("error", {}).get("message", ""))
     except (ValueError, AttributeError):
         return ""
+    return _QUOTED.sub('"…"', _ECHOED.sub(r"\1, <value left out>", message))[:300]
 
 
 def is_retryable(err: BaseException) -> bool:

@@ -4,10 +4,12 @@ staff edits between the read and the write, crashes, retries."""
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 import requests
@@ -204,6 +206,28 @@ def test_a_moved_row_fails_the_whole_write_cleanly(google: GoogleBackend, ctx: C
     assert state(google) == before
     replies = [e for e in google.double.log if e.method_id == BATCH]
     assert replies[-1].status == 400
+
+
+def test_a_refused_write_is_reported_without_the_value_google_quotes_back(
+    google: GoogleBackend, ctx: Context, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Google's "Invalid value at '…', "<value>"" echoes what was sent: a reporter's answer stays out of the log."""
+    from tests.google_double import sheets_batch
+    from tests.google_double.errors import invalid_value
+
+    story = "Ani dipukul ayah tirinya di Jl. Merdeka 12"
+    google.create([response_row(story=story)], Settings())
+
+    def refuse(ctx_: Any, requests: Any) -> Any:
+        raise invalid_value("requests[3].update_cells.rows[0].values[5].user_entered_value", "TYPE_STRING", story)
+
+    with mock.patch.object(sheets_batch, "apply_requests", refuse), pytest.raises(TransientError) as raised:
+        run(google, ctx)
+    answer = google.double.log[-1]
+    assert answer.status == 400 and story in json.dumps(answer.response, ensure_ascii=False)  # Google did echo it
+    message = str(raised.value)
+    assert "Invalid value at 'requests[3]" in message and "<value left out>" in message
+    assert story not in message and "Ani" not in message and story not in caplog.text
 
 
 # --- crashes --------------------------------------------------------------------------
