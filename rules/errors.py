@@ -6,6 +6,8 @@ never carry a reporter's or a victim's data: they name tabs, columns and rows.
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 
 class SapaError(Exception):
     """An error the CLI reports as one clear line, without a traceback."""
@@ -29,3 +31,13 @@ class StructureError(InputError):
 
 class TransientError(SapaError):
     """Something that may work at the next cycle (a lock, a busy API)."""
+
+
+def where(err: BaseException) -> str:
+    """File and line where an error was raised, without its message (which may quote a reporter's text)."""
+    trace = err.__traceback__
+    while trace and trace.tb_next:
+        trace = trace.tb_next
+    if trace is None:
+        return "?"
+    return f"{PurePath(trace.tb_frame.f_code.co_filename).name}:{trace.tb_lineno}"

@@ -22,7 +22,7 @@ from config import load_settings
 from config.settings import Settings
 from letters.local_writer import LocalLetterWriter
 from letters.writer import LetterWriter
-from rules.errors import InputError, SapaError
+from rules.errors import InputError, SapaError, where
 from sync import demo as demo_data
 from sync import demo_walk
 from sync.context import Context
@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as err:  # report without its message, which may quote a reporter's text
-        print(f"error: unexpected {type(err).__name__} at {_where(err)}; please report it", file=sys.stderr)
+        print(f"error: unexpected {type(err).__name__} at {where(err)}; please report it", file=sys.stderr)
         return 1
 
 
@@ -284,17 +284,8 @@ def _guarded(job: Callable[[], object]) -> Callable[[], None]:
             log.warning("cycle skipped: %s", err)
         except Exception as err:
             log.error(
-                "cycle failed: unexpected %s at %s; retrying next cycle", type(err).__name__, _where(err)
+                "cycle failed: unexpected %s at %s; retrying next cycle", type(err).__name__, where(err)
             )
 
     return wrapped
 
-
-def _where(err: BaseException) -> str:
-    """File and line of an error, without its message (which may quote a reporter's text)."""
-    trace = err.__traceback__
-    while trace and trace.tb_next:
-        trace = trace.tb_next
-    if trace is None:
-        return "?"
-    return f"{Path(trace.tb_frame.f_code.co_filename).name}:{trace.tb_lineno}"

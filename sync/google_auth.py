@@ -89,7 +89,13 @@ def _user(client_secret: Path, token: Path) -> Any:
             raise ConfigError(f"OAuth client file not found: {client_secret} (google.oauth_client).")
         from google_auth_oauthlib.flow import InstalledAppFlow
 
-        flow = InstalledAppFlow.from_client_secrets_file(str(client_secret), SCOPES)
+        try:
+            flow = InstalledAppFlow.from_client_secrets_file(str(client_secret), SCOPES)
+        except (ValueError, KeyError, OSError):  # its content (a secret) stays out of the message
+            raise ConfigError(
+                f"{client_secret} is not an OAuth client file (google.oauth_client). In the Google Cloud "
+                "console create an OAuth client of type \"Desktop app\" and download its JSON again."
+            ) from None
         creds = flow.run_local_server(port=0, open_browser=True)
     token.parent.mkdir(parents=True, exist_ok=True)
     token.write_text(creds.to_json(), encoding="utf-8")

@@ -72,6 +72,15 @@ def test_a_cached_user_token_is_used_without_a_browser(tmp_path: Path) -> None:
     assert email is None and creds.valid
 
 
+@pytest.mark.parametrize("content", ['{"web": {"client_secret": "RAHASIA-klien"}}', "RAHASIA-klien {"])
+def test_a_broken_oauth_client_file_is_reported_without_its_content(tmp_path: Path, content: str) -> None:
+    client = tmp_path / "client.json"
+    client.write_text(content)
+    with pytest.raises(ConfigError, match="not an OAuth client file") as raised:
+        load_credentials(settings_with(oauth_client=str(client), token_cache=str(tmp_path / "token.json")))
+    assert "RAHASIA" not in str(raised.value)
+
+
 def test_clients_are_built_offline_with_a_timeout(key_file: Path) -> None:
     sheets, drive, docs, email = clients(settings_with(credentials=str(key_file), spreadsheet_id="abc",
                                                        timeout_seconds=30))

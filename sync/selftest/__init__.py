@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rules.errors import where
 from sync.selftest.common import FAST_CASES
 from sync.selftest.crash import crash_google, crash_local
 from sync.selftest.edits import staff_edits
@@ -53,7 +54,7 @@ def run_selftest(fast: bool = True) -> list[Check]:
         try:
             figure, passed = check()
         except Exception as err:  # a check that cannot run is a failed check, never a crash of the report
-            figure, passed = f"could not run: {type(err).__name__}: {str(err)[:200]}", False
+            figure, passed = f"could not run: {type(err).__name__} at {where(err)}", False  # no message: privacy
         out.append(Check(name, figure, passed, f"{TESTS}::test_{name}"))
     return out
 
