@@ -58,8 +58,10 @@ class LocalStore:
     # --- reading --------------------------------------------------------------------
 
     def read(self, worker_tabs: Sequence[str]) -> Snapshot:
+        # Stamped before loading: a save by staff while the file loads then shows at write time.
+        stamp = self._file_stamp() if self.path.exists() else None
         self._book = self._load()
-        self._stamp = self._file_stamp()
+        self._stamp = stamp
         responses = _table(self._book[self.responses_tab_name(self._book)])
         tabs = {name: _table(self._book[name]) for name in worker_tabs if name in self._book.sheetnames}
         return Snapshot(responses=responses, tabs=tabs)
@@ -100,15 +102,19 @@ class LocalStore:
             return
         if self._book is None:
             raise SapaError("internal error: write() before read(); the cycle must read first")
+        self._check_unchanged()
+        book, self._book = self._book, None  # a failed write leaves it half-changed: drop it
+        _apply(book, plan, self.responses_tab_name(book))
+        self._save(book)
+
+    def _check_unchanged(self) -> None:
+        """Refuse to replace a workbook that is open, or that staff saved since the cycle read it."""
         self.check_not_open()
         if self._file_stamp() != self._stamp:
             raise TransientError(
                 f"{self.path.name} changed on disk during the cycle; nothing was written. "
                 "The next cycle starts again from the saved workbook."
             )
-        book, self._book = self._book, None  # a failed write leaves it half-changed: drop it
-        _apply(book, plan, self.responses_tab_name(book))
-        self._save(book)
 
     def check_not_open(self) -> None:
         """Refuse to write while an office program has the workbook open."""
@@ -133,6 +139,7 @@ class LocalStore:
             with open(temporary, "rb+") as handle:
                 os.fsync(handle.fileno())
             shutil.copymode(self.path, temporary)
+            self._check_unchanged()  # again: staff may have saved while this save was being built
             os.replace(temporary, self.path)
         except OSError as err:
             with contextlib.suppress(OSError):

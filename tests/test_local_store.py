@@ -126,6 +126,48 @@ def test_a_workbook_changed_during_the_cycle_is_not_overwritten(tmp_path: Path) 
         store.write(plan)
 
 
+@pytest.mark.parametrize("moment", ["while the worker loads it", "while the worker saves its copy"])
+def test_a_staff_save_during_the_read_or_the_save_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moment: str
+) -> None:
+    """LibreOffice saves the file while the worker is loading it, or building its new copy: the staff's save wins."""
+    import openpyxl
+
+    from sync import local_store
+
+    path = make(tmp_path)
+    saved: list[str] = []
+
+    def staff_saves() -> None:
+        if not saved:
+            book = load_workbook(path)
+            book.active["A1"] = "disimpan staf"  # type: ignore[index]
+            book.save(path)
+            saved.append(digest(path))
+
+    if moment == "while the worker loads it":
+        real_load = openpyxl.load_workbook
+
+        def load(*args: object, **kwargs: object) -> object:
+            book = real_load(*args, **kwargs)  # type: ignore[arg-type]
+            staff_saves()
+            return book
+
+        monkeypatch.setattr(local_store, "load_workbook", load)
+    else:
+        real_fsync = os.fsync
+
+        def fsync(fd: int) -> None:
+            staff_saves()
+            real_fsync(fd)
+
+        monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(TransientError, match="changed on disk"):
+        run_cycle(LocalStore(path), CTX, NOW)
+    assert saved and digest(path) == saved[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sapa.xlsx"]  # no temporary file left
+
+
 def test_disk_full_leaves_the_workbook_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = make(tmp_path)
     before = digest(path)
