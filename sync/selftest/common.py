@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import pickle
 import re
+import shutil
+import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 from unittest import mock
 
 from config.settings import Settings
+from rules.complaint import FIELDS
 from rules.errors import SapaError
+from sync import demo
 from sync.context import Context
+from sync.cycle import run_cycle
 from sync.status import status
 from sync.tabs import CASE_ID
 from sync.text import cell_text
@@ -170,6 +177,93 @@ def settle(cycle: Callable[[], Any], rounds: int = 6) -> bool:
         except SapaError:
             continue
     return False
+
+
+# --- the busy office on a local workbook -----------------------------------------------------
+
+
+def _local_prepare(folder: Path, responses: int, cases: tuple[int, ...] | None) -> None:
+    """The bench's scenario on a local workbook: cases walked, new responses in, decisions typed."""
+    from openpyxl import load_workbook
+
+    from sync.bench import BUSY_START, SETUP_AT, SETUP_START
+    from tests.backends import LocalBackend
+
+    CASES = bench_cases(cases)
+    ctx = make_ctx()
+    backend = LocalBackend(folder)
+    backend.create(demo.sample_rows(len(CASES), seed=3, start=SETUP_START), Settings())
+    writer = backend.writer()
+    run_cycle(backend.store(), ctx, SETUP_AT, writer)
+    intake = backend.tab(ctx.tabs.intake.name)
+    column = [cell_text(h) for h in intake[0]].index(CASE_ID)
+    ids = sorted(str(r[column]) for r in intake[1:] if str(r[column] or "").startswith("SAPA-"))
+
+    def type_step(case_id: str, step: tuple[str, dict[str, str]]) -> None:
+        role, cells = step
+        for header, value in cells.items():
+            backend.type_into(ctx.tabs.roles[role].name, CASE_ID, case_id, header, value)
+
+    for round_ in range(max(len(steps) for steps, _ in CASES)):
+        for case_id, (steps, _) in zip(ids, CASES, strict=False):
+            if round_ < len(steps):
+                type_step(case_id, steps[round_])
+        run_cycle(backend.store(), ctx, SETUP_AT + timedelta(hours=round_ + 1), writer)
+    book = load_workbook(backend.path)
+    sheet = book[RESPONSES_TAB]
+    start = sheet.max_row + 1
+    for number, row in enumerate(demo.sample_rows(responses, seed=7, start=BUSY_START), start=start):
+        for col, field in enumerate(FIELDS, start=1):
+            value = row.get(field)
+            cell = sheet.cell(row=number, column=col)
+            cell.value = value if value != "" else None
+            if isinstance(value, str):
+                cell.data_type = "s"
+            elif isinstance(value, datetime):
+                cell.number_format = "dd/mm/yyyy hh:mm:ss"
+    book.save(backend.path)
+    for case_id, (_, step) in zip(ids, CASES, strict=False):
+        type_step(case_id, step)
+
+
+_LOCAL_PREPARED: dict[tuple[int, Any], Path] = {}
+
+
+def local_prepared(responses: int, cases: tuple[int, ...] | None = None) -> Path:
+    """A folder holding the busy office's workbook just before its busy cycle; copy it, never change it.
+
+    Prepared once per process (about ten seconds) and shared by every local check.
+    """
+    if (responses, cases) not in _LOCAL_PREPARED:
+        root = Path(tempfile.mkdtemp(prefix="sapa-selftest-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        _local_prepare(root, responses, cases)
+        _LOCAL_PREPARED[responses, cases] = root
+    return _LOCAL_PREPARED[responses, cases]
+
+
+def local_tables(folder: Path) -> dict[str, list[list[object]]]:
+    """Every tab's values."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(folder / "sapa.xlsx")
+    return {s.title: [list(r) for r in s.iter_rows(values_only=True)] for s in book.worksheets}
+
+
+def local_state(folder: Path) -> tuple[dict[str, list[list[object]]], dict[str, str]]:
+    """Every tab's values and every letter's text."""
+    from tests.backends import docx_text
+
+    letters = {p.stem: docx_text(p) for p in sorted((folder / "Surat SAPA").glob("*.docx"))}
+    return local_tables(folder), letters
+
+
+def local_cycle(folder: Path) -> Any:
+    from sync.bench import BUSY_AT
+    from tests.backends import LocalBackend
+
+    backend = LocalBackend(folder)
+    return run_cycle(backend.store(), make_ctx(), BUSY_AT, backend.writer())
 
 
 # --- 1. crash consistency: local --------------------------------------------------------------

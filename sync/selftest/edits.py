@@ -1,19 +1,28 @@
-"""Check 3: staff edit the spreadsheet between the worker's read and its write."""
+"""Check 3: staff edit the spreadsheet (Google) or save the workbook (local) between the worker's read and its write."""
 
 from __future__ import annotations
 
 import contextlib
+import shutil
+import tempfile
 from collections.abc import Callable, Mapping
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from unittest import mock
 
 from rules.errors import SapaError
+from sync.context import Context
 from sync.cycle import run_cycle
+from sync.local_store import LocalStore
 from sync.selftest.common import (
     RESPONSES_TAB,
     all_accounted,
     find_problems,
     google_prepared,
     google_tables,
+    local_cycle,
+    local_prepared,
+    local_tables,
     make_ctx,
     parallel,
     settle,
@@ -22,7 +31,13 @@ from sync.selftest.common import (
 from sync.tabs import CASE_ID
 from sync.text import cell_text
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
 # --- 3. staff edits mid-cycle -------------------------------------------------------------------
+
+EDITS = ("sort", "sort responses", "insert rows", "delete row", "move column", "rename tab", "delete tab")
 
 _IDENTITY = ("Korban", "Usia", "Jenis Kelamin", "Kecamatan", "Kelurahan", "Pelapor", "No. WhatsApp", "Alamat Korban")
 
@@ -103,14 +118,148 @@ def _edit_point(responses: int, cases: tuple[int, ...] | None, edit: str, k: int
             return "did not settle"
     except Exception as err:
         return f"unexpected {type(err).__name__}"
-    tables = google_tables(copy)
-    missing = [f"{t.name}/{h}" for t in tabs.all for h in t.headers
+    return _verdict(google_tables(copy), ctx, expected)
+
+
+def _verdict(tables: Mapping[str, list[list[object]]], ctx: Context,
+             expected: Mapping[str, Mapping[str, object]]) -> str:
+    """'' when every value is in its case's row, every tab and header is back, nothing doubled or lost."""
+    from sync.bench import BUSY_AT
+
+    missing = [f"{t.name}/{h}" for t in ctx.tabs.all for h in t.headers
                if t.name not in tables or h not in [cell_text(x) for x in (tables[t.name] or [[]])[0]]]
     wrong = _misplaced(tables, expected)
     problems = find_problems(tables, ctx)
     if missing or wrong or problems or not all_accounted(tables, ctx, BUSY_AT):
         return f"{wrong} misplaced, missing {missing[:2]}, {problems[:1]}"
     return ""
+
+
+# --- the same edits on the local workbook, saved from LibreOffice --------------------------------
+
+# When staff save: between two cycles, or after the worker's read and before its write (the store must see
+# the change, refuse, and leave the staff's file as they saved it).
+LOCAL_MOMENTS = ("between cycles", "before the write")
+# Narrower races, each with two edits: saved while the worker loads the file, or while it builds the new one.
+LOCAL_RACES = ("during the read", "during the write")
+RACE_EDITS = ("sort", "move column")
+
+
+def _in_libreoffice(path: Path, change: Callable[[Workbook], None]) -> None:
+    """Open the workbook, change it, save it and close it, as staff do in LibreOffice (no lock file is left)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    change(book)
+    book.save(path)
+
+
+def _rewrite(sheet: Worksheet, rows: list[list[tuple[object, str]]], first: int) -> None:
+    """Put (value, number format) rows back from sheet row `first` on; text stays text."""
+    for number, row in enumerate(rows, start=first):
+        for column, (value, number_format) in enumerate(row, start=1):
+            cell = sheet.cell(row=number, column=column)
+            cell.value = value
+            cell.number_format = number_format
+            if isinstance(value, str):
+                cell.data_type = "s"  # openpyxl would make "=..." a formula
+
+
+def _cells(sheet: Worksheet, first: int) -> list[list[tuple[object, str]]]:
+    return [[(c.value, c.number_format) for c in row] for row in sheet.iter_rows(min_row=first)]
+
+
+def _sort(sheet: Worksheet, column: int) -> None:
+    """Data > Sort, descending by a 0-based column, whole rows moving together."""
+    rows = _cells(sheet, 2)
+    rows.sort(key=lambda r: str(r[column][0] if column < len(r) and r[column][0] is not None else ""), reverse=True)
+    _rewrite(sheet, rows, 2)
+
+
+def _move_column(sheet: Worksheet, source: int, to: int) -> None:
+    """Drag a column (0-based) so that it ends at position `to`, its values and formats moving with it."""
+    rows = _cells(sheet, 1)
+    for row in rows:
+        row.insert(to, row.pop(source) if source < len(row) else (None, "General"))
+    _rewrite(sheet, rows, 1)
+
+
+def _local_edits(ctx: Context) -> dict[str, Callable[[Workbook], None]]:
+    """The Google check's edits, as a person makes them in LibreOffice."""
+    intake, roles = ctx.tabs.intake.name, ctx.tabs.roles
+    kadis, kabid, tim = roles["kadis"].name, roles["kabid"].name, roles["tim"].name
+
+    def rename(book: Workbook) -> None:
+        book[kadis].title = kadis + " lama"
+
+    return {
+        "sort": lambda b: _sort(b[intake], 0),
+        "sort responses": lambda b: _sort(b[RESPONSES_TAB], 1),
+        "insert rows": lambda b: b[intake].insert_rows(2, 2),
+        "delete row": lambda b: b[intake].delete_rows(3),
+        "move column": lambda b: _move_column(b[kabid], 9, 1),
+        "rename tab": rename,
+        "delete tab": lambda b: b.remove(b[tim]),
+    }
+
+
+def _local_edit_point(prepared: Path, root: Path, edit: str, moment: str,
+                      expected: Mapping[str, Mapping[str, object]]) -> str:
+    """'' when staff saving `edit` at `moment` of the busy cycle left every value in its case's row."""
+    from sync import local_store
+
+    ctx = make_ctx()
+    folder = root / f"{edit}-{moment}".replace(" ", "-")
+    shutil.copytree(prepared, folder)
+    path = folder / "sapa.xlsx"
+    saved: list[bytes] = []
+
+    def staff() -> None:
+        if not saved:
+            _in_libreoffice(path, _local_edits(ctx)[edit])
+            saved.append(path.read_bytes())
+
+    load, write, apply = local_store.load_workbook, LocalStore.write, local_store._apply  # type: ignore[attr-defined]
+
+    def loading(*args: Any, **kwargs: Any) -> Any:
+        book = load(*args, **kwargs)
+        staff()
+        return book
+
+    def writing(store: LocalStore, plan: Any) -> None:
+        staff()
+        write(store, plan)
+
+    def applying(*args: Any) -> None:
+        apply(*args)
+        staff()
+
+    seams: dict[str, contextlib.AbstractContextManager[Any]] = {
+        "between cycles": contextlib.nullcontext(),
+        "during the read": mock.patch.object(local_store, "load_workbook", loading),
+        "before the write": mock.patch.object(LocalStore, "write", writing),
+        "during the write": mock.patch.object(local_store, "_apply", applying),
+    }
+    try:
+        if moment == "between cycles":
+            staff()
+        with seams[moment], contextlib.suppress(SapaError):  # refused: the next cycle starts from the saved file
+            local_cycle(folder)
+        if not saved:
+            return "the edit never happened"
+        if moment != "between cycles" and path.read_bytes() != saved[0]:
+            return "the worker saved over the staff's edit"
+        if not settle(lambda: local_cycle(folder)):
+            return "did not settle"
+        return _verdict(local_tables(folder), ctx, expected)
+    except Exception as err:
+        return f"unexpected {type(err).__name__}"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _call(function: Callable[..., str], args: tuple[Any, ...]) -> str:
+    return function(*args)
 
 
 def staff_edits(responses: int, cases: tuple[int, ...] | None = None) -> tuple[str, bool]:
@@ -123,14 +272,25 @@ def staff_edits(responses: int, cases: tuple[int, ...] | None = None) -> tuple[s
     settle(lambda: run_cycle(reference.store(), ctx, BUSY_AT, reference.writer))
     requests = sum(1 for e in reference.double.log if e.method_id != "sheets.spreadsheets.get") + 1
     expected = _identities(google_tables(reference))
-    edits = ("sort", "sort responses", "insert rows", "delete row", "move column", "rename tab", "delete tab")
-    moments = sorted({1, 2, requests})  # before the read, after it, just before the write
-    points = [(e, k) for e in edits for k in moments]
-    results = parallel(_edit_point, [(responses, cases, e, k, expected) for e, k in points])
-    failed = [f"{e} before request {k}: {r}" for (e, k), r in zip(points, results, strict=True) if r]
-    ok = not failed and len(expected) >= 50
-    figure = (f"staff edits: {len(points) - len(failed)}/{len(points)} edits mid-cycle left every value in its "
-              f"case's row and every tab and header in place")
+    prepared = local_prepared(responses, cases)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        shutil.copytree(prepared, root / "reference")
+        settle(lambda: local_cycle(root / "reference"))
+        local_expected = _identities(local_tables(root / "reference"))
+        moments = sorted({1, 2, requests})  # before the read, after it, just before the write
+        google = [(e, k) for e in EDITS for k in moments]
+        local = [(e, m) for e in EDITS for m in LOCAL_MOMENTS] + [(e, m) for m in LOCAL_RACES for e in RACE_EDITS]
+        results = parallel(_call, [(_edit_point, (responses, cases, e, k, expected)) for e, k in google]
+                           + [(_local_edit_point, (prepared, root, e, m, local_expected)) for e, m in local])
+    google_failed = [f"google: {e} before request {k}: {r}"
+                     for (e, k), r in zip(google, results[:len(google)], strict=True) if r]
+    local_failed = [f"local: {e} {m}: {r}" for (e, m), r in zip(local, results[len(google):], strict=True) if r]
+    ok = not google_failed and not local_failed and len(expected) >= 50 and len(local_expected) >= 50
+    figure = (f"staff edits: google {len(google) - len(google_failed)}/{len(google)}, "
+              f"local {len(local) - len(local_failed)}/{len(local)} edits mid-cycle left every value in its "
+              f"case's row and every tab and header in place ({len(expected)}, {len(local_expected)} cases)")
+    failed = google_failed + local_failed
     if failed:
         figure += "; " + "; ".join(failed[:4])
     return figure, ok

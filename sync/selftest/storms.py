@@ -1,18 +1,33 @@
-"""Check 2: quota storms and outages; the run loop backs off and catches up, never exits."""
+"""Check 2: quota storms and outages; the run loop backs off and catches up, never exits.
+
+Google has API quotas; the local workbook's outages are LibreOffice holding it open and a full disk.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import errno
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
+from rules.errors import SapaError
 from sync.cycle import run_cycle
 from sync.selftest.common import (
+    all_accounted,
     find_problems,
     google_prepared,
     google_state,
     google_tables,
+    local_cycle,
+    local_prepared,
+    local_state,
     make_ctx,
+    parallel,
     settle,
     thaw,
 )
@@ -48,7 +63,8 @@ def _timeouts(double: Any, clock: _SimClock) -> None:
     double.timeout_next("sheets.spreadsheets.batchUpdate", applied=True)
 
 
-def quota_storms(responses: int, cases: tuple[int, ...] | None = None) -> tuple[str, bool]:
+def _google_storms(responses: int, cases: tuple[int, ...] | None) -> tuple[int, int, list[str], int, int]:
+    """(storms, caught up, notes, backed-off retries, times the run loop raised)."""
     import googleapiclient.http
 
     from sync.bench import BUSY_AT, RESPONSES_TAB
@@ -109,9 +125,120 @@ def quota_storms(responses: int, cases: tuple[int, ...] | None = None) -> tuple[
             passed += 1
         else:
             notes.append(f"{label}: caught_up={caught_up} same={same}")
-    ok = passed == len(storms) and raised == 0
-    figure = (f"quota: {passed}/{len(storms)} storms caught up with nothing written twice "
-              f"({retries} backed-off retries, run loop raised {raised} times)")
-    if notes:
-        figure += "; " + "; ".join(notes)
+    return len(storms), passed, notes, retries, raised
+
+
+@contextlib.contextmanager
+def _open_in_libreoffice(path: Path, clock: _SimClock) -> Iterator[Callable[[], None]]:
+    """Staff have the workbook open for ten minutes: LibreOffice's lock file beside it, then gone."""
+    lock = path.parent / f".~lock.{path.name}#"
+
+    def tick() -> None:
+        if clock.now < 600:
+            lock.write_text(",Staf SAPA,komputer-admin,01.12.2026 09:00,;")  # as LibreOffice writes it
+        else:
+            lock.unlink(missing_ok=True)
+
+    try:
+        yield tick
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _disk_full(path: Path, clock: _SimClock) -> Iterator[Callable[[], None]]:
+    """The disk is full for the first three polls: every file write (workbook or letter) fails with ENOSPC."""
+    real = zipfile.ZipFile.writestr
+
+    def writestr(*args: Any, **kwargs: Any) -> Any:
+        if clock.now < 180:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(*args, **kwargs)
+
+    with mock.patch.object(zipfile.ZipFile, "writestr", writestr):
+        yield lambda: None
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+_OUTAGES: dict[str, Callable[[Path, _SimClock], contextlib.AbstractContextManager[Callable[[], None]]]] = {
+    "open in LibreOffice for 10 minutes": _open_in_libreoffice,
+    "disk full for 3 cycles": _disk_full,
+}
+
+
+def _local_outage(prepared: Path, root: Path, label: str, expected: Any) -> tuple[str, int, list[str], int]:
+    """One outage through the run loop's guard: (what went wrong or '', cycles held back,
+    unexpected errors the guard caught, times the loop raised)."""
+    from sync.bench import BUSY_AT
+    from sync.cli import _guarded
+    from sync.local_store import LocalStore
+    from tests.backends import LocalBackend
+
+    ctx = make_ctx()
+    folder = root / label.replace(" ", "-")
+    shutil.copytree(prepared, folder)
+    backend, clock = LocalBackend(folder), _SimClock()
+    store, writer = LocalStore(backend.path), backend.writer()  # one store for the whole run, as `run` has
+    results: list[Any] = []
+    unexpected: list[str] = []
+
+    def job() -> None:
+        try:
+            results.append(run_cycle(store, ctx, BUSY_AT, writer))
+        except SapaError:
+            raise
+        except Exception as err:  # the guard logs it as "unexpected": count it
+            unexpected.append(type(err).__name__)
+            raise
+
+    cycle = _guarded(job)
+    caught_up, held, raised = False, 0, 0
+    with _OUTAGES[label](backend.path, clock) as tick:
+        for _ in range(40):
+            tick()
+            before = len(results)
+            try:
+                cycle()
+            except Exception:
+                raised += 1
+            held += len(results) == before
+            if len(results) > before and not results[-1].plan:
+                caught_up = True
+                break
+            clock.now += 60  # the run loop's poll interval
+    state = local_state(folder)
+    same = state == expected[0] and _files(folder) == expected[1]
+    sound = not find_problems(state[0], ctx) and all_accounted(state[0], ctx, BUSY_AT)
+    if caught_up and same and sound and held:  # an outage that held nothing back proved nothing
+        return "", held, unexpected, raised
+    return f"{label}: caught_up={caught_up} same={same} sound={sound} held back {held}", held, unexpected, raised
+
+
+def _local_outages(responses: int, cases: tuple[int, ...] | None) -> tuple[int, list[str], int, list[str], int]:
+    """(outages caught up, notes, cycles held back, unexpected errors caught, times the run loop raised)."""
+    prepared = local_prepared(responses, cases)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        shutil.copytree(prepared, root / "reference")
+        settle(lambda: local_cycle(root / "reference"))
+        expected = (local_state(root / "reference"), _files(root / "reference"))
+        results = parallel(_local_outage, [(prepared, root, label, expected) for label in _OUTAGES])
+    notes = [note for note, *_ in results if note]
+    unexpected = [name for _, _, names, _ in results for name in names]
+    return len(results) - len(notes), notes, sum(r[1] for r in results), unexpected, sum(r[3] for r in results)
+
+
+def quota_storms(responses: int, cases: tuple[int, ...] | None = None) -> tuple[str, bool]:
+    storms, passed, notes, retries, raised = _google_storms(responses, cases)
+    survived, local_notes, held, unexpected, local_raised = _local_outages(responses, cases)
+    ok = passed == storms and survived == len(_OUTAGES) and raised + local_raised == 0
+    odd = f" ({len(unexpected)} on an unexpected {', '.join(sorted(set(unexpected)))})" if unexpected else ""
+    figure = (f"quota: {passed}/{storms} Google storms and {survived}/{len(_OUTAGES)} local outages caught up "
+              f"with nothing written twice ({retries} backed-off retries, {held} local cycles held back{odd}, "
+              f"run loop raised {raised + local_raised} times)")
+    if notes or local_notes:
+        figure += "; " + "; ".join(notes + local_notes)
     return figure, ok
