@@ -6,11 +6,13 @@ file atomically, so there is never a second document for the same letter.
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 from config.letters import Letters
 from letters.render_docx import render
 from letters.writer import Order, template_path
+from rules.errors import SapaError
 
 
 class LocalLetterWriter:
@@ -19,7 +21,18 @@ class LocalLetterWriter:
         self._templates = settings.templates
 
     def draft(self, order: Order) -> str:
-        self.folder.mkdir(parents=True, exist_ok=True)
         target = self.folder / f"{order.file_stem}.docx"
-        render(template_path(order.kind, getattr(self._templates, order.kind)), order.values, target)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            render(template_path(order.kind, getattr(self._templates, order.kind)), order.values, target)
+        except OSError as err:  # the cycle stops before its write: the next one drafts the letter again
+            if err.errno == errno.ENOSPC:
+                raise SapaError(
+                    f"the disk holding {self.folder} is full; the letter {target.name} was not drafted and "
+                    "the workbook was not changed. Free some space; the next cycle drafts it."
+                ) from None
+            raise SapaError(
+                f"cannot write the letter {target}: {err.strerror}; the workbook was not changed. "
+                "Check that the folder is writable."
+            ) from None
         return f"{self.folder.name}/{target.name}"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from config.settings import Settings
-from rules.errors import TransientError
+from rules.errors import SapaError, TransientError
 from sync.context import Context
 from sync.cycle import run_cycle
 from sync.demo_walk import ASSIGN, FORWARD, IDENTIFY, REFER, REPORT, VERIFY
@@ -103,6 +103,34 @@ def test_a_crash_between_drafting_and_writing_gives_the_same_number_and_one_docu
     run_cycle(backend.store(), ctx, NOW, backend.writer())
     assert agenda(backend, settings)["SAPA-2026-0001-ST"][A.NUMBER] == "800.1.11.1/1/DSP3A/2026"
     assert {k: len(v) for k, v in backend.letter_texts().items()} == {"SAPA-2026-0001-surat-tugas": 1}
+
+
+def test_a_full_disk_while_drafting_says_so_and_the_next_cycle_drafts_once(tmp_path, monkeypatch) -> None:
+    import errno
+    import zipfile
+
+    settings = Settings()
+    ctx = Context.from_settings(settings)
+    backend = LocalBackend(tmp_path)
+    backend.create([response_row()], settings)
+    run_cycle(backend.store(), ctx, NOW, backend.writer())
+    walk_to(backend, settings, lambda: run_cycle(backend.store(), ctx, NOW, backend.writer()), "SAPA-2026-0001",
+            [FORWARD, IDENTIFY])
+    act(backend, settings, "SAPA-2026-0001", VERIFY)
+    before = backend.path.read_bytes()
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(zipfile.ZipFile, "writestr", full)
+        with pytest.raises(SapaError, match=r"disk .* is full; the letter .* was not drafted"):
+            run_cycle(backend.store(), ctx, NOW, backend.writer())
+    assert backend.path.read_bytes() == before
+    assert not list((tmp_path / "Surat SAPA").iterdir())  # no half-written letter or temporary file
+    run_cycle(backend.store(), ctx, NOW, backend.writer())
+    assert {k: len(v) for k, v in backend.letter_texts().items()} == {"SAPA-2026-0001-surat-tugas": 1}
+    assert agenda(backend, settings)["SAPA-2026-0001-ST"][A.NUMBER] == "800.1.11.1/1/DSP3A/2026"
 
 
 def test_numbers_restart_each_year(tmp_path) -> None:
