@@ -69,5 +69,5 @@ def test_the_slow_sweep_passes() -> None:
 
 def test_render_marks_a_failure() -> None:
     text = render([Check("x", "1/2 crash points survived", False, "tests/test_selftest.py::test_x")])
-    assert "1/2 crash points survived  FAIL  tests/test_selftest.py::test_x" in text
+    assert "FAIL  1/2 crash points survived  [tests/test_selftest.py::test_x]" in text
     assert text.endswith("0/1 checks passed")

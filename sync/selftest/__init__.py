@@ -9,7 +9,9 @@ The double lives in `tests/`: it is imported only when the self-test runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from rules.errors import where
@@ -49,21 +51,34 @@ def run_selftest(fast: bool = True) -> list[Check]:
         ("privacy", privacy),
         ("local_faults", local_faults),
     ]
-    out: list[Check] = []
-    for name, check in checks:
-        try:
-            figure, passed = check()
-        except Exception as err:  # a check that cannot run is a failed check, never a crash of the report
-            figure, passed = f"could not run: {type(err).__name__} at {where(err)}", False  # no message: privacy
-        out.append(Check(name, figure, passed, f"{TESTS}::test_{name}"))
-    return out
+    with _quiet():
+        return [_run(name, check) for name, check in checks]
+
+
+def _run(name: str, check: Callable[[], tuple[str, bool]]) -> Check:
+    try:
+        figure, passed = check()
+    except Exception as err:  # a check that cannot run is a failed check, never a crash of the report
+        figure, passed = f"could not run: {type(err).__name__} at {where(err)}", False  # no message: privacy
+    return Check(name, figure, passed, f"{TESTS}::test_{name}")
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """The faults the checks inject are logged by the worker: keep them out of the report (checks that
+    read the log add their own handler)."""
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    root.handlers = [logging.NullHandler()]
+    try:
+        yield
+    finally:
+        root.handlers = saved
 
 
 def render(checks: list[Check]) -> str:
-    """One line per check: figure, PASS/FAIL, proving test."""
-    width = max((len(c.figure) for c in checks), default=0)
-    lines = [f"{c.figure:<{width}}  {'PASS' if c.passed else 'FAIL'}  {c.test}" for c in checks]
+    """One line per check: PASS/FAIL, the figure, and the test proving it."""
+    lines = [f"{'PASS' if c.passed else 'FAIL'}  {c.figure}  [{c.test}]" for c in checks]
     failed = sum(not c.passed for c in checks)
     lines.append(f"{len(checks) - failed}/{len(checks)} checks passed")
     return "\n".join(lines)
-

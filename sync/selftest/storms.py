@@ -234,7 +234,8 @@ def _local_outages(responses: int, cases: tuple[int, ...] | None) -> tuple[int, 
 def quota_storms(responses: int, cases: tuple[int, ...] | None = None) -> tuple[str, bool]:
     storms, passed, notes, retries, raised = _google_storms(responses, cases)
     survived, local_notes, held, unexpected, local_raised = _local_outages(responses, cases)
-    ok = passed == storms and survived == len(_OUTAGES) and raised + local_raised == 0
+    # An outage must be said as what it is (a SapaError with a message), never an "unexpected" error.
+    ok = passed == storms and survived == len(_OUTAGES) and raised + local_raised == 0 and not unexpected
     odd = f" ({len(unexpected)} on an unexpected {', '.join(sorted(set(unexpected)))})" if unexpected else ""
     figure = (f"quota: {passed}/{storms} Google storms and {survived}/{len(_OUTAGES)} local outages caught up "
               f"with nothing written twice ({retries} backed-off retries, {held} local cycles held back{odd}, "
