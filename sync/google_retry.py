@@ -83,7 +83,10 @@ def error_details(err: BaseException) -> tuple[str, str, str]:
 # Google quotes a refused value back ("Invalid value at '<field>' (TYPE_STRING), "<value>""): it may
 # be a reporter's answer, and this message ends up in the log.
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*(?:"|$)')
-_ECHOED = re.compile(r"(Invalid value at '[^']*'(?: \([A-Z_]+\))?),.*", re.DOTALL)
+_ECHOED = re.compile(r"(Invalid value at '[^']*'(?: \([^)]*\))?),.*", re.DOTALL)
+# "Invalid JSON payload received. Unexpected token.\n<snippet of the request>": the snippet may
+# start inside a string, so quotes cannot tell where values are.
+_PAYLOAD = re.compile(r"(Invalid JSON payload received\.[^\n]*)\n.*", re.DOTALL)
 
 
 def error_message(err: BaseException) -> str:
@@ -94,7 +97,8 @@ def error_message(err: BaseException) -> str:
         message = str(body.get("error", {}).get("message", ""))
     except (ValueError, AttributeError):
         return ""
-    return _QUOTED.sub('"…"', _ECHOED.sub(r"\1, <value left out>", message))[:300]
+    message = _PAYLOAD.sub(r"\1 <request left out>", _ECHOED.sub(r"\1, <value left out>", message))
+    return _QUOTED.sub('"…"', message)[:300]
 
 
 def is_retryable(err: BaseException) -> bool:

@@ -230,6 +230,29 @@ def test_a_refused_write_is_reported_without_the_value_google_quotes_back(
     assert story not in message and "Ani" not in message and story not in caplog.text
 
 
+@pytest.mark.parametrize(("message", "kept"), [
+    ("Invalid value at 'requests[0].update_cells.rows[0].values[1].user_entered_value.string_value' "
+     "(TYPE_STRING), \"Budi Santoso 0812\"", "Invalid value at 'requests[0].update_cells"),
+    ("Invalid value at 'data.values[0]' (type.googleapis.com/google.protobuf.ListValue), 6281234567890",
+     "Invalid value at 'data.values[0]'"),
+    ("Invalid value at 'x', Budi Santoso", "Invalid value at 'x'"),
+    ('Invalid JSON payload received. Unexpected token.\nSantoso", "x": "Budi Santoso\n^', "Invalid JSON payload"),
+    ('Unknown name "Budi Santoso" at \'requests[0]\': Cannot find field.', "Cannot find field"),
+    ('a \"quoted \\"Budi Santoso\\" inside\" b', "a "),
+    ("Unable to parse range: 'Admin - Penerimaan'!A1:B2", "Unable to parse range: 'Admin - Penerimaan'!A1:B2"),
+    ("Invalid requests[13].createDeveloperMetadata: Developer metadata with ID 123 already exists.",
+     "Developer metadata with ID 123 already exists."),
+])
+def test_error_messages_keep_what_went_wrong_but_no_value_google_echoes(message: str, kept: str) -> None:
+    from sync.google_retry import error_message
+
+    response = requests.Response()
+    response._content = json.dumps({"error": {"code": 400, "message": message}}).encode()
+    shown = error_message(requests.HTTPError(response=response))
+    assert kept in shown
+    assert "Budi" not in shown and "Santoso" not in shown and "6281234567890" not in shown
+
+
 # --- crashes --------------------------------------------------------------------------
 
 
