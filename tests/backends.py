@@ -279,14 +279,21 @@ class GoogleBackend:
         self.double.staff_delete_rows(self.spreadsheet_id, tab, number)
 
     def cells(self) -> list[tuple[str, object, bool]]:
+        """Every cell with an entered value, in every tab: (tab, value as shown, is it a formula?).
+
+        Read from what Google stores, not from the values: a formula showing "" is a formula too.
+        """
         out: list[tuple[str, object, bool]] = []
         for title in self.tabs():
-            for r, row in enumerate(self.double.get_values(self.spreadsheet_id, title)):
-                for c, value in enumerate(row):
-                    if value is None or value == "":
+            sheet = self.double.spreadsheets[self.spreadsheet_id].by_title(title)
+            assert sheet is not None
+            for r, row in enumerate(sheet.cells):
+                for c, raw in sorted(row.items()):
+                    entered = (raw or {}).get("userEnteredValue")
+                    if not entered:
                         continue
                     from tests.google_double.a1 import cell_name
 
                     view = self.double.cell(self.spreadsheet_id, title, cell_name(r, c))
-                    out.append((title, value, view.is_formula))
+                    out.append((title, view.formatted, "formulaValue" in entered))
         return out

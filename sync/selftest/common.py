@@ -53,20 +53,24 @@ def find_problems(tables: Mapping[str, list[list[object]]], ctx: Context) -> lis
         i = headers.index(header)
         return [str(cell_text(r[i])) for r in rows[1:] if i < len(r) and cell_text(r[i])]
 
-    for tab, header in ((ctx.tabs.register.name, CASE_ID), (ctx.tabs.register.name, "ID Kasus"),
-                        (RESPONSES_TAB, Settings().tabs.response_marker_column)):
+    def rows_of(tab: str, *wanted: str) -> list[tuple[str, ...]]:
+        rows = tables.get(tab) or []
+        headers = [cell_text(h) for h in rows[0]] if rows else []
+        if not all(h in headers for h in wanted):
+            return []
+        at = [headers.index(h) for h in wanted]
+        return [tuple(str(cell_text(r[i]) or "") if i < len(r) else "" for i in at) for r in rows[1:]]
+
+    letters_tab = Settings().letters.register_tab
+    one_row_a_case = [(t.name, CASE_ID) for t in ctx.tabs.all if CASE_ID in t.headers and t.name != letters_tab]
+    for tab, header in (*one_row_a_case, (RESPONSES_TAB, Settings().tabs.response_marker_column),
+                        (letters_tab, "ID Surat")):
         values = column(tab, header)
         dup = [v for v, n in Counter(values).items() if n > 1]
         if dup:
             found.append(f"duplicate {header} in {tab}: {dup[:3]}")
-    letters_tab = Settings().letters.register_tab
-    ids = column(letters_tab, "ID Surat")
-    if len(ids) != len(set(ids)):
-        found.append("duplicate letter id")
-    numbers = column(letters_tab, "Nomor Surat")
-    kinds = column(letters_tab, "Jenis Surat")
     by_kind: dict[str, list[int]] = {}
-    for kind, number in zip(kinds, numbers, strict=False):
+    for kind, number in rows_of(letters_tab, "Jenis Surat", "Nomor Surat"):  # row by row: blanks shift nothing
         match = NUMBER.match(number)
         if match:
             by_kind.setdefault(kind, []).append(int(match.group(1)))

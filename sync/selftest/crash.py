@@ -57,10 +57,10 @@ def crash_google(responses: int, cases: tuple[int, ...] | None = None) -> tuple[
     reference.double.reset_counts()
     run_cycle(reference.store(), ctx, BUSY_AT, reference.writer)
     requests = sum(reference.double.counts.values())
-    settle(lambda: run_cycle(reference.store(), ctx, BUSY_AT, reference.writer))
+    settled = settle(lambda: run_cycle(reference.store(), ctx, BUSY_AT, reference.writer))
     expected = google_state(reference)
     tables = google_tables(reference)
-    sound = not find_problems(tables, ctx) and all_accounted(tables, ctx, BUSY_AT)
+    sound = settled and not find_problems(tables, ctx) and all_accounted(tables, ctx, BUSY_AT)
     methods = [e.method_id for e in reference.double.log]
     points = [(k, applied) for applied in (False, True) for k in range(1, requests + 1)]
     results = parallel(_google_point, [(responses, cases, k, a, expected) for k, a in points])
@@ -107,9 +107,9 @@ def crash_local(responses: int, cases: tuple[int, ...] | None = None) -> tuple[s
         counts: Counter[str] = Counter()
         with counting(counts):
             local_cycle(reference)
-        settle(lambda: local_cycle(reference))
+        settled = settle(lambda: local_cycle(reference))
         expected = local_state(reference)
-        sound = not find_problems(expected[0], ctx) and all_accounted(expected[0], ctx, BUSY_AT)
+        sound = settled and not find_problems(expected[0], ctx) and all_accounted(expected[0], ctx, BUSY_AT)
         points = [(name, k) for _, name in WRITES for k in range(1, counts[name] + 1)]
         results = parallel(_local_point, [(prepared, root, name, k, expected) for name, k in points])
         survived = sum(results)

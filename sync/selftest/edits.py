@@ -269,14 +269,16 @@ def staff_edits(responses: int, cases: tuple[int, ...] | None = None) -> tuple[s
     office, blob = google_prepared(responses, cases)
     reference = thaw(office, blob)
     reference.double.reset_counts()
-    settle(lambda: run_cycle(reference.store(), ctx, BUSY_AT, reference.writer))
-    requests = sum(1 for e in reference.double.log if e.method_id != "sheets.spreadsheets.get") + 1
+    settled = settle(lambda: run_cycle(reference.store(), ctx, BUSY_AT, reference.writer))
+    log = reference.double.log
+    writes = [i for i, e in enumerate(log, start=1) if e.method_id == "sheets.spreadsheets.batchUpdate"]
+    requests = writes[0] if writes else 0  # the busy cycle's one Sheets write
     expected = _identities(google_tables(reference))
     prepared = local_prepared(responses, cases)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         shutil.copytree(prepared, root / "reference")
-        settle(lambda: local_cycle(root / "reference"))
+        settled = settle(lambda: local_cycle(root / "reference")) and settled
         local_expected = _identities(local_tables(root / "reference"))
         moments = sorted({1, 2, requests})  # before the read, after it, just before the write
         google = [(e, k) for e in EDITS for k in moments]
@@ -286,7 +288,8 @@ def staff_edits(responses: int, cases: tuple[int, ...] | None = None) -> tuple[s
     google_failed = [f"google: {e} before request {k}: {r}"
                      for (e, k), r in zip(google, results[:len(google)], strict=True) if r]
     local_failed = [f"local: {e} {m}: {r}" for (e, m), r in zip(local, results[len(google):], strict=True) if r]
-    ok = not google_failed and not local_failed and len(expected) >= 50 and len(local_expected) >= 50
+    ok = (settled and requests > 2 and not google_failed and not local_failed and len(expected) >= 50
+          and len(local_expected) >= 50)
     figure = (f"staff edits: google {len(google) - len(google_failed)}/{len(google)}, "
               f"local {len(local) - len(local_failed)}/{len(local)} edits mid-cycle left every value in its "
               f"case's row and every tab and header in place ({len(expected)}, {len(local_expected)} cases)")

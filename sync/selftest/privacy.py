@@ -118,9 +118,12 @@ def _local_demo(seen: _Capture) -> tuple[list[int], Tables]:
 
 def _google_walk(seen: _Capture) -> tuple[Tables, int, int]:
     """The demo's staff walk on Google (the API double), letters on: (tabs, letter Docs, files shared by link)."""
+    from sync.cli import _guarded
     from sync.cycle import run_cycle
     from tests.backends import GoogleBackend
+    from tests.google_double import sheets_batch
     from tests.google_double.drive_files import DOC
+    from tests.google_double.errors import invalid_value
 
     ctx, rows = make_ctx(), demo.sample_rows()
     backend = GoogleBackend(Path(tempfile.gettempdir()))  # a Google backend writes no file
@@ -134,8 +137,14 @@ def _google_walk(seen: _Capture) -> tuple[Tables, int, int]:
 
     last = max(r["timestamp"] for r in rows if isinstance(r["timestamp"], datetime))
     first = (last + timedelta(minutes=15)).replace(tzinfo=ctx.zone)
+    def refused(*_: object) -> None:  # Google quotes a refused value back: a reporter's answer, here
+        raise invalid_value("requests[0].update_cells.rows[0].values[6].user_entered_value", "TYPE_STRING",
+                            f"{rows[0]['victim_name']} {rows[0]['story']}")
+
     with seen.on(), mock.patch.object(demo_walk, "staff_type", type_in):
         try:
+            with mock.patch.object(sheets_batch, "apply_requests", refused):  # as the run loop meets it
+                _guarded(lambda: run_cycle(store, ctx, first, writer))()
             run_cycle(store, ctx, first, writer)
             table = store.read([ctx.tabs.register.name]).tabs[ctx.tabs.register.name]
             risks = {str(table.get(r, R.ID)): cell_text(table.get(r, R.RISK)) for r in table.rows}
@@ -264,14 +273,15 @@ def _credentials() -> tuple[int, int, int, int, int]:
                 except Exception as err:  # an error a caller could print: its whole trace is searched
                     seen.trace(err)
                     planned += raises and isinstance(err, SapaError)
-    text = seen.text()  # a secret counts as printed when any 16-character piece of it is there
-    printed = sum(1 for s in hidden if any(s[i:i + 16] in text for i in range(0, len(s) - 15, 16)))
+    text = seen.text()  # a secret counts as printed when any 16-character piece of it (at any offset) is there
+    printed = sum(1 for s in hidden if any(s[i:i + 16] in text for i in range(len(s) - 15)))
     return len(hidden), printed, len(scenarios), len(scenarios) - planned, len(attempts)
 
 
 def privacy() -> tuple[str, bool]:
     seeded = _seeded()
-    everything = set().union(*seeded.values())
+    stories = {str(r["story"]) for r in demo.sample_rows() if len(str(r.get("story") or "")) > 20}
+    everything = set().union(*seeded.values(), stories)
     seen = _Capture()
     codes, local = _local_demo(seen)
     google, letters, shared = _google_walk(seen)
@@ -281,13 +291,15 @@ def privacy() -> tuple[str, bool]:
     roles = len(make_ctx().tabs.roles)
     (good_local, filled_local), (good_google, filled_google) = (_role_tabs(t, seeded) for t in (local, google))
     hidden, printed, scenarios, unplanned, network = _credentials()
-    ok = (codes == [0, 1] and not seen.traces and len(everything) >= 40 and bool(seen.lines) and not leaks
+    refusal = any("Google refused the cycle's write" in line for line in seen.lines)
+    ok = (codes == [0, 1] and not seen.traces and len(everything) >= 40 and refusal and not leaks
           and good_local == good_google == filled_local == filled_google == roles
           and letters > 0 and not shared and hidden == 7 and not printed and not unplanned and not network)
     tabs = (f"{good_local}/{roles} x 2 backends" if good_local == good_google
             else f"{good_local}/{roles} local, {good_google}/{roles} Google")
-    figure = (f"privacy: {leaks} of {len(everything)} seeded names/phones/addresses in {len(seen.lines)} log lines, "
-              f"output, errors and the log tab (local + Google walks); role tabs {tabs} hold only their columns; "
+    figure = (f"privacy: {leaks} of {len(everything)} seeded names/phones/addresses/stories in {len(seen.lines)} "
+              f"log lines, output, errors (one quoted back by Google) and the log tab (local + Google walks); "
+              f"role tabs {tabs} hold only their columns; "
               f"{shared} of {letters} letters shared by link; {printed} of {hidden} secrets printed in {scenarios} "
               "credential scenarios")
     problems = {f"{unplanned} scenarios not as planned": unplanned, f"{network} network attempts": network,
