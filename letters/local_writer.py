@@ -32,7 +32,7 @@ class LocalLetterWriter:
                     "the workbook was not changed. Free some space; the next cycle drafts it."
                 ) from None
             raise SapaError(
-                f"cannot write the letter {target}: {err.strerror}; the workbook was not changed. "
-                "Check that the folder is writable."
+                f"cannot write the letter {target}: {err.strerror or type(err).__name__}; the workbook was not "
+                "changed. Check that the folder is writable."
             ) from None
         return f"{self.folder.name}/{target.name}"

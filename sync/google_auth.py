@@ -57,7 +57,7 @@ def _service_account(key: Path, env: str) -> Any:
         raise ConfigError(f"service account key file not found: {key} (google.credentials or ${env}).")
     try:
         return service_account.Credentials.from_service_account_file(str(key), scopes=SCOPES)  # type: ignore[no-untyped-call]
-    except (ValueError, KeyError, OSError):
+    except (ValueError, KeyError, TypeError, AttributeError, OSError):  # also JSON of the wrong shape
         raise ConfigError(
             f"{key} is not a service account key (a JSON file with \"type\": \"service_account\"). "
             "Create a key for the service account in the Google Cloud console and download it again."
@@ -77,7 +77,7 @@ def _user(client_secret: Path, token: Path) -> Any:
     if token.is_file():
         try:
             creds = user_credentials.Credentials.from_authorized_user_file(str(token), SCOPES)  # type: ignore[no-untyped-call]
-        except (ValueError, OSError):
+        except (ValueError, KeyError, TypeError, AttributeError, OSError):
             creds = None
     if creds is not None and not creds.valid and creds.refresh_token:
         try:
@@ -91,7 +91,7 @@ def _user(client_secret: Path, token: Path) -> Any:
 
         try:
             flow = InstalledAppFlow.from_client_secrets_file(str(client_secret), SCOPES)
-        except (ValueError, KeyError, OSError):  # its content (a secret) stays out of the message
+        except (ValueError, KeyError, TypeError, AttributeError, OSError):  # its content (a secret) stays out
             raise ConfigError(
                 f"{client_secret} is not an OAuth client file (google.oauth_client). In the Google Cloud "
                 "console create an OAuth client of type \"Desktop app\" and download its JSON again."

@@ -126,6 +126,11 @@ class LocalStore:
                     f"{name} is open in LibreOffice or Excel (lock file {lock}); nothing was written. "
                     "Close the workbook there; the next cycle will write the changes."
                 )
+        if not self.path.exists():
+            raise TransientError(
+                f"{self.path} was moved or deleted during the cycle; nothing was written. Put it back; "
+                "the next cycle starts again from it."
+            )
         if not os.access(self.path, os.W_OK):
             raise InputError(
                 f"{self.path} is read-only; nothing was written. Make it writable "

@@ -109,3 +109,19 @@ def test_requirements_are_pinned() -> None:
             line = line.strip()
             if line and not line.startswith(("#", "-r")):
                 assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.]+", line), line
+
+
+@pytest.mark.parametrize(("passed", "code"), [((True, True), 0), ((True, False), 1)])
+def test_selftest_exits_1_when_any_figure_is_not_met(monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str],
+                                                     passed: tuple[bool, bool], code: int) -> None:
+    import sync.selftest
+    from sync.selftest import Check
+
+    def checks(fast: bool = True) -> list[Check]:  # the report and exit code only: the checks have their tests
+        return [Check(f"c{i}", f"figure {i}", ok, f"tests/test_selftest.py::test_c{i}") for i, ok in enumerate(passed)]
+
+    monkeypatch.setattr(sync.selftest, "run_selftest", checks)
+    assert main(["selftest"]) == code
+    out = capsys.readouterr().out
+    assert out.count("PASS") == sum(passed) and out.count("FAIL") == len(passed) - sum(passed)

@@ -50,9 +50,11 @@ def test_no_credentials_says_what_to_set(monkeypatch: pytest.MonkeyPatch) -> Non
         load_credentials(Settings())
 
 
-def test_a_broken_key_file_is_reported_without_its_content(tmp_path: Path) -> None:
+@pytest.mark.parametrize("content", ['{"type": "service_account", "private_key": "-----BEGIN SECRET-----xyz"}',
+                                     "5", "null", '["SECRET"]'])
+def test_a_broken_key_file_is_reported_without_its_content(tmp_path: Path, content: str) -> None:
     path = tmp_path / "key.json"
-    path.write_text('{"type": "service_account", "private_key": "-----BEGIN SECRET-----xyz"}')
+    path.write_text(content)
     with pytest.raises(ConfigError) as caught:
         load_credentials(settings_with(credentials=str(path)))
     assert "not a service account key" in str(caught.value) and "SECRET" not in str(caught.value)
@@ -72,7 +74,8 @@ def test_a_cached_user_token_is_used_without_a_browser(tmp_path: Path) -> None:
     assert email is None and creds.valid
 
 
-@pytest.mark.parametrize("content", ['{"web": {"client_secret": "RAHASIA-klien"}}', "RAHASIA-klien {"])
+@pytest.mark.parametrize("content", ['{"web": {"client_secret": "RAHASIA-klien"}}', "RAHASIA-klien {", "5", "null",
+                                     '{"installed": 5}'])
 def test_a_broken_oauth_client_file_is_reported_without_its_content(tmp_path: Path, content: str) -> None:
     client = tmp_path / "client.json"
     client.write_text(content)

@@ -168,6 +168,19 @@ def test_a_staff_save_during_the_read_or_the_save_is_kept(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sapa.xlsx"]  # no temporary file left
 
 
+def test_a_workbook_moved_away_during_the_cycle_is_said_so(tmp_path: Path) -> None:
+    from sync.plan import plan_cycle
+
+    path = make(tmp_path)
+    store = LocalStore(path)
+    snapshot = store.read(TABS)
+    path.rename(tmp_path / "arsip.xlsx")  # staff moved it into another folder meanwhile
+    plan = plan_cycle(snapshot, CTX, NOW.replace(tzinfo=None)).plan
+    with pytest.raises(TransientError, match="moved or deleted during the cycle"):
+        store.write(plan)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["arsip.xlsx"]
+
+
 def test_disk_full_leaves_the_workbook_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = make(tmp_path)
     before = digest(path)
