@@ -162,6 +162,15 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     from sync.selftest import render as render_checks
     from sync.selftest import run_selftest
 
+    try:  # the checks run over the tests' Google API double and use hypothesis
+        import hypothesis  # noqa: F401
+
+        import tests.google_double  # noqa: F401
+    except ImportError as err:
+        raise InputError(
+            f"selftest needs the test install ({err.name} is missing): run it from the source checkout "
+            "after `python -m pip install -r requirements-dev.txt`."
+        ) from None
     checks = run_selftest(fast=not args.slow)
     print(render_checks(checks))
     return 0 if all(check.passed for check in checks) else 1

@@ -125,3 +125,10 @@ def test_selftest_exits_1_when_any_figure_is_not_met(monkeypatch: pytest.MonkeyP
     assert main(["selftest"]) == code
     out = capsys.readouterr().out
     assert out.count("PASS") == sum(passed) and out.count("FAIL") == len(passed) - sum(passed)
+
+
+def test_selftest_without_the_test_install_says_what_to_install(monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "hypothesis", None)  # as after `pip install -r requirements.txt` only
+    assert main(["selftest"]) == 2
+    assert "requirements-dev.txt" in capsys.readouterr().err
