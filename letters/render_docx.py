@@ -27,6 +27,7 @@ from typing import Any
 from lxml import etree
 
 from letters.errors import LetterTemplateError, MissingValuesError
+from letters.files import remove_stale_temporaries
 from letters.placeholders import PLACEHOLDER, clean_value, malformed_in
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -244,6 +245,7 @@ def _set_text(node: Element, text: str) -> None:
 def _write_atomically(template: Path, entries: Mapping[str, bytes], out: Path) -> None:
     with zipfile.ZipFile(template) as source:
         infos = source.infolist()
+    remove_stale_temporaries(out.parent, f".{out.name}.")
     handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     try:
         with os.fdopen(handle, "wb") as stream:

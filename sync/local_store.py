@@ -25,6 +25,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from letters.files import remove_stale_temporaries
 from rules.errors import InputError, SapaError, StructureError, TransientError
 from sync.responses import RESPONSE_TABS, fingerprint
 from sync.store import (
@@ -138,6 +139,7 @@ class LocalStore:
             )
 
     def _save(self, book: Workbook) -> None:
+        remove_stale_temporaries(self.path.parent, f".{self.path.name}.")
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
             book.save(temporary)

@@ -189,6 +189,18 @@ def test_placeholder_split_across_runs(tmp_path: Path) -> None:
     assert bold == ["A.B."], "the value keeps the formatting of the run where the placeholder starts"
 
 
+def test_a_temporary_file_left_by_a_killed_worker_is_removed_at_the_next_draft(tmp_path: Path) -> None:
+    template = make_template(tmp_path / "t.docx", ["Kepada {{nama}}."])
+    out = tmp_path / "SAPA-2026-0001-surat-tugas.docx"
+    stale, recent = tmp_path / f".{out.name}.k1ll3d.tmp", tmp_path / f".{out.name}.n0w.tmp"
+    for leftover in (stale, recent):
+        leftover.write_bytes(b"PK half a zip")
+    os.utime(stale, (1, 1))
+    render(template, {"nama": "Ani"}, out)
+    assert not stale.exists() and recent.exists()
+    assert Document(str(out)).paragraphs[0].text == "Kepada Ani."
+
+
 def test_placeholder_split_around_bookmarks_and_proofing_marks(tmp_path: Path) -> None:
     template = make_template(tmp_path / "t.docx", ["{{nomor", "_surat}}"])
     document = Document(str(template))

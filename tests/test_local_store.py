@@ -273,3 +273,15 @@ def test_a_crash_after_the_rename_leaves_the_new_workbook(tmp_path: Path, monkey
             run_cycle(LocalStore(path), CTX, NOW)
     assert "Daftar Kasus" in load_workbook(path).sheetnames
     assert not run_cycle(LocalStore(path), CTX, NOW).plan
+
+
+def test_temporary_files_left_by_a_killed_worker_are_removed_at_the_next_save(tmp_path: Path) -> None:
+    path = make(tmp_path)
+    old = [tmp_path / ".sapa.xlsx.4242.tmp"]
+    recent = tmp_path / ".sapa.xlsx.4343.tmp"  # perhaps another worker's save in progress: left alone
+    for leftover in [*old, recent]:
+        leftover.write_bytes(b"PK half a zip")
+    for leftover in old:
+        os.utime(leftover, (1, 1))
+    run_cycle(LocalStore(path), CTX, NOW)
+    assert not any(p.exists() for p in old) and recent.exists()
