@@ -21,13 +21,13 @@ from config.settings import Settings
 from rules.complaint import FIELDS
 from rules.errors import SapaError
 from sync import demo
+from sync.bench import RESPONSES_TAB as RESPONSES_TAB  # re-exported for the checks
 from sync.context import Context
 from sync.cycle import run_cycle
 from sync.status import status
 from sync.tabs import CASE_ID
 from sync.text import cell_text
 
-RESPONSES_TAB = "Respons Formulir 1"
 T = TypeVar("T")
 NUMBER = re.compile(r"^[^/]+/(\d+)/")
 
@@ -94,7 +94,7 @@ def all_accounted(tables: Mapping[str, list[list[object]]], ctx: Context, now: d
     return bool(report["cases"] + report["review"] == report["responses"] and not report.get("unprocessed"))
 
 
-# --- 1. crash consistency: Google -------------------------------------------------------------
+# --- the busy office on Google (the bench's scenario, over the API double) --------------------
 
 
 def busy_clock() -> datetime:
@@ -270,7 +270,7 @@ def local_cycle(folder: Path) -> Any:
     return run_cycle(backend.store(), make_ctx(), BUSY_AT, backend.writer())
 
 
-# --- 1. crash consistency: local --------------------------------------------------------------
+# --- crash injection ---------------------------------------------------------------------------
 
 
 class Crash(BaseException):

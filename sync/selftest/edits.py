@@ -28,7 +28,7 @@ from sync.selftest.common import (
     settle,
     thaw,
 )
-from sync.tabs import CASE_ID
+from sync.tabs import CASE_ID, I
 from sync.text import cell_text
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 EDITS = ("sort", "sort responses", "insert rows", "delete row", "move column", "rename tab", "delete tab")
 
-_IDENTITY = ("Korban", "Usia", "Jenis Kelamin", "Kecamatan", "Kelurahan", "Pelapor", "No. WhatsApp", "Alamat Korban")
+_IDENTITY = (I.VICTIM, I.AGE, I.SEX, I.KECAMATAN, I.KELURAHAN, I.REPORTER, I.PHONE, I.ADDRESS)
 
 
 def _identities(tables: Mapping[str, list[list[object]]]) -> dict[str, dict[str, object]]:

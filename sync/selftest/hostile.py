@@ -112,6 +112,7 @@ def _sweep(examples: int) -> tuple[str, bool]:
     ctx = make_ctx()
     ran: dict[str, int] = {}
     cells, failures = 0, []
+
     def run(make: Any) -> None:
         @settings(max_examples=examples, derandomize=True, database=None, deadline=None,
                   phases=[Phase.generate], verbosity=Verbosity.quiet, suppress_health_check=list(HealthCheck))
