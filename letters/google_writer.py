@@ -16,10 +16,15 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import httplib2
+from googleapiclient import http as api_http
+from googleapiclient.errors import HttpError
+
 from letters.errors import MissingValuesError
 from letters.placeholders import clean_value
 from letters.render_docx import placeholders
 from letters.writer import Order, template_path
+from rules.errors import TransientError
 
 DOC_URL = "https://docs.google.com/document/d/{id}/edit"
 _JOINER = "\u2060"  # WORD JOINER: invisible; keeps a reporter's "{{x}}" from matching a placeholder
@@ -75,11 +80,33 @@ class GoogleLetterWriter:
         return str(files[0]["id"]) if files else None
 
     def _copy(self, kind: str, name: str, key: str) -> str:
+        """Copy the template. Not retried blindly: after a timeout or a 5xx the copy may have been
+        made, so it is looked up by name before trying again (a blind retry makes a second Doc).
+        A 429 or rate-limit 403 was refused before anything was done: simply tried again."""
         body = {"name": name, "parents": [self._folder], "appProperties": {"sapa_key": key}}
-        made = self._drive.files().copy(
-            fileId=self._templates[kind], body=body, fields="id", supportsAllDrives=True
-        ).execute(num_retries=self._retries)
-        return str(made["id"])
+        for attempt in range(self._retries + 1):
+            try:
+                made = self._drive.files().copy(
+                    fileId=self._templates[kind], body=body, fields="id", supportsAllDrives=True
+                ).execute(num_retries=0)
+                return str(made["id"])
+            except Exception as err:
+                retry = _retry(err)
+                if retry is None:
+                    raise
+                if attempt == self._retries:
+                    why = "rate limited" if retry == "refused" else "no clear answer"
+                    raise TransientError(
+                        f"Google Drive did not copy the letter template for {key} ({why}, {attempt + 1} "
+                        "attempts); nothing was written. The next cycle tries again."
+                    ) from None
+            # googleapiclient's own backoff, on its clock (tests simulate it): random * 2^attempt seconds
+            api_http.time.sleep(api_http.random.random() * 2**attempt)
+            if retry != "refused":
+                found = self._find(name)
+                if found is not None:
+                    return found
+        raise AssertionError("unreachable")  # the loop returns or raises
 
     def _fill(self, document_id: str, values: Mapping[str, str]) -> None:
         requests = [
@@ -90,6 +117,17 @@ class GoogleLetterWriter:
         self._docs.documents().batchUpdate(documentId=document_id, body={"requests": requests}).execute(
             num_retries=self._retries
         )
+
+
+def _retry(err: Exception) -> str | None:
+    """What googleapiclient itself retries, and whether the request may have been carried out:
+    "refused" (429, rate-limit 403: it was not), "unknown" (timeouts, dropped connections, 5xx)."""
+    if isinstance(err, HttpError):
+        status = err.resp.status
+        if status == 429 or (status == 403 and b"ateLimitExceeded" in (err.content or b"")):
+            return "refused"
+        return "unknown" if status >= 500 else None
+    return "unknown" if isinstance(err, (OSError, httplib2.HttpLib2Error)) else None  # socket timeouts: OSError
 
 
 def _document_id(link: str | None) -> str | None:

@@ -94,3 +94,35 @@ def test_a_redraft_with_new_values_makes_a_new_document(google) -> None:  # type
     second = writer.draft(order("versi 2"))
     assert first != second
     assert dict(double.counts) == {"drive.files.copy": 2, "docs.documents.batchUpdate": 2}
+
+
+@pytest.mark.parametrize("lost", ["503 after the copy was made", "timeout after the copy was made"])
+def test_a_copy_whose_answer_is_lost_is_found_not_made_twice(google, lost: str) -> None:  # type: ignore[no-untyped-def]
+    double, writer, folder = google
+    writer.settled()  # steady state: the answer is lost in this process, not after a crash
+    if lost.startswith("503"):
+        double.fail_next("drive.files.copy", status=503, applied=True)
+    else:
+        double.timeout_next("drive.files.copy", applied=True)
+    link = writer.draft(order())
+    copies = [f for f in double.files.values() if folder in f.parents and not f.trashed and f.name.startswith("SAPA")]
+    assert len(copies) == 1, [f.name for f in copies]
+    assert copies[0].id in link and "{{" not in double.document_text(copies[0].id)
+
+
+def test_a_refused_copy_is_simply_tried_again_and_a_lasting_failure_is_transient(  # type: ignore[no-untyped-def]
+    google, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from googleapiclient import http as api_http
+
+    from rules.errors import TransientError
+
+    monkeypatch.setattr(api_http.time, "sleep", lambda seconds: None)
+    double, writer, _ = google
+    writer.settled()
+    double.fail_next("drive.files.copy", status=429)  # refused before anything was done: no look-up needed
+    writer.draft(order())
+    assert double.counts["drive.files.copy"] == 2 and "drive.files.list" not in double.counts
+    double.fail_next("drive.files.copy", status=503, times=50)
+    with pytest.raises(TransientError, match=r"did not copy the letter template .* 6 attempts"):
+        writer.draft(order("Cerita lain."))

@@ -61,6 +61,7 @@ class _SimTime:
 def _timeouts(double: Any, clock: _SimClock) -> None:
     double.timeout_next(times=3)
     double.timeout_next("sheets.spreadsheets.batchUpdate", applied=True)
+    double.timeout_next("drive.files.copy", applied=True)  # a letter's copy made, its answer lost
 
 
 def _google_storms(responses: int, cases: tuple[int, ...] | None
@@ -87,7 +88,7 @@ def _google_storms(responses: int, cases: tuple[int, ...] | None
     storms: dict[str, Callable[[Any, _SimClock], None]] = {
         "429 every other request": lambda d, c: d.fail_every(2, status=429),
         "runs of 500s": lambda d, c: d.fail_next(status=500, times=5),
-        "timeouts (one applied)": _timeouts,
+        "timeouts (some applied)": _timeouts,
         "10-minute outage": outage,
     }
     passed, notes, retries, raised = 0, [], 0, 0
