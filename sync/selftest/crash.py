@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -114,9 +118,63 @@ def crash_local(responses: int, cases: tuple[int, ...] | None = None) -> tuple[s
         results = parallel(_local_point, [(prepared, root, name, k, expected) for name, k in points])
         survived = sum(results)
         failed = [f"{name}#{k}" for (name, k), good in zip(points, results, strict=True) if not good]
-    ok = sound and survived == len(points) and len(points) >= 3
+        kills, killed_ok, leftovers = _real_kills(prepared, root, expected, 6 if cases is not None else 16)
+    ok = sound and survived == len(points) and len(points) >= 3 and kills > 0 and killed_ok == kills
     by_kind = ", ".join(f"{n} {counts[n]}" for _, n in WRITES)
-    figure = f"local: {survived}/{len(points)} crash points survived ({by_kind}; {responses} responses)"
+    figure = (f"local: {survived}/{len(points)} crash points survived ({by_kind}; {responses} responses), and "
+              f"{killed_ok}/{kills} real kills of a worker process mid-cycle ({leftovers} temporary files left, "
+              "removed after an hour)")
     if failed:
         figure += f"; failed at {','.join(failed[:8])}"
     return figure, ok
+
+
+_WORKER = ("import sys\n"
+           "from pathlib import Path\n"
+           "from sync.selftest.common import local_cycle\n"
+           "print('ready', flush=True)\n"
+           "local_cycle(Path(sys.argv[1]))\n")
+
+
+def _worker(folder: Path) -> subprocess.Popen[str]:
+    """One cycle on `folder` in a new process, which prints 'ready' once imported."""
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
+    process = subprocess.Popen([sys.executable, "-c", _WORKER, str(folder)], cwd=root, env=env, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert process.stdout is not None
+    process.stdout.readline()  # 'ready': the cycle starts now
+    return process
+
+
+def _real_kills(prepared: Path, root: Path, expected: Any, count: int) -> tuple[int, int, int]:
+    """Kill a worker process (SIGKILL; TerminateProcess on Windows) at `count` moments spread over its
+    cycle, then settle in this process: (processes killed mid-cycle, those that ended as without the
+    kill, temporary files they left). Nothing cleans up after a real kill, unlike the simulated one."""
+    ctx = make_ctx()
+    timing = root / "timing"
+    shutil.copytree(prepared, timing)
+    process = _worker(timing)
+    started = time.monotonic()
+    if process.wait(timeout=600) != 0:
+        return 0, 0, 0
+    length = time.monotonic() - started
+    kills = survived = leftovers = 0
+    for i in range(1, count + 1):
+        folder = root / f"kill{i}"
+        shutil.copytree(prepared, folder)
+        process = _worker(folder)
+        time.sleep(length * i / (count + 1))
+        if process.poll() is None:
+            process.kill()
+            kills += 1
+        process.wait(timeout=60)
+        leftovers += sum(1 for p in folder.rglob("*.tmp"))
+        try:
+            settled = settle(lambda f=folder: local_cycle(f))  # type: ignore[misc]
+            state = local_state(folder)
+            survived += process.returncode != 0 and settled and state == expected and not find_problems(state[0], ctx)
+        except Exception:
+            pass
+        shutil.rmtree(folder)
+    return kills, survived, leftovers
