@@ -159,22 +159,22 @@ def _real_kills(prepared: Path, root: Path, expected: Any, count: int) -> tuple[
     if process.wait(timeout=600) != 0:
         return 0, 0, 0
     length = time.monotonic() - started
+    shutil.rmtree(timing)
     kills = survived = leftovers = 0
     for i in range(1, count + 1):
         folder = root / f"kill{i}"
         shutil.copytree(prepared, folder)
         process = _worker(folder)
         time.sleep(length * i / (count + 1))
-        if process.poll() is None:
-            process.kill()
+        process.kill()  # nothing if it has just ended
+        if process.wait(timeout=60) != 0:  # killed mid-cycle (an end of its own exits 0: no kill then)
             kills += 1
-        process.wait(timeout=60)
-        leftovers += sum(1 for p in folder.rglob("*.tmp"))
-        try:
-            settled = settle(lambda f=folder: local_cycle(f))  # type: ignore[misc]
-            state = local_state(folder)
-            survived += process.returncode != 0 and settled and state == expected and not find_problems(state[0], ctx)
-        except Exception:
-            pass
+            leftovers += sum(1 for p in folder.rglob("*.tmp"))
+            try:
+                settled = settle(lambda f=folder: local_cycle(f))  # type: ignore[misc]
+                state = local_state(folder)
+                survived += settled and state == expected and not find_problems(state[0], ctx)
+            except Exception:
+                pass
         shutil.rmtree(folder)
     return kills, survived, leftovers
