@@ -7,7 +7,7 @@ The Google backend (over the in-process API double) joins this list later.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -171,6 +171,18 @@ def response_row(**answers: object) -> dict[str, object]:
 
 def headers_of(table: Sequence[Sequence[object]]) -> list[object]:
     return list(table[0]) if table else []
+
+
+def after_first(method: str, action: Callable[..., None]) -> Callable[..., None]:
+    """A double hook that acts once, as staff would, just before the first request of `method`."""
+    done: list[bool] = []
+
+    def hook(double: object, method_id: str, request: object) -> None:
+        if method_id == method and not done:
+            done.append(True)
+            action(double)
+
+    return hook
 
 
 def google_spreadsheet(double, tab: str, data: list[list[object]]) -> str:  # type: ignore[no-untyped-def]

@@ -4,7 +4,6 @@ templates; request counts; a second run changes nothing staff made."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from sync.google_init import (
 from sync.google_retry import RetryPolicy
 from sync.google_store import END, KEY
 from sync.tabs import I, Layout, layouts
-from tests.backends import GoogleBackend, template_lines
+from tests.backends import GoogleBackend, after_first, template_lines
 from tests.conftest import NOW
 from tests.google_double import GoogleDouble
 from tests.google_double.a1 import cell_name
@@ -355,17 +354,6 @@ def test_the_first_cycle_after_init_gives_what_a_first_cycle_without_init_gives(
     assert dict(with_init.double.counts) == {GET: 1}  # idle: one request, as without init
 
 
-def _after_first(method: str, action: Callable[[GoogleDouble], None]) -> Callable[..., None]:
-    done: list[bool] = []
-
-    def hook(double: GoogleDouble, method_id: str, request: Any) -> None:
-        if method_id == method and not done:
-            done.append(True)
-            action(double)
-
-    return hook
-
-
 def test_init_closes_the_stores_first_write_gap(tmp_path: Path) -> None:
     """A sort of the responses tab between the very first read and write is refused, then redone right."""
 
@@ -373,7 +361,7 @@ def test_init_closes_the_stores_first_write_gap(tmp_path: Path) -> None:
         office = Office(tmp_path / folder, rows=12)
         office.init()
         if sort:
-            office.double.on_request(_after_first(BATCH, lambda d: d.staff_sort(office.sid, RESPONSES, 2, True)))
+            office.double.on_request(after_first(BATCH, lambda d: d.staff_sort(office.sid, RESPONSES, 2, True)))
         with contextlib.suppress(TransientError):
             office.cycle(1)
         refused = office.double.log[-1].status == 400

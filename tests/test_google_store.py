@@ -23,7 +23,7 @@ from sync.demo_walk import FORWARD
 from sync.google_retry import RetryPolicy, call_with_retry, is_retryable
 from sync.google_store import GoogleStore
 from sync.tabs import I
-from tests.backends import GoogleBackend, response_row
+from tests.backends import GoogleBackend, after_first, response_row
 from tests.conftest import NOW
 from tests.google_double import GoogleDouble, SimulatedCrash
 from tests.google_double.a1 import cell_name
@@ -130,17 +130,6 @@ def test_no_formula_anywhere_after_an_injection_attempt(google: GoogleBackend, c
 # --- staff editing between the read and the write --------------------------------------
 
 
-def _after_first(method: str, action: Callable[[GoogleDouble], None]) -> Callable[..., None]:
-    done: list[bool] = []
-
-    def hook(double: GoogleDouble, method_id: str, request: Any) -> None:
-        if method_id == method and not done:
-            done.append(True)
-            action(double)
-
-    return hook
-
-
 def _reference(tmp_path: Path, ctx: Context, rows: list[dict[str, object]], decisions: int) -> dict[str, Any]:
     backend = GoogleBackend(tmp_path / "reference")
     backend.create(rows, Settings())
@@ -171,7 +160,7 @@ def test_staff_edits_between_read_and_write_never_land_in_another_cases_row(
     if edit == "delete_other":
         deleted = str(google.tab(intake)[9][0])
         assert deleted not in decided
-    double.on_request(_after_first(BATCH, edits[edit]))
+    double.on_request(after_first(BATCH, edits[edit]))
     try:
         run(google, ctx, 1)
         failed = False
@@ -198,7 +187,7 @@ def test_a_moved_row_fails_the_whole_write_cleanly(google: GoogleBackend, ctx: C
     run(google, ctx)
     cases_with_decision(google, ctx, 2)
     sid, intake = google.spreadsheet_id, ctx.tabs.intake.name
-    google.double.on_request(_after_first(BATCH, lambda d: d.staff_sort(sid, intake, 0, descending=True)))
+    google.double.on_request(after_first(BATCH, lambda d: d.staff_sort(sid, intake, 0, descending=True)))
     before = state(google)  # row order aside, so staff's sort does not count
     with pytest.raises(TransientError, match="nothing of it was applied"):
         run_cycle(google.store(), ctx, NOW + timedelta(hours=1))
@@ -412,7 +401,7 @@ def test_sorting_the_responses_tab_during_intake_never_swaps_ids(
             run(backend, ctx)
             _submit(backend, 4)
         if sort:
-            backend.double.on_request(_after_first(BATCH, lambda d: d.staff_sort(sid, RESPONSES, 2, True)))
+            backend.double.on_request(after_first(BATCH, lambda d: d.staff_sort(sid, RESPONSES, 2, True)))
         with contextlib.suppress(TransientError):
             run(backend, ctx, 1)
         backend.double.clear_hooks()

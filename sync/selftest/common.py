@@ -43,23 +43,17 @@ def find_problems(tables: Mapping[str, list[list[object]]], ctx: Context) -> lis
     """Duplicates and gaps that must never happen, whatever the row order."""
     found: list[str] = []
 
-    def column(tab: str, header: str) -> list[str]:
-        rows = tables.get(tab) or []
-        if not rows:
-            return []
-        headers = [cell_text(h) for h in rows[0]]
-        if header not in headers:
-            return []
-        i = headers.index(header)
-        return [str(cell_text(r[i])) for r in rows[1:] if i < len(r) and cell_text(r[i])]
-
     def rows_of(tab: str, *wanted: str) -> list[tuple[str, ...]]:
+        """The `wanted` columns of each row of `tab`, as text ("" for blank); none if one is missing."""
         rows = tables.get(tab) or []
         headers = [cell_text(h) for h in rows[0]] if rows else []
         if not all(h in headers for h in wanted):
             return []
         at = [headers.index(h) for h in wanted]
         return [tuple(str(cell_text(r[i]) or "") if i < len(r) else "" for i in at) for r in rows[1:]]
+
+    def column(tab: str, header: str) -> list[str]:
+        return [value for (value,) in rows_of(tab, header) if value]
 
     letters_tab = Settings().letters.register_tab
     one_row_a_case = [(t.name, CASE_ID) for t in ctx.tabs.all if CASE_ID in t.headers and t.name != letters_tab]

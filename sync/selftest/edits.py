@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from unittest import mock
@@ -42,44 +42,32 @@ EDITS = ("sort", "sort responses", "insert rows", "delete row", "move column", "
 _IDENTITY = (I.VICTIM, I.AGE, I.SEX, I.KECAMATAN, I.KELURAHAN, I.REPORTER, I.PHONE, I.ADDRESS)
 
 
-def _identities(tables: Mapping[str, list[list[object]]]) -> dict[str, dict[str, object]]:
-    """case ID -> {identity column: value}, from every tab that has both."""
-    out: dict[str, dict[str, object]] = {}
+def _identity_cells(tables: Mapping[str, list[list[object]]]) -> Iterator[tuple[str, str, object]]:
+    """(case ID, identity column, value) of every filled identity cell, in every tab with a case ID."""
     for rows in tables.values():
-        if not rows:
-            continue
-        headers = [cell_text(h) for h in rows[0]]
-        if CASE_ID not in headers:
-            continue
-        key = headers.index(CASE_ID)
-        for row in rows[1:]:
-            case = cell_text(row[key]) if key < len(row) else None
-            if not case:
-                continue
-            for i, header in enumerate(headers):
-                if header in _IDENTITY and i < len(row) and row[i] not in (None, ""):
-                    out.setdefault(str(case), {}).setdefault(header, row[i])
-    return out
-
-
-def _misplaced(tables: Mapping[str, list[list[object]]], expected: Mapping[str, Mapping[str, object]]) -> int:
-    """Identity cells holding another case's value (or a case the reference does not know)."""
-    wrong = 0
-    for rows in tables.values():
-        if not rows:
-            continue
-        headers = [cell_text(h) for h in rows[0]]
+        headers = [cell_text(h) for h in rows[0]] if rows else []
         if CASE_ID not in headers:
             continue
         key = headers.index(CASE_ID)
         for row in rows[1:]:
             case = str(cell_text(row[key]) or "") if key < len(row) else ""
-            if not case.startswith("SAPA-"):
-                continue
             for i, header in enumerate(headers):
-                if header in _IDENTITY and i < len(row) and row[i] not in (None, ""):
-                    wrong += expected.get(case, {}).get(str(header)) != row[i]
-    return wrong
+                if case and header in _IDENTITY and i < len(row) and row[i] not in (None, ""):
+                    yield case, str(header), row[i]
+
+
+def _identities(tables: Mapping[str, list[list[object]]]) -> dict[str, dict[str, object]]:
+    """case ID -> {identity column: value}, from every tab that has both."""
+    out: dict[str, dict[str, object]] = {}
+    for case, header, value in _identity_cells(tables):
+        out.setdefault(case, {}).setdefault(header, value)
+    return out
+
+
+def _misplaced(tables: Mapping[str, list[list[object]]], expected: Mapping[str, Mapping[str, object]]) -> int:
+    """Identity cells holding another case's value (or a case the reference does not know)."""
+    return sum(expected.get(case, {}).get(header) != value
+               for case, header, value in _identity_cells(tables) if case.startswith("SAPA-"))
 
 
 def _edit_point(responses: int, cases: tuple[int, ...] | None, edit: str, k: int,

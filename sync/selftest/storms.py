@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -64,6 +65,22 @@ def _timeouts(double: Any, clock: _SimClock) -> None:
     double.timeout_next("drive.files.copy", applied=True)  # a letter's copy made, its answer lost
 
 
+def _job(cycle: Callable[[], Any], results: list[Any], unexpected: list[str]) -> Callable[[], None]:
+    """A run-loop job: keeps each cycle's result, and notes an error the loop's guard would call
+    "unexpected" (an outage must be said as what it is, a SapaError with a message)."""
+
+    def job() -> None:
+        try:
+            results.append(cycle())
+        except SapaError:
+            raise
+        except Exception as err:
+            unexpected.append(type(err).__name__)
+            raise
+
+    return job
+
+
 def _google_storms(responses: int, cases: tuple[int, ...] | None
                    ) -> tuple[int, int, list[str], int, int, list[str]]:
     """(storms, caught up, notes, backed-off retries, times the run loop raised, unexpected errors)."""
@@ -105,16 +122,7 @@ def _google_storms(responses: int, cases: tuple[int, ...] | None
         inject(copy.double, clock)
         results: list[Any] = []
 
-        def job(s: Any = store, c: Any = copy, out: list[Any] = results) -> None:
-            try:
-                out.append(run_cycle(s, ctx, BUSY_AT, c.writer))
-            except SapaError:
-                raise
-            except Exception as err:  # the guard logs it as "unexpected": an outage must be said as one
-                unexpected.append(type(err).__name__)
-                raise
-
-        cycle = _guarded(job)
+        cycle = _guarded(_job(partial(run_cycle, store, ctx, BUSY_AT, copy.writer), results, unexpected))
         caught_up = False
         for _ in range(40):
             before = len(results)
@@ -198,16 +206,7 @@ def _local_outage(prepared: Path, root: Path, label: str, expected: Any) -> tupl
     results: list[Any] = []
     unexpected: list[str] = []
 
-    def job() -> None:
-        try:
-            results.append(run_cycle(store, ctx, BUSY_AT, writer))
-        except SapaError:
-            raise
-        except Exception as err:  # the guard logs it as "unexpected": count it
-            unexpected.append(type(err).__name__)
-            raise
-
-    cycle = _guarded(job)
+    cycle = _guarded(_job(partial(run_cycle, store, ctx, BUSY_AT, writer), results, unexpected))
     caught_up, held, raised = False, 0, 0
     with _OUTAGES[label](backend.path, clock) as tick:
         for _ in range(40):
