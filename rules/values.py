@@ -14,6 +14,8 @@ from datetime import date, datetime, timedelta
 
 import phonenumbers
 
+from rules import numbers_id
+
 Cell = object  # str | int | float | datetime | date | bool | None, as a store reads it
 
 _SHEETS_EPOCH = datetime(1899, 12, 30)  # day 0 of Google Sheets and Excel serial dates
@@ -44,10 +46,43 @@ _MOBILE_TYPES = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberTy
 
 
 def phone(cell: Cell) -> tuple[str | None, str | None]:
-    """An Indonesian mobile number in E.164 (`+6281234567890`), or a warning."""
+    """An Indonesian mobile number in E.164 (`+6281234567890`), or a warning.
+
+    An answer holding several numbers ("0812… / 0813…") gives the first valid
+    Indonesian mobile number, with a warning that says how many were given.
+    """
     raw = text(cell)
     if raw is None:
         return None, None
+    found = [m.raw_string for m in phonenumbers.PhoneNumberMatcher(raw, "ID", leniency=_ANY_NUMBER)]
+    whole = _one_phone(raw)
+    if len(found) >= 2:
+        return _first_usable(found)
+    if whole[0] is None and found and _one_phone(found[0])[0] is not None:
+        number, problem = _one_phone(found[0])
+        note = "Jawaban nomor WhatsApp pelapor memuat isian lain selain nomor ini; mohon periksa."
+        return number, " ".join(filter(None, (note, problem)))
+    return whole
+
+
+_ANY_NUMBER = phonenumbers.Leniency.POSSIBLE  # count every number the reporter wrote, valid or not
+
+
+def _first_usable(found: list[str]) -> tuple[str | None, str | None]:
+    """Of several numbers, the first valid Indonesian mobile one (else the first callable one)."""
+    readings = [_one_phone(f) for f in found]
+    mobile = [i for i, (number, problem) in enumerate(readings) if number and problem is None]
+    callable_ = [i for i, (number, _) in enumerate(readings) if number]
+    given = f"Pelapor menuliskan {len(found)} nomor"
+    if not callable_:
+        return None, f"{given}, tetapi tidak ada yang valid; mohon periksa."
+    chosen = (mobile or callable_)[0]
+    which = "nomor pertama" if chosen == 0 else f"nomor ke-{chosen + 1} (nomor seluler pertama yang valid)"
+    number, problem = readings[chosen]
+    return number, " ".join(filter(None, (f"{given}; tautan WhatsApp memakai {which}.", problem)))
+
+
+def _one_phone(raw: str) -> tuple[str | None, str | None]:
     digits = re.sub(r"[^\d+]", "", raw)
     if digits.startswith("8"):  # written without the trunk 0: 812-3456-7890
         digits = "0" + digits
@@ -70,34 +105,90 @@ def phone(cell: Cell) -> tuple[str | None, str | None]:
 
 # --- ages --------------------------------------------------------------------------
 
-_AGE_ONLY = re.compile(r"^(\d{1,3})\s*(tahun|thn|th|thn\.|th\.|tahunan)?\.?$", re.IGNORECASE)
-_MONTHS_OLD = re.compile(r"(\d{1,2})\s*(bulan|bln)", re.IGNORECASE)
-_FIRST_NUMBER = re.compile(r"\d{1,3}")
+_N = r"(\d{1,3}(?:[.,]\d+)?)"
+_YEARS = re.compile(rf"{_N}(?: tahun)?(?: \d{{1,2}} bulan)?")  # "7", "7 th", "7,5", "2 tahun 3 bulan"
+_MONTHS = re.compile(rf"{_N} bulan")
+_RANGE = re.compile(rf"{_N}(?: tahun)? (?:-|–|/|s / d|sd|sampai|hingga|atau|ke) {_N}(?: tahun)?")
+_UNDER = re.compile(rf"(?:kurang dari|di bawah|dibawah|belum|<) {_N}(?: tahun)?")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[a-z]+|[^\sa-z\d.]")
+_APPROXIMATE = re.compile(r"\b(?:sekitar|kurang lebih|lebih kurang|kira[- ]?kira|kurleb)\b|±|\+ ?/? ?-|~")
+_NEUTRAL = frozenset({"umur", "usia", "berusia", "berumur"})
+_UNITS = {"tahun": "tahun", "thn": "tahun", "th": "tahun", "tahunan": "tahun", "thun": "tahun",
+          "taun": "tahun", "bulan": "bulan", "bln": "bulan"}
+UNREADABLE_AGE = "Usia korban bukan angka; mohon tanyakan kepada pelapor."
 
 
 def age(cell: Cell) -> tuple[int | None, str | None]:
-    """Age in whole years. Babies' ages in months count as 0 years."""
+    """Age in whole years, from digits or Indonesian words; a note when it is only a reading.
+
+    Babies' ages in months count in whole years (`8 bulan` is 0). A range or a sentence
+    holding several numbers gives the lowest: an uncertain age never makes a child an adult.
+    """
     if isinstance(cell, int | float) and not isinstance(cell, bool):
-        years = int(cell)
-        if 0 <= years <= 120:
-            return years, None
-        return None, f"Usia korban '{text(cell)}' tidak masuk akal; mohon periksa."
+        return _plausible(int(cell), text(cell) or "", None)
     raw = text(cell)
     if raw is None:
         return None, None
-    exact = _AGE_ONLY.match(raw)
-    if exact:
-        years = int(exact.group(1))
-        if years <= 120:
-            return years, None
-        return None, f"Usia korban '{raw[:20]}' tidak masuk akal; mohon periksa."
-    if _MONTHS_OLD.search(raw) and "tahun" not in raw.casefold():
-        return 0, None
-    found = _FIRST_NUMBER.search(raw)
-    if found and int(found.group()) <= 120:
-        years = int(found.group())
-        return years, f"Usia korban dibaca sebagai {years} tahun dari jawaban '{raw[:40]}'; mohon pastikan."
-    return None, "Usia korban bukan angka; mohon tanyakan kepada pelapor."
+    phrase, approximate = _age_phrase(raw)
+    read_as = f"Usia korban dibaca sebagai {{}} tahun dari jawaban '{raw[:40]}'; mohon pastikan."
+    if found := _YEARS.fullmatch(phrase):
+        return _plausible(_whole(found.group(1)), raw, read_as if approximate else None)
+    if found := _MONTHS.fullmatch(phrase):
+        note = f"Usia korban ditulis dalam bulan ('{raw[:40]}'); dicatat {{}} tahun."
+        return _plausible(_whole(found.group(1)) // 12, raw, note)
+    if found := _RANGE.fullmatch(phrase):
+        note = f"Usia korban ditulis sebagai rentang ('{raw[:40]}'); dicatat usia terendah, {{}} tahun; mohon pastikan."
+        return _plausible(min(_whole(n) for n in found.groups()), raw, note)
+    if found := _UNDER.fullmatch(phrase):
+        return _plausible(max(_whole(found.group(1)) - 1, 0), raw, read_as)
+    return _lowest_number(phrase, raw, read_as)
+
+
+def _age_phrase(raw: str) -> tuple[str, bool]:
+    """The answer as spaced tokens, number words as digits and fillers dropped; and
+    whether the reporter said the age was only approximate ("sekitar 30")."""
+    lowered = numbers_id.split_words(normalize(raw))
+    approximate = bool(_APPROXIMATE.search(lowered))
+    tokens = _TOKEN.findall(_APPROXIMATE.sub(" ", lowered))
+    words = [_UNITS.get(t, t) for t in _spelled_as_digits(tokens) if t not in _NEUTRAL]
+    return " ".join(words), approximate
+
+
+def _spelled_as_digits(tokens: list[str]) -> list[str]:
+    """Each run of Indonesian number words replaced by its digits when it reads as a number."""
+    out: list[str] = []
+    run: list[str] = []
+    for token in [*tokens, ""]:
+        if token in numbers_id.WORDS:
+            run.append(token)
+            continue
+        value = numbers_id.spelled_number(run) if run else None
+        out += [str(value)] if value is not None else run
+        run = []
+        if token:
+            out.append(token)
+    return out
+
+
+def _lowest_number(phrase: str, raw: str, read_as: str) -> tuple[int | None, str | None]:
+    """A sentence that holds numbers ("ibu 35 th, anaknya 7 th"): the lowest, flagged."""
+    numbers = [_whole(t) for t in phrase.split() if re.fullmatch(_N, t)]
+    if not numbers:
+        return None, UNREADABLE_AGE
+    years = min(numbers)
+    if "bulan" in phrase.split() and "tahun" not in phrase.split():
+        years //= 12
+    return _plausible(years, raw, read_as)
+
+
+def _whole(number: str) -> int:
+    return int(float(number.replace(",", ".")))
+
+
+def _plausible(years: int, raw: str, note: str | None) -> tuple[int | None, str | None]:
+    if 0 <= years <= 120:
+        return years, note.format(years) if note else None
+    return None, f"Usia korban '{raw[:20]}' tidak masuk akal; mohon periksa."
 
 
 # --- dates and timestamps ---------------------------------------------------------

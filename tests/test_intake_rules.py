@@ -29,7 +29,7 @@ def test_a_complete_response_has_no_warnings() -> None:
 
 
 def test_fixable_problems_become_indonesian_warnings_on_the_case() -> None:
-    c = complaint(reporter_phone="0812-ABC", victim_age="tujuh", kecamatan="Singkawang Pusat",
+    c = complaint(reporter_phone="0812-ABC", victim_age="tidak tahu", kecamatan="Singkawang Pusat",
                   story=None, consent=None, incident_date="kemarin")
     text = " ".join(c.warnings)
     assert "Nomor WhatsApp pelapor" in text

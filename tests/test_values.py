@@ -37,15 +37,69 @@ def test_blank_phone_is_no_number_and_no_warning() -> None:
     assert values.phone("  ") == (None, None)
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("0812 3456 7890 / 0813 1111 2222", "+6281234567890"),
+    ("081234567890 atau 085245678901", "+6281234567890"),
+    ("0812-1111-2222 / 0813-3333-4444", "+6281211112222"),
+    ("0812-1111-2222\n0813-3333-4444", "+6281211112222"),
+    ("081234567890 atau 0812 3456", "+6281234567890"),  # the second is too short to be a number
+])
+def test_two_numbers_give_the_first_and_a_warning_that_two_were_given(raw: str, expected: str) -> None:
+    number, warning = values.phone(raw)
+    assert number == expected
+    assert warning and "2 nomor" in warning and "pertama" in warning
+    assert not any(ch.isdigit() for ch in warning.replace("2 nomor", ""))  # no number repeated
+
+
+@pytest.mark.parametrize(("raw", "expected", "which"), [
+    ("0813 1234 / 0812 3456 7890", "+6281234567890", "ke-2"),  # the first is not a valid number
+    ("0562639472 / 0812 3456 7890", "+6281234567890", "ke-2"),  # the first is a landline
+])
+def test_the_first_usable_mobile_number_is_used_and_the_warning_says_which(
+    raw: str, expected: str, which: str
+) -> None:
+    number, warning = values.phone(raw)
+    assert number == expected
+    assert warning and "2 nomor" in warning and which in warning
+
+
+def test_a_valid_number_beside_junk_is_used_with_a_warning() -> None:
+    number, warning = values.phone("081234567890 atau 0812-ABC")
+    assert number == "+6281234567890"
+    assert warning and "periksa" in warning
+
+
 @pytest.mark.parametrize(("raw", "years", "warned"), [
-    ("12", 12, False), (12.0, 12, False), ("12 tahun", 12, False), ("7 thn", 7, False),
-    ("8 bulan", 0, False), ("sekitar 30", 30, True), ("± 15", 15, True), ("14-15", 14, True),
-    ("tujuh tahun", None, True), ("200", None, True), (None, None, False),
+    ("12", 12, False), (12.0, 12, False), ("12 tahun", 12, False), ("7 thn", 7, False), ("7 th", 7, False),
+    ("7 th.", 7, False), ("7,5", 7, False), ("7,5 tahun", 7, False), ("umur 7", 7, False), ("usia 7 tahun", 7, False),
+    ("2 tahun 3 bulan", 2, False),
+    ("tujuh tahun", 7, False), ("Tujuh", 7, False), ("lima belas", 15, False), ("limabelas tahun", 15, False),
+    ("sebelas", 11, False), ("sepuluh thn", 10, False), ("dua puluh satu", 21, False), ("duapuluh", 20, False),
+    ("seratus", 100, False), ("seratus dua puluh", 120, False), ("usia delapan belas tahun", 18, False),
+    ("8 bulan", 0, True), ("delapan bulan", 0, True), ("18 bln", 1, True),
+    ("sekitar 30", 30, True), ("± 15", 15, True), ("kurang lebih tiga puluh tahun", 30, True),
+    ("12-13", 12, True), ("14 - 15 tahun", 14, True), ("17 atau 18", 17, True),
+    ("dua belas sampai tiga belas", 12, True),
+    ("kurang dari 18", 17, True), ("di bawah 18 tahun", 17, True),
+    ("anaknya baru 9 th", 9, True), ("ibu 35 th, anaknya 7 th", 7, True),  # found in a sentence: the lowest
+    ("tidak tahu", None, True), ("dewasa", None, True), ("??", None, True), ("lahir 2010", None, True),
+    ("200", None, True), ("seratus lima puluh", None, True), ("dua tiga", None, True), ("puluh", None, True),
+    (None, None, False), ("  ", None, False),
 ])
 def test_ages(raw: object, years: int | None, warned: bool) -> None:
     got, warning = values.age(raw)
     assert got == years
     assert bool(warning) == warned
+
+
+def test_an_unreadable_age_keeps_the_indonesian_warning() -> None:
+    assert values.age("tidak tahu") == (None, "Usia korban bukan angka; mohon tanyakan kepada pelapor.")
+
+
+def test_an_age_in_months_is_zero_years_with_a_note_that_says_so() -> None:
+    years, note = values.age("8 bulan")
+    assert years == 0
+    assert note and "bulan" in note and "0 tahun" in note
 
 
 @pytest.mark.parametrize(("raw", "day_first", "expected"), [
