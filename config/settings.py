@@ -181,7 +181,23 @@ def _known_keys(value: dict[str, str], allowed: tuple[str, ...]) -> dict[str, st
 
 class Form(_Strict):
     questions: dict[str, str] = Field(default_factory=_default_questions)
+    aliases: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="other titles a question's column may have (an older wording), by question key",
+    )
+    extra_questions: list[str] = Field(
+        default_factory=list,
+        description="titles of form questions the worker does not use; shown to the Admin as 'Jawaban Lain'",
+    )
     choices: Choices = Choices()
+
+    @field_validator("aliases")
+    @classmethod
+    def _alias_keys(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = sorted(set(value) - set(FIELDS))
+        if unknown:
+            raise ValueError(f"aliases for unknown questions {unknown}; expected keys among {list(FIELDS)}")
+        return value
 
     @field_validator("questions")
     @classmethod

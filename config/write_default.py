@@ -34,7 +34,10 @@ SECTIONS = {
               "(see README, 'Menghubungkan spreadsheet Google').",
     "tabs": "Tab names (staff-facing, Indonesian).",
     "case_ids": "Case numbers and review numbers.",
-    "form": "The Google Form: question titles (by stable key) and answer labels.",
+    "form": "The Google Form: question titles (by stable key), other titles a question's column may carry "
+            "(aliases, e.g. its wording before an edit), questions the worker does not use (extra_questions: "
+            "shown to the Admin as 'Jawaban Lain' without a warning), and answer labels. A renamed question "
+            "is also recognised on its own when that is unambiguous, with a warning.",
     "intake": "What sends a response to the Admin's review tab instead of making a case.",
     "workflow": "Names accepted in 'Anggota tim' (empty: any) and the referral destinations.",
     "triage": "Risk: which answers make a case DARURAT (tinggi) or sedang.",
@@ -45,6 +48,8 @@ SECTIONS = {
     "letters": "Letters (Surat Tugas, Surat Rujukan). THE STAFF BELOW ARE PLACEHOLDERS: replace them with "
                "your officials (name, NIP, rank, position) before drafting real letters.",
     "poll_interval_seconds": "How often `python -m sync run` looks for new responses.",
+    "worker": "Where the worker counts failed cycles (empty: beside the workbook; for Google under "
+              "~/.local/state/sapa-sync/) and how many in a row raise the alarm (log tab, status, `once`).",
 }
 
 

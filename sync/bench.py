@@ -321,7 +321,7 @@ class NaiveStore:
                 values: list[list[object]] = [list(r) for r in self._sheets[title].get_all_values()]
                 self._values[title] = values
                 tables[title] = _table(title, values)
-        return Snapshot(tables[self.responses_tab], {t: tables[t] for t in worker_tabs if t in tables})
+        return Snapshot((tables[self.responses_tab],), {t: tables[t] for t in worker_tabs if t in tables})
 
     def write(self, plan: WritePlan) -> None:
         for op in plan.operations:
@@ -335,7 +335,7 @@ class NaiveStore:
                 for header, value in op.cells:
                     self._set(op.tab, number, header, value)
             elif isinstance(op, MarkResponse):
-                self._set(self.responses_tab, op.row_hint, op.marker_header, op.marker)
+                self._set(op.tab, op.row_hint, op.marker_header, op.marker)
 
     def _headers(self, title: str) -> list[str]:
         values = self._values.setdefault(title, [[]])

@@ -80,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="prepare the Google spreadsheet: tabs, dropdowns, protections, templates")
     init.set_defaults(command=cmd_init)
 
-    doctor = commands.add_parser("doctor", help="check the Google set-up and say what to fix (ID/EN)")
+    doctor = commands.add_parser("doctor", help="check the set-up (workbook or Google) and say what to fix (ID/EN)")
     doctor.set_defaults(command=cmd_doctor)
 
     bench = commands.add_parser("bench", help="measure API requests per cycle over the Google API double")
@@ -190,7 +190,13 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from sync.doctor import diagnose, exit_code
     from sync.doctor import render as render_findings
 
-    findings = diagnose(_google_settings(args))
+    settings = _settings(args)
+    if settings.store.backend == "google":
+        findings = diagnose(settings)
+    else:
+        from sync.doctor_local import diagnose_local
+
+        findings = diagnose_local(settings)
     print(render_findings(findings))
     return exit_code(findings)
 

@@ -36,7 +36,7 @@ def run_cycle(store: Store, ctx: Context, now: datetime, writer: LetterWriter | 
     created = sorted(e.subject for e in result.events if e.code == "case_created")
     log.info(
         "cycle done: %d responses, %d new cases%s, %d to review, %d decisions applied, %d letters, %d writes",
-        len(snapshot.responses.rows),
+        sum(len(t.rows) for t in snapshot.response_tabs),
         len(created),
         f" ({', '.join(created[:10])}{', ...' if len(created) > 10 else ''})" if created else "",
         result.count("to_review"),

@@ -2,8 +2,9 @@
 
 Each check gives a `Finding` (ok / warning / error) in plain words, Indonesian and
 English, saying what to fix. Nothing is written anywhere. Requests: Sheets two (the
-tab titles, then the responses tab's header row), Drive one `files.list` of the letters
-folder and, when no template is found there, one `files.get` of the folder.
+tab titles, then one `values.batchGet` of every responses tab's header row), Drive one
+`files.list` of the letters folder and, when no template is found there, one `files.get`
+of the folder. The local backend's checks are in `sync.doctor_local`.
 
 Credentials are never printed: only the service account's e-mail address, which the
 office needs in order to share the spreadsheet with it.
@@ -25,11 +26,12 @@ import requests
 
 from config.settings import Settings
 from rules import values
-from rules.errors import SapaError, TransientError
-from rules.intake import REQUIRED, TIMESTAMP_TITLES, find_columns
+from rules.columns import find_columns
+from rules.errors import SapaError, StructureError, TransientError
+from rules.intake import REQUIRED
 from sync.google_init import TEMPLATE_KINDS, TEMPLATE_NAMES, list_templates
 from sync.google_retry import RetryPolicy, call_with_retry, status_of
-from sync.responses import RESPONSE_TABS
+from sync.responses import RESPONSE_TABS, response_tab_names
 from sync.tabs import layouts
 
 Status = Literal["ok", "warning", "error"]
@@ -107,8 +109,8 @@ def diagnose(
     is_service = service_account if service_account is not None else email is not None
     out.append(_credentials(email, is_service))
     headers = _spreadsheet(client, settings, email, retry, out)
-    if headers is not None:
-        out += form_headers(headers[1], settings, headers[0])
+    for tab, row in (headers or {}).items():
+        out += form_headers(row, settings, tab)
     if google.letters_folder_id and drive is not None:
         out += _letters(drive, google.letters_folder_id, email, is_service)
     return out
@@ -168,8 +170,8 @@ def _who(email: str | None) -> tuple[str, str]:
 
 def _spreadsheet(
     client: gspread.Client, settings: Settings, email: str | None, retry: RetryPolicy | None, out: list[Finding]
-) -> tuple[str, list[object]] | None:
-    """Access, the responses tab and the worker's tabs; (responses tab, its header row) when readable."""
+) -> dict[str, list[object]] | None:
+    """Access, the responses tabs and the worker's tabs; each responses tab's header row when readable."""
     sid = settings.google.spreadsheet_id
     http = client.http_client
     try:
@@ -181,26 +183,8 @@ def _spreadsheet(
     title = str((body.get("properties") or {}).get("title", ""))
     titles = [str((s.get("properties") or {}).get("title", "")) for s in body.get("sheets") or []]
     out.append(ok("spreadsheet", f"Spreadsheet '{title}' dapat dibuka.", f"The spreadsheet '{title}' is readable."))
-    wanted = [settings.store.responses_tab] if settings.store.responses_tab else list(RESPONSE_TABS)
-    tab = next((w for w in wanted if w in titles), None)
     tabs = [t.name for t in layouts(settings).all]
-    if tab is None:
-        guess = _closest(wanted[0], [t for t in titles if t not in tabs])
-        hint_id = f" Mungkin maksudnya '{guess}'?" if guess else ""
-        hint_en = f" Did you mean '{guess}'?" if guess else ""
-        names = " atau ".join(f"'{w}'" for w in wanted)
-        out.append(error(
-            "responses_tab",
-            f"Tab respons formulir ({names}) tidak ada; tab yang ada: {', '.join(titles)}.{hint_id} Hubungkan "
-            "Google Form ke spreadsheet ini (Formulir → Respons → Tautkan ke Spreadsheet), atau isi "
-            "store.responses_tab dengan nama tab yang diisi formulir.",
-            f"The form responses tab ({' or '.join(repr(w) for w in wanted)}) is missing; the tabs are: "
-            f"{', '.join(titles)}.{hint_en} Link the Google Form to this spreadsheet (Form → Responses → Link to "
-            "Sheets), or set store.responses_tab to the tab the form fills.",
-        ))
-    else:
-        out.append(ok("responses_tab", f"Tab respons formulir '{tab}' ditemukan.",
-                      f"The form responses tab '{tab}' is there."))
+    out += responses_tabs(titles, settings, tabs)
     missing = [t for t in tabs if t not in titles]
     if missing:
         out.append(warning(
@@ -212,18 +196,57 @@ def _spreadsheet(
         ))
     else:
         out.append(ok("worker_tabs", "Semua tab kerja ada.", "Every worker tab is there."))
-    if tab is None:
+    names = response_names(titles, settings)
+    if not names:
         return None
-    quoted = tab.replace("'", "''")
+    ranges = ["'{}'!1:1".format(name.replace("'", "''")) for name in names]
     try:
-        answer = call_with_retry("the doctor's header read", lambda: http.values_get(
-            sid, f"'{quoted}'!1:1", params={"valueRenderOption": "UNFORMATTED_VALUE"}),
-            retry or RetryPolicy(attempts=3))
+        answer = call_with_retry("the doctor's header read", lambda: http.values_batch_get(
+            sid, ranges, params={"valueRenderOption": "UNFORMATTED_VALUE"}), retry or RetryPolicy(attempts=3))
     except Exception as err:
         out.append(_access_error(err, sid, email))
         return None
-    rows = answer.get("values") or [[]]
-    return tab, list(rows[0]) if rows else []
+    found = answer.get("valueRanges") or []
+    return {name: list(((r.get("values") or [[]]) or [[]])[0]) for name, r in zip(names, found, strict=False)}
+
+
+def response_names(titles: Sequence[str], settings: Settings) -> list[str]:
+    try:
+        return response_tab_names(titles, settings.store.responses_tab, "")
+    except StructureError:
+        return []
+
+
+def responses_tabs(titles: Sequence[str], settings: Settings, worker_tabs: Sequence[str]) -> list[Finding]:
+    """The tabs the form has written: none is an error, two or more (a form linked again) a warning."""
+    names = response_names(titles, settings)
+    wanted = [settings.store.responses_tab] if settings.store.responses_tab else list(RESPONSE_TABS)
+    if not names:
+        guess = _closest(wanted[0], [t for t in titles if t not in worker_tabs])
+        hint_id = f" Mungkin maksudnya '{guess}'?" if guess else ""
+        hint_en = f" Did you mean '{guess}'?" if guess else ""
+        listed = " atau ".join(f"'{w}'" for w in wanted)
+        return [error(
+            "responses_tab",
+            f"Tab respons formulir ({listed}) tidak ada; tab yang ada: {', '.join(titles)}.{hint_id} Hubungkan "
+            "Google Form ke spreadsheet ini (Formulir → Respons → Tautkan ke Spreadsheet), atau isi "
+            "store.responses_tab dengan nama tab yang diisi formulir.",
+            f"The form responses tab ({' or '.join(repr(w) for w in wanted)}) is missing; the tabs are: "
+            f"{', '.join(titles)}.{hint_en} Link the Google Form to this spreadsheet (Form → Responses → Link to "
+            "Sheets), or set store.responses_tab to the tab the form fills.",
+        )]
+    if len(names) > 1:
+        quoted = ", ".join(f"'{n}'" for n in names)
+        return [warning(
+            "responses_tab",
+            f"Formulir sudah menulis ke {len(names)} tab respons: {quoted} (formulir ditautkan ulang?). Pekerja "
+            f"membaca semuanya; respons yang sama di tab lama dan baru tetap satu kasus. Formulir kini mengisi "
+            f"'{names[-1]}'.",
+            f"The form has written {len(names)} responses tabs: {quoted} (linked again?). The worker reads them "
+            f"all; a response in both the old and the new tab stays one case. The form now fills '{names[-1]}'.",
+        )]
+    return [ok("responses_tab", f"Tab respons formulir '{names[0]}' ditemukan.",
+               f"The form responses tab '{names[0]}' is there.")]
 
 
 def _access_error(err: BaseException, sid: str, email: str | None) -> Finding:
@@ -252,43 +275,51 @@ def _access_error(err: BaseException, sid: str, email: str | None) -> Finding:
 
 
 def form_headers(headers: Sequence[object], settings: Settings, tab: str) -> list[Finding]:
-    """The responses tab's header row against form.questions (matched as the worker matches them)."""
-    questions = settings.form.questions
-    columns = find_columns(headers, questions)
-    known = {values.normalize(t) for t in [*questions.values(), *TIMESTAMP_TITLES,
-                                            settings.tabs.response_marker_column]}
-    extra = [t for t in (values.text(h) for h in headers) if t and values.normalize(t) not in known]
+    """A responses tab's header row against form.questions (matched as the worker matches them)."""
+    form = settings.form
+    questions = form.questions
+    columns = find_columns(headers, questions, aliases=form.aliases, known_extra=form.extra_questions,
+                           skip=(settings.tabs.response_marker_column,))
     out: list[Finding] = []
     for field in columns.missing:
         title = questions[field]
-        guess = _closest(title, extra)
+        guess = _closest(title, [t for _, t in columns.extra])
         hint_id = f" Judul yang mirip di tab: '{guess}'." if guess else ""
         hint_en = f" A similar title in the tab: '{guess}'." if guess else ""
         needed = field in REQUIRED or field == "timestamp"
-        effect_id = ("Tanpa kolom ini respons tidak dapat dijadikan kasus dengan benar." if needed
-                     else "Jawabannya akan dibaca kosong.")
-        effect_en = ("Without it responses cannot be made into cases properly." if needed
-                     else "Its answers will be read as blank.")
         finding = error if needed else warning
         out.append(finding(
             "form_headers",
-            f"Kolom '{title}' (form.questions.{field}) tidak ada di tab '{tab}'.{hint_id} {effect_id} Samakan judul "
-            f"pertanyaan di Google Form, atau ubah form.questions.{field} di konfigurasi.",
-            f"Column '{title}' (form.questions.{field}) is not in tab '{tab}'.{hint_en} {effect_en} Make the form's "
-            f"question title match, or change form.questions.{field} in the configuration.",
+            f"Kolom '{title}' (form.questions.{field}) tidak ada di tab '{tab}'.{hint_id} Jawabannya tidak terbaca "
+            "(dianggap tidak diketahui, bukan kosong). Samakan judul pertanyaan di Google Form, atau ubah "
+            f"form.questions.{field} (atau tambahkan form.aliases.{field}) di konfigurasi.",
+            f"Column '{title}' (form.questions.{field}) is not in tab '{tab}'.{hint_en} Its answers are unreadable "
+            "(taken as unknown, not blank). Make the form's question title match, or change "
+            f"form.questions.{field} (or add form.aliases.{field}) in the configuration.",
+        ))
+    for renamed in columns.renamed:
+        how_id = "judulnya mirip" if renamed.how == "mirip" else "posisinya di antara pertanyaan lain"
+        how_en = "a similar title" if renamed.how == "mirip" else "its position among the other questions"
+        out.append(warning(
+            "form_headers",
+            f"Pertanyaan '{renamed.configured}' (form.questions.{renamed.field}) berjudul '{renamed.found}' di tab "
+            f"'{tab}'; dikenali dari {how_id} dan tetap dibaca. Bila benar, tulis judul baru itu di "
+            f"form.questions.{renamed.field}.",
+            f"Question '{renamed.configured}' (form.questions.{renamed.field}) is titled '{renamed.found}' in tab "
+            f"'{tab}'; recognised by {how_en} and read. If that is right, put the new title in "
+            f"form.questions.{renamed.field}.",
         ))
     for title in columns.duplicated:
         out.append(warning("form_headers",
                            f"Kolom '{title}' ada lebih dari sekali di tab '{tab}': hanya yang pertama dibaca.",
                            f"Column '{title}' appears more than once in tab '{tab}': only the first is read."))
-    paired = {_closest(questions[f], extra) for f in columns.missing}
-    for title in extra:
-        if title in paired:
-            continue
+    for title in columns.unlisted:
         out.append(warning(
             "form_headers",
-            f"Kolom '{title}' di tab '{tab}' tidak ada di form.questions: pekerja mengabaikannya.",
-            f"Column '{title}' in tab '{tab}' is not in form.questions: the worker ignores it.",
+            f"Kolom '{title}' di tab '{tab}' tidak ada di form.questions: jawabannya ditampilkan kepada Admin di "
+            "kolom 'Jawaban Lain'. Daftarkan di form.extra_questions (atau form.aliases bila ini pertanyaan lama).",
+            f"Column '{title}' in tab '{tab}' is not in form.questions: its answers are shown to the Admin as "
+            "'Jawaban Lain'. List it in form.extra_questions (or form.aliases if it is an older title).",
         ))
     if not out:
         out.append(ok("form_headers", f"Semua judul pertanyaan formulir cocok dengan konfigurasi ({tab}).",

@@ -8,25 +8,36 @@ never taken in twice.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from rules.intake import answers_of, duplicate_key, find_columns, submitted_at
+from rules import values
+from rules.columns import Columns, answers_of, find_columns, other_answers
+from rules.intake import duplicate_key, submitted_at
 from sync.context import Context
-from sync.responses import fingerprint, is_blank
+from sync.responses import fingerprint, is_blank, is_locale_id, legacy_fingerprint
 from sync.store import Table
 from sync.text import cell_text
 
 
 @dataclass(frozen=True)
 class Response:
+    tab: str  # the responses tab it is in
     row: int  # sheet row number at read time
-    answers: Mapping[str, object]
+    order: tuple[int, int]  # (position of its tab, oldest first; row): the order responses arrived
+    answers: Mapping[str, object]  # by field; a field whose column is missing is absent
     fingerprint: str
+    legacy: str  # the fingerprint an older worker recorded for the same answers
     marker: str | None
     submitted: datetime | None
     dup_key: tuple[str, ...]
+    day_first: bool  # dates in this tab are written 28/11/2026 (Indonesian locale)
+    unreadable: tuple[str, ...] = ()  # fields whose column its tab does not have
+    other: tuple[tuple[str, str], ...] = ()  # (title, answer) of questions no field claims
+
+    def same_answers(self, recorded: str | None) -> bool:
+        return bool(recorded) and recorded in (self.fingerprint, self.legacy)
 
 
 @dataclass
@@ -35,11 +46,35 @@ class Identities:
     new: list[Response] = field(default_factory=list)
     restored: list[tuple[str, Response]] = field(default_factory=list)  # marker cell lost
     clashes: list[tuple[str, Response]] = field(default_factory=list)  # same marker twice
+    copies: list[tuple[Response, Response]] = field(default_factory=list)  # (response, its copy in a later tab)
+
+    def id_of(self, response: Response) -> str | None:
+        return next((i for i, r in self.owner.items() if r.order == response.order), None)
 
 
-def read_responses(table: Table, ctx: Context, day_first: bool) -> list[Response]:
+def columns_of(table: Table, ctx: Context) -> Columns:
+    form = ctx.settings.form
+    return find_columns(table.headers, ctx.spec.questions, aliases=form.aliases,
+                        known_extra=form.extra_questions, skip=(ctx.marker_header,))
+
+
+def day_first(table: Table) -> bool:
+    """Indonesian-locale sheets write 28/11/2026; English ones 11/28/2026."""
+    return is_locale_id(table.name) or any(values.normalize(h) == "stempel waktu" for h in table.headers)
+
+
+def read_responses(tables: Sequence[Table], ctx: Context) -> list[Response]:
+    """The responses of every responses tab, each parsed once, oldest tab first."""
+    out: list[Response] = []
+    for position, table in enumerate(tables):
+        out += _read_tab(table, position, ctx)
+    return out
+
+
+def _read_tab(table: Table, position: int, ctx: Context) -> list[Response]:
     marker_header = ctx.marker_header
-    columns = find_columns(table.headers, ctx.spec.questions)
+    columns = columns_of(table, ctx)
+    first = day_first(table)
     out = []
     for row, number in zip(table.rows, table.row_numbers, strict=True):
         if is_blank(table.headers, row, marker_header):
@@ -47,12 +82,18 @@ def read_responses(table: Table, ctx: Context, day_first: bool) -> list[Response
         answers = answers_of(row, columns)
         out.append(
             Response(
+                tab=table.name,
                 row=number,
+                order=(position, number),
                 answers=answers,
                 fingerprint=fingerprint(table.headers, row, marker_header),
+                legacy=legacy_fingerprint(table.headers, row, marker_header),
                 marker=cell_text(table.get(row, marker_header)),
-                submitted=submitted_at(answers, day_first=day_first),
+                submitted=submitted_at(answers, day_first=first),
                 dup_key=duplicate_key(answers),
+                day_first=first,
+                unreadable=columns.missing,
+                other=other_answers(row, columns),
             )
         )
     return out
@@ -67,30 +108,38 @@ def identify(
     for an ID is that ID's response, whatever its marker cell says (a marker typed
     over, cleared, swapped or written into the wrong row by a sort is put right).
     Then the marker cell: a row whose answers changed (a reporter's edit) keeps the
-    ID its marker names. Every other row is new.
+    ID its marker names. A row in a later responses tab with exactly the answers of a
+    response already known is that response written again by a form linked anew: it
+    gets the same ID, never a second case. Every other row is new.
     """
     ids = Identities()
-    taken: set[int] = set()  # sheet rows already given an ID
+    taken: set[tuple[int, int]] = set()  # responses already given an ID
     by_fingerprint: dict[str, Response] = {}
     for response in responses:
         by_fingerprint.setdefault(response.fingerprint, response)
+        by_fingerprint.setdefault(response.legacy, response)
     for ident, recorded in known_fingerprints.items():
         match = by_fingerprint.get(recorded) if recorded else None
-        if match is not None and match.row not in taken:
+        if match is not None and match.order not in taken:
             ids.owner[ident] = match
-            taken.add(match.row)
+            taken.add(match.order)
             if match.marker != ident:
                 ids.restored.append((ident, match))
+    first: dict[str, Response] = {r.fingerprint: r for r in ids.owner.values()}
     for response in responses:
-        if response.row in taken:
+        if response.order in taken:
+            continue
+        original = first.setdefault(response.fingerprint, response)
+        if original.tab != response.tab:
+            ids.copies.append((original, response))  # the form linked again wrote its responses anew
             continue
         marker = response.marker
         if marker and (ctx.case_ids.parse(marker) or ctx.review_ids.parse(marker)):
             if marker not in ids.owner:
                 ids.owner[marker] = response
-                taken.add(response.row)
+                taken.add(response.order)
                 continue
             ids.clashes.append((marker, response))  # a copied row, or a marker that moved
         ids.new.append(response)
-    ids.new.sort(key=lambda r: r.row)
+    ids.new.sort(key=lambda r: r.order)
     return ids

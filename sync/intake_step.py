@@ -51,7 +51,7 @@ def take_in(
     stamp = now.strftime("%Y-%m-%d %H:%M")
 
     def mark(response: Response, marker: str) -> None:
-        out.marks.append(MarkResponse(ctx.marker_header, response.row, response.fingerprint, marker))
+        out.marks.append(MarkResponse(response.tab, ctx.marker_header, response.row, response.fingerprint, marker))
 
     for marker, response in ids.restored:
         mark(response, marker)
@@ -61,7 +61,7 @@ def take_in(
                                 "baris salinan diperlakukan sebagai respons baru", "marker_clash"))
 
     earliest = _first_by_answers(ids, now)
-    for response in sorted(ids.new, key=lambda r: (r.submitted or now, r.row)):
+    for response in sorted(ids.new, key=lambda r: (r.submitted or now, r.order)):
         year = (response.submitted or now).year
         reason = review_reason(response.answers, ctx.spec)
         twin = earliest.get(response.dup_key)
@@ -101,11 +101,15 @@ def take_in(
         elif action == DISMISS and status != DISMISSED:
             out.review_rows[review_id] = {V.STATUS: DISMISSED}
             out.events.append(Event(review_id, ADMIN, "Diabaikan oleh Admin (tetap tersimpan)", "dismissed"))
+    for original, copy in ids.copies:  # the same response in a later responses tab: the same ID
+        known = ids.id_of(original)
+        if known is not None and copy.marker != known:
+            mark(copy, known)
     return out
 
 
 def _first_by_answers(ids: Identities, now: datetime) -> dict[tuple[str, ...], tuple[str, Response]]:
     first: dict[tuple[str, ...], tuple[str, Response]] = {}
-    for marker, response in sorted(ids.owner.items(), key=lambda kv: (kv[1].submitted or now, kv[1].row)):
+    for marker, response in sorted(ids.owner.items(), key=lambda kv: (kv[1].submitted or now, kv[1].order)):
         first.setdefault(response.dup_key, (marker, response))
     return first

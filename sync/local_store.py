@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from letters.files import remove_stale_temporaries
 from rules.errors import InputError, SapaError, StructureError, TransientError
-from sync.responses import RESPONSE_TABS, fingerprint
+from sync.responses import fingerprint, response_tab_names
 from sync.store import (
     AppendRow,
     EnsureTab,
@@ -63,20 +63,12 @@ class LocalStore:
         stamp = self._file_stamp() if self.path.exists() else None
         self._book = self._load()
         self._stamp = stamp
-        responses = _table(self._book[self.responses_tab_name(self._book)])
+        responses = tuple(_table(self._book[name]) for name in self.responses_tab_names(self._book))
         tabs = {name: _table(self._book[name]) for name in worker_tabs if name in self._book.sheetnames}
-        return Snapshot(responses=responses, tabs=tabs)
+        return Snapshot(response_tabs=responses, tabs=tabs)
 
-    def responses_tab_name(self, book: Workbook) -> str:
-        wanted = [self._responses_tab] if self._responses_tab else list(RESPONSE_TABS)
-        for name in wanted:
-            if name in book.sheetnames:
-                return name
-        raise StructureError(
-            f"the workbook {self.path.name} has no form responses tab "
-            f"(looked for {' or '.join(repr(w) for w in wanted)}; it has {book.sheetnames}). "
-            "Set store.responses_tab in the configuration to the tab the form fills."
-        )
+    def responses_tab_names(self, book: Workbook) -> list[str]:
+        return response_tab_names(book.sheetnames, self._responses_tab, f"the workbook {self.path.name}")
 
     def _load(self) -> Workbook:
         if not self.path.exists():
@@ -105,7 +97,7 @@ class LocalStore:
             raise SapaError("internal error: write() before read(); the cycle must read first")
         self._check_unchanged()
         book, self._book = self._book, None  # a failed write leaves it half-changed: drop it
-        _apply(book, plan, self.responses_tab_name(book))
+        _apply(book, plan)
         self._save(book)
 
     def _check_unchanged(self) -> None:
@@ -247,7 +239,7 @@ class _Sheet:
         self.next_row = max(self.next_row, row + 1)
 
 
-def _apply(book: Workbook, plan: WritePlan, responses_tab: str) -> None:
+def _apply(book: Workbook, plan: WritePlan) -> None:
     sheets: dict[str, _Sheet] = {}
 
     def sheet(name: str) -> _Sheet:
@@ -266,7 +258,7 @@ def _apply(book: Workbook, plan: WritePlan, responses_tab: str) -> None:
             target = sheet(op.tab)
             target.put_row(target.next_row, op.cells)
         elif isinstance(op, MarkResponse):
-            target = sheet(responses_tab)
+            target = sheet(op.tab)
             column = target.column(op.marker_header, create=True)
             _put(target.sheet.cell(row=_find_response(target, op), column=column), op.marker)
 

@@ -16,10 +16,11 @@ from rules import values
 from rules.case_ids import Sequence
 from rules.complaint import Complaint
 from rules.duplicates import find_duplicates_in_batch
-from rules.intake import find_columns, read_complaint, review_reason
-from rules.triage import triage
+from rules.intake import read_complaint, review_reason
+from rules.triage import RISK_LEVELS, Triage, triage
 from rules.whatsapp import contact
 from rules.workflow import CLOCK_STOPPED, STATES, TRANSITIONS
+from sync import form_structure
 from sync.case_step import advance, state_of
 from sync.context import Context, show_time
 from sync.events import SYSTEM, Event, Record, log_rows, records
@@ -27,10 +28,10 @@ from sync.identify import Identities, Response, identify, read_responses
 from sync.intake_step import PENDING, new_register, take_in
 from sync.letters_step import LetterOrder, LetterPlan, link_cells, plan_letters
 from sync.reconcile import reconcile
-from sync.store import EnsureTab, Operation, Snapshot, Table, Value, WritePlan
+from sync.store import EnsureTab, Operation, Snapshot, Value, WritePlan
 from sync.tabs import CASE_ID, STEP_DATE, A, I, L, Layout, R, V
 from sync.text import cell_text
-from sync.views import CaseView, case_info, register_row, role_row
+from sync.views import KEPT_RISK, CaseView, case_info, register_row, risk_of, role_row, unread_headers
 
 MAX_LINKS = 3  # probable duplicates shown per case
 RESPONSE_MISSING = (
@@ -55,13 +56,6 @@ class CyclePlan:
         return sum(1 for e in self.events if e.code == code)
 
 
-def day_first(responses: Table) -> bool:
-    """Indonesian-locale sheets write 28/11/2026; English ones 11/28/2026."""
-    return responses.name == "Respons Formulir 1" or any(
-        values.normalize(h) == "stempel waktu" for h in responses.headers
-    )
-
-
 def plan_cycle(
     snapshot: Snapshot, ctx: Context, now: datetime, links: Mapping[str, str] | None = None, *,
     letters: bool = True,
@@ -76,8 +70,7 @@ def plan_cycle(
     register = records(snapshot.tabs.get(tabs.register.name), R.ID)
     review = records(snapshot.tabs.get(tabs.review.name), V.ID)
     staff = {role: records(snapshot.tabs.get(layout.name), CASE_ID) for role, layout in tabs.roles.items()}
-    first = day_first(snapshot.responses)
-    responses = read_responses(snapshot.responses, ctx, first)
+    responses = read_responses(snapshot.response_tabs, ctx)
     known = {i: str(r.get(R.FINGERPRINT) or "") for i, r in register.items()}
     known |= {i: str(r.get(V.FINGERPRINT) or "") for i, r in review.items()}
     ids = identify(responses, known, ctx)
@@ -105,7 +98,7 @@ def plan_cycle(
         response = ids.owner.get(case_id)
         complaint = None
         if response is not None:
-            complaint = read_complaint(response.answers, ctx.spec, day_first=first)
+            complaint = read_complaint(response.answers, ctx.spec, day_first=response.day_first)
             cases[case_id] = complaint
             events += _check_edit(case_id, record, response, stamp)
         elif not values.text(record.get(R.NOTE)):
@@ -119,12 +112,14 @@ def plan_cycle(
             moves[case_id] = step.moved
         for role, message in step.messages.items():
             messages[(role, case_id)] = message
+        known_before = case_id in register and response is not None and bool(response.unreadable)
         views.append(CaseView(
             case_id, step.record, response, complaint,
-            triage(complaint, ctx.settings.triage.policy()) if complaint else None,
+            _triage(complaint, register.get(case_id), rows, ctx, keep_worse=known_before) if complaint else None,
             contact(complaint, case_id, ctx.settings.whatsapp.policy(ctx.settings.office.service_name))
             if complaint else None,
             rows,
+            kept=unread_headers(response.unreadable) if known_before and response else frozenset(),
         ))
 
     events += _link_duplicates(intake.new_cases, cases, registers, ctx)
@@ -149,19 +144,35 @@ def plan_cycle(
         for key in result.appended:
             if key not in created and table is not None and table.rows and _listed_before(layout, register, key):
                 events.append(Event(key, SYSTEM, f"Baris dikembalikan ke tab {layout.name}", "row_restored"))
+    structure = form_structure.read_structure(snapshot.response_tabs, ctx)
+    events += form_structure.log_events(form_structure.messages(structure, ctx), snapshot.tabs.get(tabs.log.name))
     operations.extend(log_rows(events, ctx, stamp))
     if operations and snapshot.tabs.get(tabs.log.name) is None:
         operations.append(tabs.log.ensure())
     operations.sort(key=lambda op: not isinstance(op, EnsureTab))  # tabs first, order kept
-    problems = _structure_problems(snapshot.responses, ctx)
-    return CyclePlan(WritePlan(tuple(operations)), events, cases, problems, letter_plan.orders)
+    return CyclePlan(WritePlan(tuple(operations)), events, cases, form_structure.problems(structure, ctx),
+                     letter_plan.orders)
+
+
+def _triage(
+    complaint: Complaint, recorded: Record | None, rows: Mapping[str, Record], ctx: Context, *, keep_worse: bool
+) -> Triage:
+    """The case's risk; with `keep_worse` (a question's column went missing since the case was
+    taken in) never lower than the risk recorded, whose reasons the tabs keep showing."""
+    found = triage(complaint, ctx.settings.triage.policy())
+    before = risk_of((recorded or {}).get(R.RISK)) if keep_worse else None
+    if before is None or RISK_LEVELS.index(before) >= RISK_LEVELS.index(found.level):
+        return found
+    shown = next((values.text(r.get(I.RISK_REASONS)) for r in rows.values() if values.text(r.get(I.RISK_REASONS))),
+                 None)
+    return Triage(before, tuple(shown.split("; ")) if shown else (KEPT_RISK,))
 
 
 def _check_edit(case_id: str, record: Record, response: Response, stamp: str) -> list[Event]:
     previous = values.text(record.get(R.FINGERPRINT))
     record[R.FINGERPRINT] = response.fingerprint
     record[R.NOTE] = None
-    if previous and previous != response.fingerprint:
+    if previous and not response.same_answers(previous):
         record[R.EDITED] = f"Ya, diubah (terdeteksi {stamp}); periksa ulang"
         return [Event(case_id, SYSTEM, "Respons diubah setelah diterima", "response_edited")]
     return []
@@ -262,22 +273,9 @@ def summary(response: Response, ctx: Context) -> str | None:
         text = values.text(value)
         if text and field_name != "timestamp":
             lines.append(f"{ctx.spec.questions[field_name]}: {text[:300]}")
+    lines += [f"{title}: {text[:300]}" for title, text in response.other]
     return cell_text("\n".join(lines), limit=2000) if lines else None
 
 
 def _case_markers(ids: Identities, ctx: Context) -> set[str]:
     return {i for i in ids.owner if ctx.case_ids.parse(i)}
-
-
-def _structure_problems(responses: Table, ctx: Context) -> list[str]:
-    columns = find_columns(responses.headers, ctx.spec.questions)
-    problems = [
-        f"column '{ctx.spec.questions[f]}' is missing from tab '{responses.name}': its answers are "
-        "read as blank. Fix form.questions in the configuration to match the form's question."
-        for f in columns.missing
-    ]
-    problems += [
-        f"column '{t}' appears more than once in tab '{responses.name}': the first one is read."
-        for t in columns.duplicated
-    ]
-    return problems

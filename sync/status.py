@@ -11,9 +11,9 @@ from rules.workflow import QUEUE, ROLE_LABELS, STATE_LABELS, STATES
 from sync.case_step import parse_time, state_of
 from sync.context import Context
 from sync.events import records
-from sync.identify import read_responses
+from sync.form_structure import messages, read_structure
+from sync.identify import Response, read_responses
 from sync.intake_step import DISMISSED, RELEASED_PREFIX
-from sync.plan import day_first
 from sync.store import Snapshot
 from sync.tabs import R, V
 from sync.views import case_clock, risk_of
@@ -21,7 +21,8 @@ from sync.views import case_clock, risk_of
 
 def status(snapshot: Snapshot, ctx: Context, now: datetime) -> dict[str, Any]:
     """The figures of `status --json`; `now` is naive local (WIB) time."""
-    responses = read_responses(snapshot.responses, ctx, day_first(snapshot.responses))
+    responses, copies = _distinct(read_responses(snapshot.response_tabs, ctx))
+    structure = messages(read_structure(snapshot.response_tabs, ctx), ctx)
     cases = records(snapshot.tabs.get(ctx.tabs.register.name), R.ID)
     reviews = records(snapshot.tabs.get(ctx.tabs.review.name), V.ID)
     open_reviews = {
@@ -55,7 +56,17 @@ def status(snapshot: Snapshot, ctx: Context, now: datetime) -> dict[str, Any]:
         "cases_with_warnings": sum(1 for c in cases.values() if (values.text(c.get(R.WARNINGS)) or "0") != "0"),
         "edited_after_intake": sum(1 for c in cases.values() if values.text(c.get(R.EDITED))),
         "oldest_waiting": {role: oldest[role] for role in ROLE_LABELS if role in oldest},
+        "response_tabs": [t.name for t in snapshot.response_tabs],
+        "response_copies": copies,
+        "messages": structure,
     }
+
+
+def _distinct(responses: list[Response]) -> tuple[list[Response], int]:
+    """The responses without their copies in a later responses tab (a form linked again), and how many copies."""
+    first: dict[str, str] = {}
+    out = [r for r in responses if first.setdefault(r.fingerprint, r.tab) == r.tab]
+    return out, len(responses) - len(out)
 
 
 def render(report: dict[str, Any]) -> str:
@@ -70,4 +81,5 @@ def render(report: dict[str, Any]) -> str:
     ]
     for role, oldest in report["oldest_waiting"].items():
         lines.append(f"Terlama menunggu {ROLE_LABELS[role]}: {oldest['case']} sejak {oldest['since']}")
+    lines += [f"Perhatian: {text}" for text in report.get("messages", [])]
     return "\n".join(lines)

@@ -48,7 +48,7 @@ class Table:
 class Snapshot:
     """Everything a cycle needs, read at one moment."""
 
-    responses: Table
+    response_tabs: tuple[Table, ...]  # every tab the form has written, oldest first
     tabs: Mapping[str, Table]  # the worker's tabs that exist, by name
 
 
@@ -91,12 +91,13 @@ class AppendRow:
 
 @dataclass(frozen=True)
 class MarkResponse:
-    """Write the worker's marker (case or review ID) next to a response.
+    """Write the worker's marker (case or review ID) next to a response in responses tab `tab`.
 
     The response is the one at `row_hint` whose answers still have `fingerprint`;
     if the row moved, an implementation finds it by that fingerprint.
     """
 
+    tab: str
     marker_header: str
     row_hint: int
     fingerprint: str
@@ -118,7 +119,7 @@ class Store(Protocol):
     """A spreadsheet the worker syncs. Implementations: LocalStore, GoogleStore."""
 
     def read(self, worker_tabs: Sequence[str]) -> Snapshot:
-        """Read the form responses tab and those of `worker_tabs` that exist."""
+        """Read every form responses tab and those of `worker_tabs` that exist."""
         ...
 
     def write(self, plan: WritePlan) -> None:

@@ -112,6 +112,7 @@ class I:  # noqa: E742 - short names read well in the column tables
     WARNINGS = "Catatan Validasi"
     EDITED = "Respons Diubah Pelapor"
     RISK_REASONS = "Alasan Risiko"
+    OTHER = "Jawaban Lain"  # answers to questions the configuration does not know yet
     DUPLICATES = "Kemungkinan Duplikat"
     DECISION = "Keputusan"
     ADMIN_NOTE = "Catatan Admin"
@@ -170,7 +171,7 @@ _F = FIELD_LABELS
 ROLE_INFO: dict[str, tuple[str, ...]] = {
     "admin": (I.RECEIVED, I.CHANNEL, I.REPORTER, I.RELATION, I.PHONE, I.WA_SAFE, I.VICTIM, I.SEX, I.AGE,
               I.DISABILITY, I.KECAMATAN, I.KELURAHAN, I.ADDRESS, I.VIOLENCE, I.PLACE, I.DATE, I.PERPETRATOR,
-              I.DANGER, I.NEEDS, I.STORY, I.CONSENT, I.WARNINGS, I.EDITED, I.RISK_REASONS, I.DUPLICATES),
+              I.DANGER, I.NEEDS, I.STORY, I.CONSENT, I.WARNINGS, I.EDITED, I.RISK_REASONS, I.DUPLICATES, I.OTHER),
     "subkoor": (I.RECEIVED, I.CHANNEL, I.REPORTER, I.RELATION, I.PHONE, I.WA_LINK, I.WA_NOTE, I.VICTIM, I.SEX,
                 I.AGE, I.DISABILITY, I.KECAMATAN, I.KELURAHAN, I.VIOLENCE, I.PLACE, I.DATE, I.PERPETRATOR,
                 I.DANGER, I.NEEDS, I.STORY, I.WARNINGS, I.EDITED, I.RISK_REASONS, I.DUPLICATES,

@@ -7,14 +7,14 @@ menit", "Hampir terlambat"), so an idle cycle rarely has anything to write.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from rules import values
 from rules.complaint import Complaint
 from rules.sla import CLOCK_LABELS, Deadline, clock_status, deadlines, most_urgent, time_left_text
-from rules.triage import Triage, risk_label
+from rules.triage import RISK_LEVELS, RiskLevel, Triage, risk_label
 from rules.whatsapp import WhatsAppContact
 from rules.workflow import FIELD_LABELS, QUEUE, ROLES, STATE_LABELS
 from sync.case_step import parse_time, state_of
@@ -34,10 +34,45 @@ class CaseView:
     triage: Triage | None
     contact: WhatsAppContact | None
     rows: Mapping[str, Mapping[str, object]]  # role -> that role's row of the case
+    kept: frozenset[str] = frozenset()  # columns whose question went missing: the tabs keep what they show
+
+
+# The columns each question's answer shows in; a column the form lost keeps what it showed.
+FIELD_HEADERS: dict[str, tuple[str, ...]] = {
+    "timestamp": (I.RECEIVED,),
+    "channel": (I.CHANNEL,),
+    "reporter_name": (I.REPORTER,),
+    "reporter_relation": (I.RELATION,),
+    "reporter_phone": (I.PHONE, I.WA_LINK, I.WA_NOTE),
+    "wa_safe": (I.WA_SAFE, I.WA_LINK, I.WA_NOTE),
+    "wa_safe_time": (I.WA_SAFE, I.WA_NOTE),
+    "victim_name": (I.VICTIM,),
+    "victim_sex": (I.SEX,),
+    "victim_age": (I.AGE,),
+    "victim_disability": (I.DISABILITY,),
+    "kecamatan": (I.KECAMATAN, I.KELURAHAN),
+    "kelurahan": (I.KELURAHAN,),
+    "victim_address": (I.ADDRESS,),
+    "violence_types": (I.VIOLENCE,),
+    "incident_place": (I.PLACE,),
+    "incident_date": (I.DATE,),
+    "perpetrator_relation": (I.PERPETRATOR,),
+    "story": (I.STORY,),
+    "in_danger": (I.DANGER,),
+    "urgent_needs": (I.NEEDS,),
+    "consent": (I.CONSENT,),
+}
+KEPT_RISK = "Risiko tercatat sebelumnya dipertahankan (kolom jawaban hilang dari tab respons)"
+
+
+def unread_headers(fields: Iterable[str]) -> frozenset[str]:
+    """The tab columns that show the answers of `fields`, plus the validation notes."""
+    return frozenset(h for f in fields for h in FIELD_HEADERS.get(f, ())) | {I.WARNINGS}
 
 
 def clock(view: CaseView, ctx: Context, now: datetime) -> tuple[Deadline | None, str | None]:
-    received = (view.complaint.submitted_at if view.complaint else None) or parse_time(view.record.get(R.CREATED))
+    received = ((view.complaint.submitted_at if view.complaint else None) or parse_time(view.record.get(R.RECEIVED))
+                or parse_time(view.record.get(R.CREATED)))
     return case_clock(received, view.triage.level if view.triage else None, view.record, ctx, now)
 
 
@@ -74,6 +109,8 @@ def register_row(view: CaseView, info: Mapping[str, Value]) -> dict[str, Value]:
     for header in (R.DUPLICATES, R.REFERRAL, R.DESTINATION, R.EDITED, R.SOURCE, R.CREATED, *STEP_DATE.values(),
                    R.FINGERPRINT, R.APPLIED, R.NOTE):
         row[header] = _v(record.get(header))
+    for header in view.kept & {R.RECEIVED, R.CHANNEL}:
+        row[header] = _v(record.get(header))
     return row
 
 
@@ -88,7 +125,14 @@ def role_row(
         keep = (I.ID, I.RISK, I.STATE, I.TURN, I.DUE, I.LEFT, I.CLOCK, I.MESSAGE)
         return {h: info.get(h) for h in keep}
     limit = ctx.settings.intake.max_cell_chars
-    return {h: _cut(info.get(h), limit) for h in layout.worker}
+    return {h: _shown(view, layout.role, h, info) if h in view.kept else _cut(info.get(h), limit)
+            for h in layout.worker}
+
+
+def _shown(view: CaseView, role: str | None, header: str, info: Mapping[str, Value]) -> Value:
+    """What the tabs show in `header` for the case: this role's row first, then any other's."""
+    rows = [view.rows.get(role or ""), *view.rows.values()]
+    return next((_v(r.get(header)) for r in rows if r and _v(r.get(header))), info.get(header))
 
 
 def case_info(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value]:
@@ -141,6 +185,7 @@ def case_info(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value]:
         I.CONSENT: "Ya" if c.consent else "Belum",
         I.WARNINGS: "\n".join(f"• {w}" for w in c.warnings) or None,
         I.RISK_REASONS: "; ".join(view.triage.reasons) if view.triage else None,
+        I.OTHER: "\n".join(f"{title}: {answer}" for title, answer in response.other) or None,
     }
     return info
 
@@ -153,7 +198,7 @@ def _cut(value: Value, limit: int) -> Value:
     return cell_text(value, limit=limit) if isinstance(value, str) else value
 
 
-def risk_of(label: object) -> str | None:
+def risk_of(label: object) -> RiskLevel | None:
     """The risk level key of a label written in a tab ("DARURAT" -> "tinggi")."""
     text = values.text(label)
-    return next((level for level in ("tinggi", "sedang", "rendah") if risk_label(level) == text), None)
+    return next((level for level in RISK_LEVELS if risk_label(level) == text), None)

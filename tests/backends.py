@@ -36,6 +36,9 @@ class Backend(Protocol):
     def delete_row(self, tab: str, key_header: str, key: str) -> None: ...
     def insert_row(self, tab: str, before: int, values: Sequence[object] = ()) -> None: ...
     def cells(self) -> list[tuple[str, object, bool]]: ...
+    def set_cell(self, tab: str, row: int, column: int, value: object) -> None: ...
+    def insert_column(self, tab: str, at: int, header: str) -> None: ...
+    def add_tab(self, name: str, data: list[list[object]]) -> None: ...
 
 
 class LocalBackend:
@@ -112,6 +115,36 @@ class LocalBackend:
         book = load_workbook(self.path)
         sheet = book[tab]
         sheet.delete_rows(self._find(sheet, key_header, key))
+        book.save(self.path)
+
+    def set_cell(self, tab: str, row: int, column: int, value: object) -> None:
+        """Type `value` at sheet row `row` (1 = the header) and 0-based `column`, as staff or the form would."""
+        book = load_workbook(self.path)
+        cell = book[tab].cell(row=row, column=column + 1)
+        cell.value = value
+        if isinstance(value, str):
+            cell.data_type = "s"
+        book.save(self.path)
+
+    def insert_column(self, tab: str, at: int, header: str) -> None:
+        """A column inserted at 0-based `at` (what Google Forms does for a new question), with its header."""
+        book = load_workbook(self.path)
+        sheet = book[tab]
+        sheet.insert_cols(at + 1)
+        sheet.cell(row=1, column=at + 1).value = header
+        book.save(self.path)
+
+    def add_tab(self, name: str, data: list[list[object]]) -> None:
+        """A new tab holding `data` (header row first), as a form linked again makes one."""
+        book = load_workbook(self.path)
+        sheet = book.create_sheet(name)
+        for r, row in enumerate(data, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is not None:
+                    cell = sheet.cell(row=r, column=c)
+                    cell.value = value
+                    if isinstance(value, str):
+                        cell.data_type = "s"
         book.save(self.path)
 
     def cells(self) -> list[tuple[str, object, bool]]:
@@ -309,3 +342,23 @@ class GoogleBackend:
                     view = self.double.cell(self.spreadsheet_id, title, cell_name(r, c))
                     out.append((title, view.formatted, "formulaValue" in entered))
         return out
+
+    def set_cell(self, tab: str, row: int, column: int, value: object) -> None:
+        from tests.google_double.a1 import cell_name
+
+        self.double.staff_type(self.spreadsheet_id, tab, cell_name(row - 1, column), value)
+
+    def insert_column(self, tab: str, at: int, header: str) -> None:
+        sheet = self.double.spreadsheets[self.spreadsheet_id].by_title(tab)
+        assert sheet is not None
+        self.double._staff_batch(self.spreadsheet_id, [{"insertDimension": {
+            "range": {"sheetId": sheet.sheet_id, "dimension": "COLUMNS", "startIndex": at, "endIndex": at + 1},
+            "inheritFromBefore": at > 0}}])
+        self.set_cell(tab, 1, at, header)
+
+    def add_tab(self, name: str, data: list[list[object]]) -> None:
+        self.double.staff_add_sheet(self.spreadsheet_id, name)
+        for r, row in enumerate(data, start=1):
+            for c, value in enumerate(row):
+                if value is not None:
+                    self.set_cell(name, r, c, value)

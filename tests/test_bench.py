@@ -63,10 +63,10 @@ def test_the_naive_store_sends_one_call_per_row_and_per_cell_and_no_formula() ->
     store = NaiveStore(double.gspread_client(), sid)
     double.reset_counts()
     snapshot = store.read(["Daftar", "Tidak Ada"])
-    assert snapshot.responses.rows[1][1] == "b" and set(snapshot.tabs) == {"Daftar"}
+    assert snapshot.response_tabs[0].rows[1][1] == "b" and set(snapshot.tabs) == {"Daftar"}
     store.write(WritePlan((
         EnsureTab("Daftar", ("ID", "Catatan", "Status")),
-        MarkResponse("ID Kasus", 3, "fp", "K-2"),
+        MarkResponse("Respons Formulir 1", "ID Kasus", 3, "fp", "K-2"),
         AppendRow("Daftar", (("ID", "K-2"), ("Catatan", "=SUM(1)"))),
         UpdateRow("Daftar", "ID", "K-1", 2, (("Catatan", "+62 812"), ("Status", None))),
     )))

@@ -64,12 +64,12 @@ def test_all_ok_after_init() -> None:
     text = render(findings)
     assert WORKER in text and "Shared Drive" in text and "Drive Bersama" in text
     assert "0 galat / error(s)" in text
-    # nothing written: two Sheets reads and one Drive list
-    assert dict(setup.double.counts) == {"sheets.spreadsheets.get": 1, "sheets.spreadsheets.values.get": 1,
+    # nothing written: two Sheets reads (tab titles; every responses tab's header row) and one Drive list
+    assert dict(setup.double.counts) == {"sheets.spreadsheets.get": 1, "sheets.spreadsheets.values.batchGet": 1,
                                          "drive.files.list": 1}
 
 
-def test_a_renamed_question_is_an_error_with_the_close_title_suggested() -> None:
+def test_a_renamed_question_the_worker_recognises_is_a_warning_naming_both_titles() -> None:
     questions = Settings().form.questions
     header = [questions[f] for f in FIELDS]
     header[header.index(questions["victim_name"])] = "Nama korban (inisial saja)"  # a required question
@@ -77,12 +77,23 @@ def test_a_renamed_question_is_an_error_with_the_close_title_suggested() -> None
     header[header.index(questions["kelurahan"])] = "  KELURAHAN "  # case and stray spaces do not matter
     findings = Setup(header).diagnose()
     headers = by(findings, "form_headers")
-    assert [f.status for f in headers] == ["error", "warning"]
-    victim, wa_time = headers
+    assert [f.status for f in headers] == ["warning", "warning"]
+    wa_time, victim = sorted(headers, key=lambda f: "victim_name" in f.english)
     assert "'Nama korban (boleh inisial)'" in victim.english and "'Nama korban (inisial saja)'" in victim.english
-    assert "form.questions.victim_name" in victim.english
-    assert "Judul yang mirip di tab: 'Nama korban (inisial saja)'" in victim.indonesian
-    assert "'Waktu yang aman utk dihubungi'" in wa_time.english and "read as blank" in wa_time.english
+    assert "form.questions.victim_name" in victim.english and "recognised" in victim.english
+    assert "'Waktu yang aman utk dihubungi'" in wa_time.english and "tetap dibaca" in wa_time.indonesian
+    assert exit_code(findings) == 0
+
+
+def test_a_required_question_the_worker_cannot_find_is_an_error_with_the_close_title_suggested() -> None:
+    questions = Settings().form.questions
+    header = [questions[f] for f in FIELDS]
+    header[header.index(questions["victim_name"])] = "Siapa yang mengalami"
+    header.insert(header.index("Siapa yang mengalami") + 1, "Catatan")  # two unknown columns: no guess by position
+    findings = Setup(header).diagnose()
+    victim = next(f for f in by(findings, "form_headers") if "victim_name" in f.english)
+    assert victim.status == "error" and "'Nama korban (boleh inisial)'" in victim.english
+    assert "unreadable" in victim.english and "form.aliases.victim_name" in victim.english
     assert exit_code(findings) == 2
 
 
@@ -91,8 +102,20 @@ def test_an_extra_column_is_a_warning() -> None:
     header = [*(questions[f] for f in FIELDS), "Kolom tambahan staf"]
     findings = Setup(header).diagnose()
     (extra,) = problems(findings)
-    assert extra.status == "warning" and "'Kolom tambahan staf'" in extra.english and "ignores" in extra.english
+    assert extra.status == "warning" and "'Kolom tambahan staf'" in extra.english and "Jawaban Lain" in extra.english
     assert exit_code(findings) == 0
+
+
+def test_a_second_responses_tab_is_reported_and_both_headers_are_checked() -> None:
+    setup = Setup()
+    questions = Settings().form.questions
+    header = [questions[f] for f in FIELDS]
+    header[header.index(questions["story"])] = "Ceritakan kejadiannya (wajib)"
+    setup.double.staff_add_sheet(setup.sid, "Respons Formulir 2", [header])
+    findings = setup.diagnose()
+    (tabs,) = by(findings, "responses_tab")
+    assert tabs.status == "warning" and "'Respons Formulir 2'" in tabs.english and "reads them all" in tabs.english
+    assert any("Respons Formulir 2" in f.english and "recognised" in f.english for f in by(findings, "form_headers"))
 
 
 def test_a_missing_responses_tab() -> None:

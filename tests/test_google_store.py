@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from config.settings import Settings
-from rules.errors import InputError, StructureError, TransientError
+from rules.errors import InputError, RequestRefused, StructureError, TransientError
 from sync import demo
 from sync.context import Context
 from sync.cycle import run_cycle
@@ -107,7 +107,7 @@ def test_values_are_read_unformatted(google: GoogleBackend, ctx: Context) -> Non
     google.create([response_row(reporter_phone="0812-3456-7890", victim_age="07")], Settings())
     run(google, ctx)
     snapshot = google.store().read([t.name for t in ctx.tabs.all])
-    record = snapshot.responses.records()[0]
+    record = snapshot.response_tabs[0].records()[0]
     questions = Settings().form.questions
     assert record[questions["reporter_phone"]] == "0812-3456-7890"  # leading zero kept
     assert record[questions["victim_age"]] == "07"
@@ -210,7 +210,7 @@ def test_a_refused_write_is_reported_without_the_value_google_quotes_back(
     def refuse(ctx_: Any, requests: Any) -> Any:
         raise invalid_value("requests[3].update_cells.rows[0].values[5].user_entered_value", "TYPE_STRING", story)
 
-    with mock.patch.object(sheets_batch, "apply_requests", refuse), pytest.raises(TransientError) as raised:
+    with mock.patch.object(sheets_batch, "apply_requests", refuse), pytest.raises(RequestRefused) as raised:
         run(google, ctx)
     answer = google.double.log[-1]
     assert answer.status == 400 and story in json.dumps(answer.response, ensure_ascii=False)  # Google did echo it

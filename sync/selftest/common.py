@@ -83,7 +83,7 @@ def all_accounted(tables: Mapping[str, list[list[object]]], ctx: Context, now: d
         data = [(n, tuple(r)) for n, r in enumerate(rows[1:], start=2) if any(v not in (None, "") for v in r)]
         return Table(title, headers, tuple(r for _, r in data), tuple(n for n, _ in data))
 
-    snapshot = Snapshot(table(RESPONSES_TAB), {t: table(t) for t in tables if t != RESPONSES_TAB})
+    snapshot = Snapshot((table(RESPONSES_TAB),), {t: table(t) for t in tables if t != RESPONSES_TAB})
     report = status(snapshot, ctx, ctx.local_time(now))
     return bool(report["cases"] + report["review"] == report["responses"] and not report.get("unprocessed"))
 
