@@ -63,7 +63,7 @@ from letters.writer import template_path
 from rules.errors import InputError, SapaError, StructureError, TransientError
 from sync.google_retry import DEFAULT_TIMEOUT, RetryPolicy, call_with_retry, error_message, status_of
 from sync.google_store import END, KEY, NEW_SHEET_COLS, NEW_SHEET_ROWS, TOKEN, _sheet_of, append_header
-from sync.responses import RESPONSE_TABS
+from sync.responses import response_tab_names
 from sync.store import Dropdown
 from sync.tabs import Layout, Tabs, layouts
 from sync.text import cell_text
@@ -291,19 +291,21 @@ class _Plan:
 
     def build(self) -> list[dict[str, Any]]:
         tabs = layouts(self.settings)
-        responses = self.responses_tab()
+        responses = self.responses_tabs()
         editors = editor_roles(tabs)
         for layout in tabs.all:
             self.ensure(layout)
         keyed = [layout for layout in tabs.all if layout.name != self.settings.tabs.log]
-        self.keys(responses, self.settings.tabs.response_marker_column, responses=True)
+        for tab in responses:
+            self.keys(tab, self.settings.tabs.response_marker_column, responses=True)
         for layout in keyed:
             self.keys(self.tabs[layout.name], layout.key)
-        for tab in [responses, *(self.tabs[layout.name] for layout in tabs.all)]:
+        for tab in [*responses, *(self.tabs[layout.name] for layout in tabs.all)]:
             self.sentinel(tab)
         for layout in tabs.all:
             self.protect_tab(layout, editors.get(layout.name, ()))
-        self.protect_marker(responses)
+        for tab in responses:
+            self.protect_marker(tab)
         out = self.structure + self.metadata + self.protect
         if not out:
             return []
@@ -319,16 +321,16 @@ class _Plan:
 
     # --- tabs, headers, dropdowns -------------------------------------------------------------
 
-    def responses_tab(self) -> _Tab:
-        wanted = [self.settings.store.responses_tab] if self.settings.store.responses_tab else list(RESPONSE_TABS)
-        for name in wanted:
-            if name in self.tabs:
-                return self.tabs[name]
-        raise StructureError(
-            f"the spreadsheet has no form responses tab (looked for {' or '.join(repr(w) for w in wanted)}; "
-            f"it has {list(self.tabs)}). Link the Google Form to this spreadsheet (Form → Responses → "
-            "Link to Sheets), or set store.responses_tab to the tab the form fills; nothing was changed."
-        )
+    def responses_tabs(self) -> list[_Tab]:
+        """Every tab the form has written (a form linked again makes a second one), oldest first."""
+        try:
+            names = response_tab_names(list(self.tabs), self.settings.store.responses_tab, "the spreadsheet")
+        except StructureError as err:
+            raise StructureError(
+                f"{err} Link the Google Form to this spreadsheet (Form → Responses → Link to Sheets) first; "
+                "nothing was changed."
+            ) from None
+        return [self.tabs[name] for name in names]
 
     def ensure(self, layout: Layout) -> None:
         tab = self.tabs.get(layout.name)

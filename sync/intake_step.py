@@ -63,7 +63,7 @@ def take_in(
     earliest = _first_by_answers(ids, now)
     for response in sorted(ids.new, key=lambda r: (r.submitted or now, r.order)):
         year = (response.submitted or now).year
-        reason = review_reason(response.answers, ctx.spec)
+        reason = review_reason(response.answers, ctx.spec, response.unreadable)
         twin = earliest.get(response.dup_key)
         if reason is None and twin is not None and is_resubmission(
             twin[1].submitted, response.submitted, ctx.settings.intake.duplicate_window_hours

@@ -98,7 +98,8 @@ def plan_cycle(
         response = ids.owner.get(case_id)
         complaint = None
         if response is not None:
-            complaint = read_complaint(response.answers, ctx.spec, day_first=response.day_first)
+            complaint = read_complaint(response.answers, ctx.spec, day_first=response.day_first,
+                                       unreadable=response.unreadable)
             cases[case_id] = complaint
             events += _check_edit(case_id, record, response, stamp)
         elif not values.text(record.get(R.NOTE)):
@@ -252,7 +253,7 @@ def _review_rows(
         record = {**review.get(review_id, {}), **changes.get(review_id, {})}
         response = ids.owner.get(review_id)
         if review_id not in review and review_id not in changes and response is not None:
-            reason = review_reason(response.answers, ctx.spec) or "Dipulihkan; mohon tinjau ulang."
+            reason = review_reason(response.answers, ctx.spec, response.unreadable) or "Dipulihkan; mohon tinjau ulang."
             record |= {V.REASON: reason, V.STATUS: PENDING}
             events.append(Event(review_id, SYSTEM, "Baris tinjauan dipulihkan", "review_restored"))
         rows[review_id] = {

@@ -40,10 +40,12 @@ def submit(backend: Backend, tab: str, **answers: object) -> None:
     headers = list(backend.tab(tab)[0])
     row = len([r for r in backend.tab(tab) if any(v is not None for v in r)]) + 1
     base = response_row(**answers)
+    questions = Settings().form.questions
     for position, field in enumerate(FIELDS):
         value = base.get(field)
         if value not in (None, ""):
-            backend.set_cell(tab, row, position if position < len(headers) else headers.index(field), value)
+            at = headers.index(questions[field]) if questions[field] in headers else position
+            backend.set_cell(tab, row, at, value)
 
 
 def report(backend: Backend, ctx: Context) -> dict[str, object]:
@@ -93,6 +95,8 @@ def test_a_question_whose_column_cannot_be_found_blanks_nothing_and_lowers_no_ri
     # Renamed beyond recognition, and a new question beside it: neither title nor position can tell.
     backend.set_cell(TAB, 1, column(backend, TAB, DANGER), "Situasi saat ini")
     backend.insert_column(TAB, column(backend, TAB, "Situasi saat ini") + 1, "Keterangan tambahan")
+    submit(backend, TAB, timestamp=datetime(2026, 11, 28, 9, 0), victim_age="30", violence_types="Psikis",
+           story="Korban diancam.")
     result = cycle(NOW + timedelta(minutes=5))
 
     assert result.count("response_edited") == 0
@@ -101,6 +105,9 @@ def test_a_question_whose_column_cannot_be_found_blanks_nothing_and_lowers_no_ri
         assert after[case_id][I.DANGER] == before[case_id][I.DANGER]
         assert after[case_id][I.RISK] == before[case_id][I.RISK]
     assert by_id(backend, settings.tabs.case_register)["SAPA-2026-0001"][R.RISK] == "DARURAT"
+    new = after["SAPA-2026-0003"]  # its danger answer cannot be read: unknown, never "no"
+    assert new[I.RISK] != "Rendah" and "tidak diketahui" in str(new[I.RISK_REASONS]).lower()
+    assert "tidak ditemukan" in str(new[I.WARNINGS]) and "Belum diisi" not in str(new[I.WARNINGS])
     messages = report(backend, ctx)["messages"]
     assert any("tidak ditemukan" in m and DANGER in m for m in messages)  # type: ignore[union-attr]
 
