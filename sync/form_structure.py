@@ -117,8 +117,8 @@ def last_logged(log: Table | None) -> set[str]:
     rows: list[Mapping[str, object]] = [r for r in log.records() if values.text(r.get(L.CODE)) == CODE]
     if not rows:
         return set()
-    stamp = rows[-1].get(L.TIME)
-    return {d for r in rows if r.get(L.TIME) == stamp and (d := values.text(r.get(L.DETAIL)))}
+    stamp = max(values.text(r.get(L.TIME)) or "" for r in rows)  # staff may have sorted the log
+    return {d for r in rows if (values.text(r.get(L.TIME)) or "") == stamp and (d := values.text(r.get(L.DETAIL)))}
 
 
 def letter(column: int) -> str:

@@ -108,9 +108,11 @@ def identify(
     for an ID is that ID's response, whatever its marker cell says (a marker typed
     over, cleared, swapped or written into the wrong row by a sort is put right).
     Then the marker cell: a row whose answers changed (a reporter's edit) keeps the
-    ID its marker names. A row in a later responses tab with exactly the answers of a
-    response already known is that response written again by a form linked anew: it
-    gets the same ID, never a second case. Every other row is new.
+    ID its marker names. A row in a later responses tab with the answers of a response
+    of an earlier tab (the same answers, or the same timestamp to the second and nearly
+    the same answers, as staff may have corrected a cell of the older row) is that
+    response written again by a form linked anew: it gets the same ID, never a second
+    case. Every other row is new.
     """
     ids = Identities()
     taken: set[tuple[int, int]] = set()  # responses already given an ID
@@ -125,14 +127,15 @@ def identify(
             taken.add(match.order)
             if match.marker != ident:
                 ids.restored.append((ident, match))
-    first: dict[str, Response] = {r.fingerprint: r for r in ids.owner.values()}
+    earlier = _Earlier(list(ids.owner.values()))
     for response in responses:
         if response.order in taken:
             continue
-        original = first.setdefault(response.fingerprint, response)
-        if original.tab != response.tab:
+        original = earlier.copied_by(response)
+        if original is not None:
             ids.copies.append((original, response))  # the form linked again wrote its responses anew
             continue
+        earlier.add(response)
         marker = response.marker
         if marker and (ctx.case_ids.parse(marker) or ctx.review_ids.parse(marker)):
             if marker not in ids.owner:
@@ -143,3 +146,52 @@ def identify(
         ids.new.append(response)
     ids.new.sort(key=lambda r: r.order)
     return ids
+
+
+def without_copies(responses: list[Response]) -> tuple[list[Response], int]:
+    """The responses without their copies in later responses tabs, and how many copies there were."""
+    earlier = _Earlier([])
+    out = []
+    for response in responses:
+        if earlier.copied_by(response) is None:
+            earlier.add(response)
+            out.append(response)
+    return out, len(responses) - len(out)
+
+
+COPY_LIKENESS = 0.8  # the share of answers a copy in a later tab must have unchanged
+
+
+class _Earlier:
+    """The responses seen so far, to recognise their copies in a later responses tab."""
+
+    def __init__(self, responses: list[Response]) -> None:
+        self.by_fingerprint: dict[str, Response] = {}
+        self.by_time: dict[datetime, list[Response]] = {}
+        for response in responses:
+            self.add(response)
+
+    def add(self, response: Response) -> None:
+        self.by_fingerprint.setdefault(response.fingerprint, response)
+        if response.submitted is not None:
+            self.by_time.setdefault(response.submitted, []).append(response)
+
+    def copied_by(self, response: Response) -> Response | None:
+        same = self.by_fingerprint.get(response.fingerprint)
+        if same is not None and same.tab != response.tab:
+            return same
+        candidates = self.by_time.get(response.submitted) if response.submitted is not None else None
+        return next((r for r in candidates or () if r.tab != response.tab and _alike(r, response)), None)
+
+
+def _alike(a: Response, b: Response) -> bool:
+    """Nearly the same answers: at least COPY_LIKENESS of those given in either are equal."""
+    answered = {f for r in (a, b) for f, v in r.answers.items() if values.text(v)}
+    if not answered:
+        return False
+    same = sum(1 for f in answered if _answer(a, f) == _answer(b, f))
+    return same / len(answered) >= COPY_LIKENESS
+
+
+def _answer(response: Response, field_name: str) -> str:
+    return values.normalize(values.text(response.answers.get(field_name)) or "")

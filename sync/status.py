@@ -12,7 +12,7 @@ from sync.case_step import parse_time, state_of
 from sync.context import Context
 from sync.events import records
 from sync.form_structure import messages, read_structure
-from sync.identify import Response, read_responses
+from sync.identify import read_responses, without_copies
 from sync.intake_step import DISMISSED, RELEASED_PREFIX
 from sync.store import Snapshot
 from sync.tabs import R, V
@@ -21,7 +21,7 @@ from sync.views import case_clock, risk_of
 
 def status(snapshot: Snapshot, ctx: Context, now: datetime) -> dict[str, Any]:
     """The figures of `status --json`; `now` is naive local (WIB) time."""
-    responses, copies = _distinct(read_responses(snapshot.response_tabs, ctx))
+    responses, copies = without_copies(read_responses(snapshot.response_tabs, ctx))
     structure = messages(read_structure(snapshot.response_tabs, ctx), ctx)
     cases = records(snapshot.tabs.get(ctx.tabs.register.name), R.ID)
     reviews = records(snapshot.tabs.get(ctx.tabs.review.name), V.ID)
@@ -60,13 +60,6 @@ def status(snapshot: Snapshot, ctx: Context, now: datetime) -> dict[str, Any]:
         "response_copies": copies,
         "messages": structure,
     }
-
-
-def _distinct(responses: list[Response]) -> tuple[list[Response], int]:
-    """The responses without their copies in a later responses tab (a form linked again), and how many copies."""
-    first: dict[str, str] = {}
-    out = [r for r in responses if first.setdefault(r.fingerprint, r.tab) == r.tab]
-    return out, len(responses) - len(out)
 
 
 def render(report: dict[str, Any]) -> str:

@@ -142,6 +142,8 @@ def test_a_form_linked_again_is_read_in_its_new_tab_without_doubling_a_case(back
     copied = [[v for i, v in enumerate(row) if i != marker] for row in old]
     backend.add_tab("Respons Formulir 2", copied)
     submit(backend, "Respons Formulir 2", timestamp=datetime(2026, 11, 29, 7, 0), story="Korban dikurung.")
+    phone = list(old[0]).index(settings.form.questions["reporter_phone"])
+    backend.set_cell(TAB, 3, phone, "0813-9999-0000")  # staff corrected the old row: its copy differs there
     result = cycle(NOW + timedelta(days=1))
 
     assert result.count("case_created") == 1 and result.count("to_review") == 0
