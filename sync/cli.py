@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import schedule
 
@@ -68,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="make a sample workbook and run one cycle on it")
     demo.add_argument("--dir", type=Path, default=Path("sapa-demo"), help="folder for the sample (sapa-demo)")
+    demo.add_argument("--force", action="store_true", help="replace an earlier demo in the folder, letters too")
     demo.set_defaults(command=cmd_demo)
 
     once = commands.add_parser("once", help="run one cycle")
@@ -220,8 +222,37 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     settings = _settings(args)
     folder: Path = args.dir
-    folder.mkdir(parents=True, exist_ok=True)
-    workbook = folder / "sapa-demo.xlsx"
+    workbook = folder / demo_data.WORKBOOK
+    letters = demo_data.letters_folder(folder, settings)
+    demo_data.check_replaceable(workbook, letters, force=args.force)  # before anything is written
+    with demo_data.staging(folder) as stage:
+        try:
+            report, walked = _build_demo(stage / workbook.name, settings)
+        except SapaError as err:  # its message speaks of the unfinished copy, which is thrown away
+            stopped = InputError if isinstance(err, InputError) else SapaError
+            raise stopped(f"the demo stopped before it was finished and changed nothing in {folder}: {err}") from None
+        demo_data.install(stage, workbook, letters)
+    tabs = settings.tabs
+    print(render(report))
+    print("\nIkuti kasus contoh di tab-tab peran (Admin, Sub Koordinator, Kepala Bidang, Kepala Dinas, Tim):")
+    for path, case_id in walked.cases.items():
+        print(f"  - {case_id}: {path}")
+    print(
+        f"\nBuka {workbook} (LibreOffice/Excel) dan lihat tab:\n"
+        f"  - '{tabs.intake}': kasus baru untuk Admin, dengan catatan validasi\n"
+        f"  - '{tabs.subkoor}', '{tabs.kabid}', '{tabs.kadis}', '{tabs.tim}': antrean dan keputusan tiap peran\n"
+        f"  - '{tabs.review}': respons yang perlu ditinjau Admin (isi 'Tindakan Admin')\n"
+        f"  - '{tabs.case_register}': daftar semua kasus\n"
+        f"  - '{settings.letters.register_tab}': agenda surat keluar; draf surat di folder {letters}\n"
+        f"  - '{tabs.log}': catatan setiap tindakan sistem\n"
+        f"  - 'Respons Formulir 1': kolom '{tabs.response_marker_column}' di ujung kanan\n"
+        f"Lalu jalankan lagi: python -m sync --workbook {workbook} once"
+    )
+    return 0
+
+
+def _build_demo(workbook: Path, settings: Settings) -> tuple[dict[str, Any], demo_walk.Walk]:
+    """The sample responses, a first cycle and the staff walk, in `workbook`; its status at the end."""
     ctx = Context.from_settings(settings)
     finish = now()
     local_start = ctx.local_time(finish) - timedelta(hours=50)
@@ -236,25 +267,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     rounds = max(len(p) for p in demo_walk.PATHS.values())
     walked = demo_walk.walk(store, ctx, first_cycle, (finish - first_cycle) / rounds,
                             demo_walk.choose_cases(risks), writer)
-    report = status(store.read([t.name for t in ctx.tabs.all]), ctx, ctx.local_time(finish))
-    tabs = settings.tabs
-    print(render(report))
-    print("\nIkuti kasus contoh di tab-tab peran (Admin, Sub Koordinator, Kepala Bidang, Kepala Dinas, Tim):")
-    for path, case_id in walked.cases.items():
-        print(f"  - {case_id}: {path}")
-    print(
-        f"\nBuka {workbook} (LibreOffice/Excel) dan lihat tab:\n"
-        f"  - '{tabs.intake}': kasus baru untuk Admin, dengan catatan validasi\n"
-        f"  - '{tabs.subkoor}', '{tabs.kabid}', '{tabs.kadis}', '{tabs.tim}': antrean dan keputusan tiap peran\n"
-        f"  - '{tabs.review}': respons yang perlu ditinjau Admin (isi 'Tindakan Admin')\n"
-        f"  - '{tabs.case_register}': daftar semua kasus\n"
-        f"  - '{settings.letters.register_tab}': agenda surat keluar; draf surat di folder "
-        f"{folder / settings.letters.folder}\n"
-        f"  - '{tabs.log}': catatan setiap tindakan sistem\n"
-        f"  - 'Respons Formulir 1': kolom '{tabs.response_marker_column}' di ujung kanan\n"
-        f"Lalu jalankan lagi: python -m sync --workbook {workbook} once"
-    )
-    return 0
+    return status(store.read([t.name for t in ctx.tabs.all]), ctx, ctx.local_time(finish)), walked
 
 
 def _register_risks(store: Store, ctx: Context) -> dict[str, str | None]:

