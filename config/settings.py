@@ -354,6 +354,19 @@ class Duplicates(_Strict):
         return DuplicatePolicy(**self.model_dump())
 
 
+class Worker(_Strict):
+    """What the worker keeps between cycles (cron starts a new process each minute), and when it alarms."""
+
+    state_file: Path | None = Field(
+        default=None,
+        description="the record of failed cycles (JSON); default: beside the workbook "
+                    "(.<workbook>.sapa-sync-state.json), or for Google ~/.local/state/sapa-sync/<spreadsheet id>.json",
+    )
+    alarm_after_failed_cycles: int = Field(
+        default=3, ge=1, description="consecutive failed cycles before staff and the operator are alerted",
+    )
+
+
 class Settings(_Strict):
     """The whole configuration file."""
 
@@ -372,6 +385,7 @@ class Settings(_Strict):
     duplicates: Duplicates = Duplicates()
     letters: Letters = Letters()
     poll_interval_seconds: int = Field(default=60, ge=10)
+    worker: Worker = Worker()
 
     @field_validator("timezone")
     @classmethod

@@ -33,6 +33,11 @@ class TransientError(SapaError):
     """Something that may work at the next cycle (a lock, a busy API)."""
 
 
+class RequestRefused(SapaError):
+    """Google refused a write for a reason the next cycle does not change (a protected range,
+    a cell over Google's limit, a bug): a person must act, retrying alone never helps."""
+
+
 def where(err: BaseException) -> str:
     """File and line where an error was raised, without its message (which may quote a reporter's text)."""
     trace = err.__traceback__

@@ -28,6 +28,8 @@ from sync import demo as demo_data
 from sync import demo_walk
 from sync.context import Context
 from sync.cycle import run_cycle
+from sync.health import Watch, alarming, staff_message, state_path
+from sync.health import load as load_health
 from sync.local_store import LocalStore
 from sync.status import render, status
 from sync.store import Store
@@ -146,8 +148,20 @@ def now() -> datetime:
 
 def cmd_once(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    store, writer = open_backend(settings)
-    run_cycle(store, Context.from_settings(settings), now(), writer)
+    ctx = Context.from_settings(settings)
+    opened: list[Store] = []
+
+    def cycle() -> None:
+        store, writer = open_backend(settings)  # inside: a failure to connect is a failed cycle too
+        opened.append(store)
+        run_cycle(store, ctx, now(), writer)
+
+    watch = Watch.from_settings(settings, ctx, now)
+    try:
+        watch.cycle(cycle, lambda: opened[0] if opened else None)
+    finally:
+        if watch.alarm:
+            print(watch.alarm, file=sys.stderr)
     return 0
 
 
@@ -215,7 +229,15 @@ def cmd_status(args: argparse.Namespace) -> int:
     settings = _settings(args)
     ctx = Context.from_settings(settings)
     report = status(open_store(settings).read([t.name for t in ctx.tabs.all]), ctx, ctx.local_time(now()))
-    print(json.dumps(report, ensure_ascii=False) if args.json else render(report))
+    health = load_health(state_path(settings))
+    report["failed_cycles"] = health.failed_cycles
+    warning = staff_message(health, ctx.zone) if alarming(health, settings.worker.alarm_after_failed_cycles) else None
+    if warning:
+        report.setdefault("messages", []).append(warning)
+    text = render(report)
+    if warning and warning not in text:
+        text += "\n" + warning
+    print(json.dumps(report, ensure_ascii=False) if args.json else text)
     return 0
 
 
@@ -289,7 +311,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    cycle = _guarded(lambda: run_cycle(store, ctx, now(), writer))
+    cycle = _guarded(lambda: run_cycle(store, ctx, now(), writer), Watch.from_settings(settings, ctx, now), store)
     cycle()
     schedule.every(interval).seconds.do(cycle)
     log.info("polling every %d s; Ctrl-C or SIGTERM stops", interval)
@@ -300,12 +322,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _guarded(job: Callable[[], object]) -> Callable[[], None]:
-    """A cycle that logs a failure and lets the next cycle try again."""
+def _guarded(job: Callable[[], object], watch: Watch | None = None,
+             store: Store | None = None) -> Callable[[], None]:
+    """A cycle that logs a failure and lets the next cycle try again; `watch` counts failures."""
 
     def wrapped() -> None:
         try:
-            job()
+            if watch is None:
+                job()
+            else:
+                watch.cycle(job, lambda: store)
         except InputError as err:
             log.error("%s", err)
         except SapaError as err:
@@ -314,6 +340,8 @@ def _guarded(job: Callable[[], object]) -> Callable[[], None]:
             log.error(
                 "cycle failed: unexpected %s at %s; retrying next cycle", type(err).__name__, where(err)
             )
+        if watch is not None and watch.alarm:
+            log.error("%s", watch.alarm)
 
     return wrapped
 

@@ -97,6 +97,11 @@ def error_message(err: BaseException) -> str:
         message = str(body.get("error", {}).get("message", ""))
     except (ValueError, AttributeError):
         return ""
+    return redact(message)
+
+
+def redact(message: str) -> str:
+    """`message` without any value quoted in it, at most 300 characters."""
     message = _PAYLOAD.sub(r"\1 <request left out>", _ECHOED.sub(r"\1, <value left out>", message))
     return _QUOTED.sub('"…"', message)[:300]
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import random as _random
+import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -33,9 +34,9 @@ from typing import Any, Protocol
 import gspread
 import requests
 
-from rules.errors import InputError, SapaError, StructureError, TransientError
+from rules.errors import InputError, RequestRefused, SapaError, StructureError, TransientError
 from sync.google_retry import DEFAULT_TIMEOUT, RetryPolicy, call_with_retry, error_message, status_of
-from sync.responses import RESPONSE_TABS, fingerprint
+from sync.responses import fingerprint, response_tab_names
 from sync.store import (
     AppendRow,
     Dropdown,
@@ -138,7 +139,7 @@ class GoogleStore:
             http.set_timeout(timeout)  # gspread passes it to every session.request
         self._sheets: dict[str, _Sheet] | None = None
         self._tokens: list[int] = []
-        self._responses_name: str | None = None
+        self._writing: _Batch | None = None  # the batch being sent, to explain a refusal
 
     # --- requests -------------------------------------------------------------------
 
@@ -164,8 +165,7 @@ class GoogleStore:
                 "or sign in again (OAuth); see `python -m sync doctor`."
             )
         if status in (403, 404):
-            account = getattr(getattr(self.client, "auth", None), "service_account_email", None)
-            who = f" ({account})" if isinstance(account, str) and account else ""
+            who = self._account()
             where = "is not shared with" if status == 403 else "was not found for"
             return InputError(
                 f"the spreadsheet {self.spreadsheet_id} {where} the worker's Google account{who} "
@@ -173,12 +173,55 @@ class GoogleStore:
                 "account as Editor (Share → add its email → Editor)."
             )
         if status == 400 and what == "the write":
+            return self._refused_write(message)
+        return SapaError(f"Google answered HTTP {status} to {what}: {message[:200]}")
+
+    def _account(self) -> str:
+        """' (<the worker's service account e-mail>)', or '' when signed in as a person."""
+        account = getattr(getattr(self.client, "auth", None), "service_account_email", None)
+        return f" ({account})" if isinstance(account, str) and account else ""
+
+    def _refused_write(self, message: str) -> SapaError:
+        """A refused batch: rows moved (a guard or the write token failed: retry) or a genuine refusal."""
+        batch, index = self._writing, request_index(message)
+        if batch is None or batch.rows_moved(index, message):
             return TransientError(
                 "Google refused the cycle's write, nothing of it was applied (rows moved or were deleted "
                 f"while the cycle ran, or the write was sent twice): {message[:200]}. "
                 "The next cycle starts again from the spreadsheet."
             )
-        return SapaError(f"Google answered HTTP {status} to {what}: {message[:200]}")
+        reason = _INVALID_PREFIX.sub("", message)[:200].rstrip(".")
+        return RequestRefused(
+            f"Google refused the cycle's write ({self._failed_part(batch, index, message)}): {reason}. "
+            "Nothing of it was applied. This is not a moved row: every cycle fails the same way until "
+            + _remedy(message, self._account())
+        )
+
+    def _failed_part(self, batch: _Batch, index: int | None, message: str) -> str:
+        """Which request on which tab Google refused, as far as its answer (or a look) tells."""
+        if index is not None and index < len(batch.requests):
+            kind, tab = batch.describe(index)
+            return f"request {index}, {kind} on tab '{tab}'" if tab else f"request {index}, {kind}"
+        tabs = self._protected_tabs(batch.touched) if PROTECTED in message else []
+        if tabs:
+            return f"a protection on tab {_names(tabs)} that the worker's account may not edit"
+        return f"Google does not say which request; this write changes tabs {_names(sorted(batch.touched))}"
+
+    def _protected_tabs(self, touched: Collection[str]) -> list[str]:
+        """Tabs among `touched` with a protection the worker's account may not edit ([] if unknown)."""
+        try:
+            body = self._request(
+                "the protections check", "get", f"{SHEETS_API}/{self.spreadsheet_id}",
+                params={"fields": "sheets(properties(title),protectedRanges(requestingUserCanEdit))"},
+            )
+        except SapaError:
+            return []
+        return sorted(
+            str(sheet.get("properties", {}).get("title"))
+            for sheet in body.get("sheets") or []
+            if sheet.get("properties", {}).get("title") in touched
+            and any(not p.get("requestingUserCanEdit") for p in sheet.get("protectedRanges") or [])
+        )
 
     # --- reading --------------------------------------------------------------------
 
@@ -193,41 +236,69 @@ class GoogleStore:
         self._tokens = [
             int(m["metadataId"]) for m in body.get("developerMetadata") or [] if m.get("metadataKey") == TOKEN
         ]
-        name = self._responses_name_in(list(sheets))
+        names = response_tab_names(list(sheets), self._responses_tab, "the spreadsheet")
         self._sheets = sheets
-        self._responses_name = name
-        tables = {t: sheets[t].table() for t in {name, *worker_tabs} if t in sheets}
+        tables = {t: sheets[t].table() for t in {*names, *worker_tabs} if t in sheets}
         for title, sheet in sheets.items():
             headers = tables[title].headers if title in tables else sheet.table().headers
             sheet.read_headers, sheet.headers = headers, list(headers)
-        return Snapshot(responses=tables[name], tabs={t: tables[t] for t in worker_tabs if t in tables})
-
-    def _responses_name_in(self, titles: list[str]) -> str:
-        wanted = [self._responses_tab] if self._responses_tab else list(RESPONSE_TABS)
-        for name in wanted:
-            if name in titles:
-                return name
-        raise StructureError(
-            f"the spreadsheet has no form responses tab (looked for {' or '.join(repr(w) for w in wanted)}; "
-            f"it has {titles}). Set store.responses_tab in the configuration to the tab the form fills."
-        )
+        return Snapshot(response_tabs=tuple(tables[n] for n in names),
+                        tabs={t: tables[t] for t in worker_tabs if t in tables})
 
     # --- writing --------------------------------------------------------------------
 
     def write(self, plan: WritePlan) -> None:
         if not plan:
             return
-        if self._sheets is None or self._responses_name is None:
+        if self._sheets is None:
             raise SapaError("internal error: write() before read(); the cycle must read first")
         sheets, self._sheets = self._sheets, None  # one write per read
-        batch = _Batch(sheets, self._responses_name, self.log_tabs, self._randint)
+        batch = _Batch(sheets, self.log_tabs, self._randint)
         requests_ = batch.build(plan, self._tokens)
-        self._request(
-            "the write",
-            "post",
-            f"{SHEETS_API}/{self.spreadsheet_id}:batchUpdate",
-            json={"requests": requests_},
+        self._writing = batch
+        try:
+            self._request(
+                "the write",
+                "post",
+                f"{SHEETS_API}/{self.spreadsheet_id}:batchUpdate",
+                json={"requests": requests_},
+            )
+        finally:
+            self._writing = None
+
+
+# How Google names the failing request of a batch: "Invalid requests[12].updateCells: <reason>".
+_REQUEST_INDEX = re.compile(r"\brequests\[(\d+)\]")
+_INVALID_PREFIX = re.compile(r"^Invalid requests\[\d+\]\.\w+: ")
+# A guard that names no request: its metadata was not where the cycle read it.
+_METADATA_CLASH = re.compile(r"developer ?metadata\b.*\b(already exists|not found|does not exist)", re.I)
+PROTECTED = "protected cell or object"  # Google names no request for this one
+TOO_LONG = "characters in a single cell"
+
+
+def _names(tabs: Sequence[str]) -> str:
+    return ", ".join(f"'{t}'" for t in tabs)
+
+
+def request_index(message: str) -> int | None:
+    """The index of the request Google's error message names, if any."""
+    found = _REQUEST_INDEX.search(message)
+    return int(found.group(1)) if found else None
+
+
+def _remedy(message: str, account: str) -> str:
+    if PROTECTED in message:
+        return (
+            "the worker may edit there: in the spreadsheet open Data → Protected sheets and ranges, and "
+            f"remove that protection or add the worker's account{account} to its editors "
+            "(`python -m sync init` adds the worker to the protections it made)."
         )
+    if TOO_LONG in message:
+        return (
+            "this is fixed in the worker: a value it writes is longer than Google's 50,000 characters per "
+            "cell. Please report this message (it holds no personal data)."
+        )
+    return "this is fixed: please report this message (it holds no personal data)."
 
 
 def _sheet_of(raw: dict[str, Any]) -> _Sheet:
@@ -309,6 +380,19 @@ def _cell(value: Value) -> dict[str, Any]:
     return {"userEnteredValue": {"stringValue": text}} if text else {}
 
 
+def _sheet_id_in(body: object) -> int | None:
+    """The first `sheetId` in a request body (start, range, location, properties...)."""
+    if isinstance(body, dict):
+        if isinstance(body.get("sheetId"), int):
+            return int(body["sheetId"])
+        found = (_sheet_id_in(v) for v in body.values())
+    elif isinstance(body, list):
+        found = (_sheet_id_in(v) for v in body)
+    else:
+        return None
+    return next((f for f in found if f is not None), None)
+
+
 def _row_range(sheet_id: int, index: int) -> dict[str, Any]:
     return {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": index, "endIndex": index + 1}
 
@@ -319,12 +403,10 @@ class _Batch:
     def __init__(
         self,
         sheets: dict[str, _Sheet],
-        responses: str,
         log_tabs: frozenset[str],
         randint: Callable[[int, int], int],
     ) -> None:
         self.sheets = sheets
-        self.responses = responses
         self.log_tabs = log_tabs
         self.randint = randint
         self.structure: list[dict[str, Any]] = []
@@ -336,6 +418,8 @@ class _Batch:
         self.touched: set[str] = set()
         self.used_ids: set[int] = {s.sheet_id for s in sheets.values()}
         self.used_ids |= {int(m["metadataId"]) for s in sheets.values() for e in s.meta.values() for m in e}
+        self.fences = 0  # requests[:fences] are the guards and the write token
+        self.requests: list[dict[str, Any]] = []
 
     def new_id(self) -> int:
         while True:
@@ -366,13 +450,30 @@ class _Batch:
         out.append({"createDeveloperMetadata": {"developerMetadata": {
             "metadataId": self.new_id(), "metadataKey": TOKEN, "metadataValue": "",
             "location": {"spreadsheet": True}, "visibility": "DOCUMENT"}}})
+        self.fences = len(out)  # the guards and the write token: they fail when rows moved
         out += self.structure
         out += [self.create_meta(s, s.rows - 1, END, "", self.new_id())
                 for s in self.sheets.values() if s.new and s.title in self.touched]
         out += self.cells
         out += self.new_rows()
         out += self.validation_requests()
+        self.requests = out
         return out
+
+    # --- a refused batch -------------------------------------------------------------
+
+    def rows_moved(self, index: int | None, message: str) -> bool:
+        """Does Google's refusal come from a guard or the write token (rows moved, see the module doc)?"""
+        if index is None:
+            return PROTECTED not in message and _METADATA_CLASH.search(message) is not None
+        return index < self.fences
+
+    def describe(self, index: int) -> tuple[str, str | None]:
+        """The kind of request `index` and the tab it changes (None when it names none)."""
+        kind, body = next(iter(self.requests[index].items()))
+        sheet_id = _sheet_id_in(body)
+        tab = next((s.title for s in self.sheets.values() if s.sheet_id == sheet_id), None)
+        return kind, tab
 
     # --- tabs and columns -----------------------------------------------------------
 
@@ -430,7 +531,7 @@ class _Batch:
         raise TransientError(f"row of {key} not found in tab '{sheet.title}'; the next cycle retries")
 
     def mark(self, op: MarkResponse) -> None:
-        sheet = self.sheet(self.responses)
+        sheet = self.sheet(op.tab)
         table_headers = sheet.read_headers
 
         def matches(index: int) -> bool:

@@ -34,6 +34,7 @@ def update_cells(ctx: Ctx, req: dict[str, Any]) -> None:
                 f"Max rows: {sheet.rows}, max columns: {sheet.cols}"
             )
         cover_all = False
+    ctx.check_edit(sheet, (r0, r1, c0, c1))
     for r in range(r0, r1):
         provided = (rows[r - r0].get("values") or []) if r - r0 < len(rows) else []
         for c in range(c0, c1):
@@ -76,6 +77,7 @@ def repeat_cell(ctx: Ctx, req: dict[str, Any]) -> None:
     cell = req.get("cell") or {}
     check_cell_text(cell)
     sheet, (r0, r1, c0, c1) = range_box(ctx, req.get("range") or {})
+    ctx.check_edit(sheet, (r0, r1, c0, c1))
     for r in range(r0, r1):
         for c in range(c0, c1):
             sheet.put(r, c, apply_cell(sheet.get(r, c), cell, mask))
@@ -84,6 +86,7 @@ def repeat_cell(ctx: Ctx, req: dict[str, Any]) -> None:
 
 def set_data_validation(ctx: Ctx, req: dict[str, Any]) -> None:
     sheet, (r0, r1, c0, c1) = range_box(ctx, req.get("range") or {})
+    ctx.check_edit(sheet, (r0, r1, c0, c1))
     rule = copy.deepcopy(req.get("rule"))  # one copy shared by the cells: stored cells are never changed in place
     for r in range(r0, r1):
         for c in range(c0, c1):

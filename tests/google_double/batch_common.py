@@ -13,6 +13,7 @@ from .a1 import open_rect_a1
 from .grid import grid_rect
 from .metadata import RequestError
 from .model import MAX_CELLS, Sheet, Spreadsheet
+from .protection import check_edit
 
 __all__ = ["RequestError"]
 
@@ -21,7 +22,13 @@ __all__ = ["RequestError"]
 class Ctx:
     book: Spreadsheet
     rng: random.Random
-    owner: str
+    owner: str  # the requesting user
+    api: bool = False  # a request through the API (protections apply), not a person's edit in a test
+
+    def check_edit(self, sheet: Sheet, box: tuple[int, int, int, int]) -> None:
+        """Refuse, as Google does, an API edit of cells a protection keeps from the requesting user."""
+        if self.api:
+            check_edit(self.book, sheet, box, self.owner)
 
 
 Handler = Callable[[Ctx, dict[str, Any]], dict[str, Any] | None]

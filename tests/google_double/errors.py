@@ -74,6 +74,21 @@ def invalid_argument(message: str) -> ApiError:
     return rpc_error(400, message)
 
 
+class BatchError(ApiError):
+    """An error Google answers for a whole batchUpdate, without naming the failing subrequest."""
+
+
+PROTECTED_CELL = (
+    "You are trying to edit a protected cell or object. "
+    "Please contact the spreadsheet owner to remove protection if you need to edit."
+)
+
+
+def protected_cell() -> BatchError:
+    """The answer to an edit of a protected range by someone who may not edit it."""
+    return BatchError(400, rpc_error(400, PROTECTED_CELL).body)
+
+
 def not_found_entity() -> ApiError:
     return rpc_error(404, "Requested entity was not found.")
 

@@ -79,7 +79,8 @@ def get(double: GoogleDouble, req: Request) -> Response:
     include = req.flag("includeGridData") if wants is None else wants
     grid, only = grid_boxes(book, req.args("ranges"), include)
     mask = req.arg("fields")
-    return ok(spreadsheet_out(book, grid, only, mask_wants_cells(mask), mask_cell_fields(mask)))
+    return ok(spreadsheet_out(book, grid, only, mask_wants_cells(mask), mask_cell_fields(mask),
+                              requester=double.user_email))
 
 
 def get_by_data_filter(double: GoogleDouble, req: Request) -> Response:
@@ -90,7 +91,7 @@ def get_by_data_filter(double: GoogleDouble, req: Request) -> Response:
     filters = body.get("dataFilters") or []
     if not filters:
         grid, only = grid_boxes(book, [], include)
-        return ok(spreadsheet_out(book, grid, only))
+        return ok(spreadsheet_out(book, grid, only, requester=double.user_email))
     boxes: dict[int, list[Box]] = {}
     order: list[int] = []
     for data_filter in filters:
@@ -98,7 +99,7 @@ def get_by_data_filter(double: GoogleDouble, req: Request) -> Response:
             boxes.setdefault(sheet.sheet_id, []).append(box)
             if sheet.sheet_id not in order:
                 order.append(sheet.sheet_id)
-    return ok(spreadsheet_out(book, boxes if include else None, order))
+    return ok(spreadsheet_out(book, boxes if include else None, order, requester=double.user_email))
 
 
 def create(double: GoogleDouble, req: Request) -> Response:

@@ -15,7 +15,7 @@ from . import batch_dimensions as dimensions
 from . import batch_named as named
 from . import batch_sheets as sheets
 from .batch_common import Ctx, Handler, RequestError
-from .errors import ApiError, invalid_argument, unimplemented
+from .errors import ApiError, BatchError, invalid_argument, unimplemented
 from .sheets_read import spreadsheet_out
 from .wire import Request, Response, ok
 
@@ -121,6 +121,8 @@ def apply_requests(ctx: Ctx, requests: list[dict[str, Any]]) -> list[dict[str, A
             )
         try:
             reply = handler(ctx, body or {})
+        except BatchError:
+            raise
         except RequestError as err:
             raise invalid_argument(f"Invalid requests[{i}].{kind}: {err}") from err
         except ApiError as err:
@@ -138,7 +140,7 @@ def batch_update(double: GoogleDouble, req: Request) -> Response:
     if not isinstance(requests, list) or not requests:
         raise invalid_argument("Must specify at least one request.")
     with double.editing(req.params["spreadsheetId"]) as book:
-        ctx = Ctx(book=book, rng=double.rng, owner=double.user_email)
+        ctx = Ctx(book=book, rng=double.rng, owner=double.user_email, api=True)
         replies = apply_requests(ctx, requests)
         out: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id, "replies": replies}
         if body.get("includeSpreadsheetInResponse"):
@@ -149,5 +151,5 @@ def batch_update(double: GoogleDouble, req: Request) -> Response:
                 from .sheets_api import grid_boxes
 
                 grid, only = grid_boxes(book, ranges, bool(body.get("responseIncludeGridData")))
-            out["updatedSpreadsheet"] = spreadsheet_out(book, grid, only)
+            out["updatedSpreadsheet"] = spreadsheet_out(book, grid, only, requester=double.user_email)
         return ok(out)

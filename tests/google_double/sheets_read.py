@@ -9,6 +9,7 @@ from . import values
 from .grid import Box, Evaluator, number_format, strip_zero_sheet
 from .metadata import metadata_out
 from .model import DEFAULT_COL_PIXELS, DEFAULT_ROW_PIXELS, Sheet, Spreadsheet
+from .protection import may_edit
 
 _ZERO_OMITTED_GRID = ("frozenRowCount", "frozenColumnCount")
 _FALSE_OMITTED_GRID = ("hideGridlines", "rowGroupControlAfter", "columnGroupControlAfter")
@@ -120,7 +121,7 @@ def grid_data(book: Spreadsheet, sheet: Sheet, box: Box, cells: bool = True,
 
 
 def sheet_out(book: Spreadsheet, sheet: Sheet, boxes: list[Box] | None, cells: bool = True,
-              wanted: frozenset[str] | None = None) -> dict[str, Any]:
+              wanted: frozenset[str] | None = None, requester: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"properties": sheet_properties(sheet)}
     if boxes is not None:
         out["data"] = [grid_data(book, sheet, box, cells, wanted) for box in boxes]
@@ -133,7 +134,8 @@ def sheet_out(book: Spreadsheet, sheet: Sheet, boxes: list[Box] | None, cells: b
         ]
     if sheet.protected_ranges:
         out["protectedRanges"] = [
-            protected_out(p, for_get=True, owner=book.props.get("_owner")) for p in sheet.protected_ranges
+            protected_out(p, for_get=True, owner=book.props.get("_owner"), requester=requester)
+            for p in sheet.protected_ranges
         ]
     if sheet.basic_filter is not None:
         out["basicFilter"] = {**sheet.basic_filter, "range": strip_zero_sheet(sheet.basic_filter["range"])}
@@ -147,7 +149,9 @@ def sheet_out(book: Spreadsheet, sheet: Sheet, boxes: list[Box] | None, cells: b
     return out
 
 
-def protected_out(prot: dict[str, Any], for_get: bool, owner: str | None) -> dict[str, Any]:
+def protected_out(prot: dict[str, Any], for_get: bool, owner: str | None,
+                  requester: str | None = None) -> dict[str, Any]:
+    """A ProtectedRange; `requestingUserCanEdit` says whether `requester` may edit it (None: the owner asks)."""
     out: dict[str, Any] = {"protectedRangeId": prot["protectedRangeId"]}
     if "range" in prot:
         out["range"] = strip_zero_sheet(prot["range"])
@@ -157,7 +161,8 @@ def protected_out(prot: dict[str, Any], for_get: bool, owner: str | None) -> dic
         out["description"] = prot["description"]
     if prot.get("warningOnly"):
         out["warningOnly"] = True
-    out["requestingUserCanEdit"] = True
+    if requester is None or may_edit(prot, owner, requester):
+        out["requestingUserCanEdit"] = True  # false is left out, as Google leaves out every false boolean
     editors = {k: list(v) for k, v in (prot.get("editors") or {}).items() if v and k != "domainUsersCanEdit"}
     if for_get and owner:
         users = editors.setdefault("users", [])
@@ -175,6 +180,7 @@ def spreadsheet_out(
     only_sheets: list[int] | None = None,
     cells: bool = True,
     wanted: frozenset[str] | None = None,
+    requester: str | None = None,
 ) -> dict[str, Any]:
     """The Spreadsheet resource; ``grid`` maps sheetId -> boxes of grid data to include.
 
@@ -188,7 +194,7 @@ def spreadsheet_out(
         if only_sheets is not None and sheet.sheet_id not in only_sheets:
             continue
         boxes = None if grid is None else grid.get(sheet.sheet_id, [])
-        sheets.append(sheet_out(book, sheet, boxes, cells, wanted))
+        sheets.append(sheet_out(book, sheet, boxes, cells, wanted, requester))
     out["sheets"] = sheets
     if book.named_ranges:
         out["namedRanges"] = [{**named, "range": strip_zero_sheet(named["range"])} for named in book.named_ranges]

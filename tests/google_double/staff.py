@@ -380,6 +380,37 @@ class StaffMixin:
             parsed = values.parse_user_entered(value, book.props.get("locale"))
             set_value(sheet, rect.start_row, rect.start_col, parsed)
 
+    def set_owner(self, spreadsheet_id: str, email: str) -> None:
+        """The spreadsheet belongs to ``email`` (a person); the client's account stays an editor of it."""
+        self.spreadsheets[spreadsheet_id].props["_owner"] = email
+        permissions = self.files[spreadsheet_id].permissions
+        for permission in permissions:
+            if permission.get("role") == "owner":
+                permission.update(role="writer")
+        permissions.insert(0, {"kind": "drive#permission", "id": "11111111111111111111", "type": "user",
+                               "role": "owner", "emailAddress": email, "displayName": email.split("@")[0],
+                               "deleted": False, "pendingOwner": False})
+
+    def staff_protect(self, spreadsheet_id: str, title: str, a1: str | None = None,
+                      editors: list[str] | tuple[str, ...] = ()) -> int:
+        """The owner protects ``a1`` (the whole tab when None): only the owner and ``editors`` may then
+        edit it, through the API too. Returns the protectedRangeId."""
+        _, sheet = self._sheet(spreadsheet_id, title)
+        rng: dict[str, Any] = {"sheetId": sheet.sheet_id}
+        rect = parse_ref(a1) if a1 else None
+        if a1 and rect is None:
+            raise ValueError(f"not a range: {a1}")
+        if rect is not None:
+            bounds = ("startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex")
+            ends = (rect.start_row, rect.end_row, rect.start_col, rect.end_col)
+            rng |= {k: v for k, v in zip(bounds, ends, strict=True) if v is not None}
+        reply = self._staff_batch(spreadsheet_id, [{"addProtectedRange": {"protectedRange": {
+            "range": rng, "editors": {"users": list(editors)}}}}])
+        return int(reply[0]["addProtectedRange"]["protectedRange"]["protectedRangeId"])
+
+    def staff_unprotect(self, spreadsheet_id: str, protected_range_id: int) -> None:
+        self._staff_batch(spreadsheet_id, [{"deleteProtectedRange": {"protectedRangeId": protected_range_id}}])
+
     def staff_rename_sheet(self, spreadsheet_id: str, title: str, new_title: str) -> None:
         _, sheet = self._sheet(spreadsheet_id, title)
         self._staff_batch(
