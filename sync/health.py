@@ -176,7 +176,6 @@ def save(path: Path, health: Health) -> None:
     """Replace the record atomically; a record that cannot be saved is logged, never fatal."""
     temporary: Path | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
                                          suffix=".tmp", delete=False) as handle:
             temporary = Path(handle.name)
@@ -206,7 +205,11 @@ class Watch:
 
     @classmethod
     def from_settings(cls, settings: Settings, ctx: Context, clock: Callable[[], datetime]) -> Watch:
-        return cls(state_path(settings), settings.worker.alarm_after_failed_cycles, ctx, clock)
+        path = state_path(settings)
+        if settings.store.backend == "google" and settings.worker.state_file is None:
+            with contextlib.suppress(OSError):  # the user's state folder; a failed save says why
+                path.parent.mkdir(parents=True, exist_ok=True)
+        return cls(path, settings.worker.alarm_after_failed_cycles, ctx, clock)
 
     def cycle(self, job: Callable[[], object], store: Callable[[], Store | None]) -> None:
         """Run `job` (one cycle); its error, if any, is recorded and raised again unchanged."""

@@ -272,3 +272,19 @@ def test_run_logs_the_alarm_for_the_operator(tmp_path: Path, ctx: Context, caplo
         assert "ALARM" not in caplog.text
         cycle()
     assert [r.levelname for r in caplog.records if r.getMessage().startswith("ALARM: 2 cycles")] == ["ERROR"]
+
+
+def test_the_record_lives_beside_the_workbook_or_in_the_users_state_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from config import load_settings
+    from sync.cli import main
+    from sync.health import state_path
+
+    assert main(["--workbook", str(tmp_path / "gone" / "sapa.xlsx"), "once"]) == 2
+    assert not (tmp_path / "gone").exists()  # a wrong path makes no folder
+    local = load_settings(None, **{"store.workbook": str(tmp_path / "sapa.xlsx")})
+    assert state_path(local) == tmp_path / ".sapa.xlsx.sapa-sync-state.json"
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    google = load_settings(None, **{"store.backend": "google", "google.spreadsheet_id": "1AbC"})
+    assert state_path(google) == tmp_path / "state" / "sapa-sync" / "1AbC.json"
