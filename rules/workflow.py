@@ -227,8 +227,12 @@ def decisions_of_role(role: str) -> tuple[str, ...]:
 
 
 def find_transition(state: str, decision: str) -> Transition | None:
-    key = _norm(decision)
-    return next((t for t in transitions_from(state) if _norm(t.decision) == key), None)
+    return next((t for t in transitions_from(state) if picks(decision, t.decision)), None)
+
+
+def picks(typed: str, label: str) -> bool:
+    """Whether what staff typed picks the choice `label` (case, spacing and ';' for ',' aside)."""
+    return _norm(typed) == _norm(label)
 
 
 def split_list(value: str, known: tuple[str, ...] = ()) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -360,7 +364,16 @@ def _refuse(state: str, message: str) -> Outcome:
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.casefold().split())
+    """A comparison key: case and spacing do not matter, and a ';' stands for a ','.
+
+    Local workbooks made before list tabs offered "Setujui; usulkan Surat Tugas" for
+    "Setujui, usulkan Surat Tugas" (an inline .xlsx list cannot hold a comma), and
+    staff may have picked that form.
+    """
+    return " ".join(_SEPARATOR.sub(", ", text.casefold()).split())
+
+
+_SEPARATOR = re.compile(r"\s*[,;]\s*")
 
 
 def _clip(text: str, limit: int = 40) -> str:

@@ -25,6 +25,7 @@ from rules.workflow import (
     STATE_LABELS,
     TRANSITIONS,
     decide,
+    picks,
 )
 from sync.context import Context
 from sync.events import Event, Record
@@ -101,8 +102,7 @@ def advance(
 
 def _needed(role: str, decision: str, fields: Mapping[str, str | None]) -> dict[str, str | None]:
     """The fields a decision needs: other fields of the row may change without re-deciding."""
-    wanted = {k for t in TRANSITIONS if t.role == role and values.normalize(t.decision) == values.normalize(decision)
-              for k in t.required}
+    wanted = {k for t in TRANSITIONS if t.role == role and picks(decision, t.decision) for k in t.required}
     return {k: v for k, v in fields.items() if k in wanted} if wanted else dict(fields)
 
 

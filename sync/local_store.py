@@ -20,8 +20,9 @@ from zipfile import BadZipFile
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -283,21 +284,65 @@ def _ensure_tab(book: Workbook, op: EnsureTab) -> None:
             width = 14 if len(header) < 12 else min(40, len(header) + 4)
             sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "B2"
-    existing = {str(dv.sqref) for dv in sheet.data_validations.dataValidation}
     for dropdown in op.dropdowns:
-        letter = get_column_letter(target.column(dropdown.header))
-        if any(s.startswith(f"{letter}2:") for s in existing):
-            continue
-        formula = '"' + ",".join(c.replace('"', "").replace(",", ";") for c in dropdown.choices) + '"'
-        if len(formula) > 255:  # the xlsx limit of an inline list; staff then type the value
-            log.warning("dropdown of column '%s' in tab '%s' is too long for .xlsx; left out",
-                        dropdown.header, op.tab)
-            continue
-        validation = DataValidation(type="list", formula1=formula, allow_blank=True)
-        validation.error = "Pilih salah satu pilihan dari daftar."
-        validation.errorTitle = "Pilihan tidak dikenal"
-        validation.add(f"{letter}2:{letter}{sheet.max_row + 5000}")
-        sheet.add_data_validation(validation)
+        column = target.column(dropdown.header)
+        _set_dropdown(book, sheet, column, f"{op.tab}: {dropdown.header}", dropdown.choices)
+
+
+# --- dropdowns --------------------------------------------------------------------------
+
+LIST_TAB = "Daftar Pilihan"  # hidden; the values of every dropdown, one column per list
+_DROPDOWN_MESSAGE = "Pilih salah satu pilihan dari daftar."
+_DROPDOWN_ROWS = 5000  # rows below the last one in use that a new dropdown covers
+
+
+def _set_dropdown(book: Workbook, sheet: Worksheet, column: int, name: str, choices: Sequence[str]) -> None:
+    """Make the column's one dropdown offer exactly `choices`, read from a range on the list tab.
+
+    An inline .xlsx list is one quoted, comma-separated string of at most 255 characters:
+    a choice with a comma would be offered as two, and a long list would not fit. Any
+    earlier list on the column (an inline one the old code wrote) is replaced, not stacked.
+    """
+    _remove_lists(sheet, column)
+    if not choices:
+        return
+    letter = get_column_letter(column)
+    validation = DataValidation(
+        type="list", formula1=_write_list(book, name, choices), allow_blank=True,
+        showErrorMessage=True, showInputMessage=True, errorStyle="stop",
+        errorTitle="Pilihan tidak dikenal", error=_DROPDOWN_MESSAGE, prompt=_DROPDOWN_MESSAGE,
+    )
+    validation.add(f"{letter}2:{letter}{sheet.max_row + _DROPDOWN_ROWS}")
+    sheet.add_data_validation(validation)
+
+
+def _remove_lists(sheet: Worksheet, column: int) -> None:
+    """Take the column (below its header) out of every list validation; drop those left empty."""
+    kept = []
+    for validation in sheet.data_validations.dataValidation:
+        if validation.type == "list":
+            ranges = [r for r in validation.sqref.ranges
+                      if not (r.min_col == r.max_col == column and r.min_row >= 2)]
+            if not ranges:
+                continue
+            validation.sqref = MultiCellRange(ranges)
+        kept.append(validation)
+    sheet.data_validations.dataValidation = kept
+
+
+def _write_list(book: Workbook, name: str, choices: Sequence[str]) -> str:
+    """Write `choices` as text under the header `name` of the list tab; their absolute range."""
+    lists = book[LIST_TAB] if LIST_TAB in book.sheetnames else book.create_sheet(LIST_TAB)
+    lists.sheet_state = "hidden"
+    if book.active is lists:
+        book.active = 0
+    column = _Sheet(lists).column(name, create=True)
+    for row, choice in enumerate(choices, start=2):
+        _put(lists.cell(row=row, column=column), choice)
+    for row in range(len(choices) + 2, lists.max_row + 1):  # a list that got shorter
+        lists.cell(row=row, column=column).value = None
+    letter = get_column_letter(column)
+    return f"{quote_sheetname(LIST_TAB)}!${letter}$2:${letter}${len(choices) + 1}"
 
 
 def _find_response(target: _Sheet, op: MarkResponse) -> int:
