@@ -8,6 +8,7 @@ form's wording so that an office's own labels pass through unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -70,9 +71,11 @@ WA_SAFE: tuple[str, ...] = ("ya", "tidak", "waktu_tertentu")
 class Complaint:
     """One complaint as the worker understands it after validation.
 
-    `None` means the reporter left the answer blank (or it could not be read; the
-    reason is then one of `warnings`). Timestamps are naive datetimes in the
-    office's time zone (WIB by default), as the form responses sheet records them.
+    `None` means the reporter left the answer blank, or it could not be read: then
+    `unreadable` holds the field, and the reason is one of `warnings`. An answer the
+    worker cannot read is unknown, never "no": the rules that weigh risk look there.
+    Timestamps are naive datetimes in the office's time zone (WIB by default), as the
+    form responses sheet records them.
     """
 
     submitted_at: datetime | None
@@ -99,8 +102,21 @@ class Complaint:
     urgent_needs: tuple[str, ...]  # keys of URGENT_NEEDS
     consent: bool
     warnings: tuple[str, ...] = field(default=())
+    # Answers given but not readable, by field: their first characters, or "" when the
+    # question's column is missing from the responses tab.
+    unreadable: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def is_child(self) -> bool:
-        """A child is anyone under 18 (UU 35/2014)."""
+        """A child is anyone under 18 (UU 35/2014), by a known age."""
         return self.victim_age is not None and self.victim_age < 18
+
+    @property
+    def age_known(self) -> bool:
+        return self.victim_age is not None
+
+    @property
+    def maybe_child(self) -> bool:
+        """A child, or a victim whose age is not known (blank or unreadable): child
+        protection presumes a child until the age is established (UNHCR, UNICEF)."""
+        return self.is_child or not self.age_known

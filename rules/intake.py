@@ -8,7 +8,7 @@ on at all goes to review, and even then it is kept, never dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -89,25 +89,41 @@ def submitted_at(answers: Mapping[str, object], *, day_first: bool) -> datetime 
     return moment if moment is not None and 2000 <= moment.year <= 2100 else None
 
 
-def read_complaint(answers: Mapping[str, object], spec: FormSpec, *, day_first: bool) -> Complaint:
-    """Validate one response; every problem found becomes a warning, none is fatal."""
-    warn: list[str] = []
+CALL_BACK = "Hanya nomor telepon yang diisi; hubungi kembali pelapor untuk melengkapi pengaduan."
+
+
+def read_complaint(
+    answers: Mapping[str, object], spec: FormSpec, *, day_first: bool, unreadable: Collection[str] = ()
+) -> Complaint:
+    """Validate one response; every problem found becomes a warning, none is fatal.
+
+    `unreadable`: fields whose column is missing from the responses tab. Their answers
+    are unknown, not blank: never "Belum diisi", and the risk rules count them unknown.
+    """
+    answers = {f: answers.get(f) for f in FIELDS if f not in unreadable}
+    unread = {f: "" for f in FIELDS if f in unreadable}
+    warn = [f"Kolom jawaban '{spec.questions.get(f, f)}' tidak ditemukan di tab respons; jawaban tidak terbaca."
+            for f in unread]
     t = {f: values.text(answers.get(f)) for f in FIELDS}
 
     submitted = submitted_at(answers, day_first=day_first)
     if submitted is None:
         warn.append("Stempel waktu kosong atau tidak terbaca; waktu diterima memakai waktu sistem.")
     phone, problem = values.phone(answers.get("reporter_phone"))
+    if phone is not None and _nothing_about_victim(t, unreadable):
+        warn.insert(0, CALL_BACK)
     _add(warn, problem)
-    if t["reporter_phone"] is None:
+    if t["reporter_phone"] is None and "reporter_phone" not in unreadable:
         warn.append("Nomor WhatsApp pelapor kosong; konfirmasi harus lewat saluran lain.")
     age, problem = values.age(answers.get("victim_age"))
     _add(warn, problem)
-    wa_safe = _choice(answers, "wa_safe", spec.wa_safe, "Aman dihubungi lewat WhatsApp", warn)
-    disability = _choice(answers, "victim_disability", spec.yes_no_unknown, "Disabilitas korban", warn)
-    in_danger = _choice(answers, "in_danger", spec.yes_no_unknown, "Korban dalam bahaya", warn)
-    violence, _ = values.checkbox_keys(answers.get("violence_types"), spec.violence_types)
-    needs, _ = values.checkbox_keys(answers.get("urgent_needs"), spec.urgent_needs)
+    if age is None and t["victim_age"]:
+        unread["victim_age"] = t["victim_age"][:_KEPT]
+    wa_safe = _choice(answers, "wa_safe", spec.wa_safe, "Aman dihubungi lewat WhatsApp", warn, unread)
+    disability = _choice(answers, "victim_disability", spec.yes_no_unknown, "Disabilitas korban", warn, unread)
+    in_danger = _choice(answers, "in_danger", spec.yes_no_unknown, "Korban dalam bahaya", warn, unread)
+    violence = _checkboxes(answers, "violence_types", spec.violence_types, "Jenis kekerasan", warn)
+    needs = _checkboxes(answers, "urgent_needs", spec.urgent_needs, "Bantuan yang dibutuhkan segera", warn)
     sex = t["victim_sex"]
     if sex and values.normalize(sex) not in {values.normalize(s) for s in spec.victim_sex}:
         warn.append(f"Jenis kelamin korban '{sex[:30]}' tidak dikenal; mohon periksa.")
@@ -118,10 +134,10 @@ def read_complaint(answers: Mapping[str, object], spec: FormSpec, *, day_first: 
         warn.append(f"Tanggal kejadian '{t['incident_date'][:30]}' tidak terbaca; mohon periksa.")
     elif incident and submitted and incident > submitted.date():
         warn.append("Tanggal kejadian sesudah tanggal pengaduan; mohon periksa.")
-    missing = [name for f, name in REQUIRED.items() if not t[f]]
+    missing = [name for f, name in REQUIRED.items() if not t[f] and f not in unreadable]
     if missing:
         warn.append("Belum diisi: " + ", ".join(missing) + ".")
-    if not t["consent"]:
+    if not t["consent"] and "consent" not in unreadable:
         warn.append("Persetujuan penggunaan data belum diberikan; tanyakan kepada pelapor.")
 
     return Complaint(
@@ -149,7 +165,11 @@ def read_complaint(answers: Mapping[str, object], spec: FormSpec, *, day_first: 
         urgent_needs=needs,
         consent=bool(t["consent"]),
         warnings=values.unique(warn),
+        unreadable=unread,
     )
+
+
+_KEPT = 40  # characters of an unreadable answer the complaint keeps, for the reasons staff see
 
 
 def _add(warnings: list[str], problem: str | None) -> None:
@@ -158,12 +178,26 @@ def _add(warnings: list[str], problem: str | None) -> None:
 
 
 def _choice(
-    answers: Mapping[str, object], field: str, labels: Mapping[str, str], name: str, warn: list[str]
+    answers: Mapping[str, object], field: str, labels: Mapping[str, str], name: str,
+    warn: list[str], unread: dict[str, str],
 ) -> str | None:
     key, unknown = values.choice_key(answers.get(field), labels)
     if unknown:
         warn.append(f"Jawaban '{name}' tidak dikenal: '{unknown[:40]}'; mohon periksa.")
+        unread[field] = unknown[:_KEPT]
     return key
+
+
+def _checkboxes(
+    answers: Mapping[str, object], field: str, labels: Mapping[str, str], name: str, warn: list[str]
+) -> tuple[str, ...]:
+    """The ticked keys; any other text is a warning (kept as "Lainnya" when the form has it)."""
+    keys, other = values.checkbox_keys(answers.get(field), labels)
+    if other:
+        kept = "dicatat sebagai 'Lainnya'" if "lainnya" in keys else "tidak dicatat"
+        written = ", ".join(other)[:60]
+        warn.append(f"Jawaban '{name}' tidak dikenal: '{written}'; {kept}, mohon periksa.")
+    return keys
 
 
 # --- what cannot be acted on --------------------------------------------------------
@@ -171,20 +205,44 @@ def _choice(
 _TEST_PATTERN = re.compile(r"^(te+s+t*(ing)?|coba+( ?coba+)?|a+s+d+f*|\W+)$")
 
 
-def review_reason(answers: Mapping[str, object], spec: FormSpec) -> str | None:
-    """Why a response cannot become a case, in Indonesian; None when it can."""
-    t = {f: values.text(answers.get(f)) for f in FIELDS}
-    if all(t[f] is None for f in VICTIM_AND_EVENT_FIELDS):
-        return "Semua jawaban tentang korban dan kejadian kosong; tidak ada yang dapat ditindaklanjuti."
-    if _is_test(t, spec):
+def review_reason(
+    answers: Mapping[str, object], spec: FormSpec, unreadable: Collection[str] = ()
+) -> str | None:
+    """Why a response cannot become a case, in Indonesian; None when it can.
+
+    The reason goes to the log tab too, so it never quotes what the reporter wrote.
+    `unreadable`: fields whose column is missing, so their answer is unknown, not blank.
+    """
+    t = {f: None if f in unreadable else values.text(answers.get(f)) for f in FIELDS}
+    if _nothing_about_victim(t, unreadable):
+        return _nothing_to_act_on(t["reporter_phone"], unreadable)
+    if _is_test(t, spec, unreadable):
         return "Tampaknya kiriman uji coba (isian 'test'/'coba'), bukan pengaduan."
     return None
 
 
-def _is_test(t: Mapping[str, str | None], spec: FormSpec) -> bool:
+def _nothing_about_victim(t: Mapping[str, str | None], unreadable: Collection[str]) -> bool:
+    """Every answer about the victim and the event is blank, and not because its column is missing."""
+    return all(t[f] is None and f not in unreadable for f in VICTIM_AND_EVENT_FIELDS)
+
+
+def _nothing_to_act_on(phone: str | None, unreadable: Collection[str]) -> str | None:
+    """None when there is a number to call the reporter back on: that is a case."""
+    if "reporter_phone" in unreadable:
+        why = "kolom nomor telepon pelapor tidak ditemukan"
+    elif phone is None:
+        why = "tidak ada nomor telepon pelapor"
+    elif values.phone(phone)[0] is not None:
+        return None
+    else:
+        why = "nomor telepon pelapor tidak terbaca"
+    return f"Semua jawaban tentang korban dan kejadian kosong, dan {why}; tidak ada yang dapat ditindaklanjuti."
+
+
+def _is_test(t: Mapping[str, str | None], spec: FormSpec, unreadable: Collection[str] = ()) -> bool:
     key, _ = values.choice_key(t["in_danger"], spec.yes_no_unknown)
-    if key == "ya":
-        return False  # a reported danger is never set aside
+    if key == "ya" or "in_danger" in unreadable:
+        return False  # a reported danger, or one that cannot be read, is never set aside
     markers = {values.normalize(m) for m in spec.test_answers}
     written = [values.normalize(t[f] or "") for f in _FREE_TEXT if t[f]]
     story = values.normalize(t["story"] or "")

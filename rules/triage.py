@@ -5,7 +5,9 @@ high risk is served immediately (with police and health staff when needed), medi
 within about 6 hours (DOMAIN.md). The signals come from the form: danger now, the
 kinds of violence, urgent needs, the victim's age and disability. Every threshold
 is in `TriagePolicy` so an office can tune it; the defaults err on the side of the
-victim — an unanswered danger question counts as "not known", never as "no".
+victim — an unanswered or unreadable danger question counts as "not known", never as
+"no", and a victim whose age is not known counts as a child until it is. The reasons
+say which answer was blank or unreadable, quoting at most its first few characters.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ NEED_LABELS: dict[str, str] = {
     "lainnya": "Butuh bantuan lain segera",
 }
 NO_SIGNAL = "Tidak ada tanda bahaya atau kerentanan khusus"
+PRESUMED_CHILD = "dianggap anak sampai dipastikan"
+_QUOTED = 30  # characters of an unreadable answer a reason may quote
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ class TriagePolicy:
     mean someone must act today). Medium: a child victim, sexual violence,
     exploitation, a victim with a disability, or danger not known (asked, or not
     answered) — each makes the victim more vulnerable or the situation unclear.
+    `unknown_age_as_child`: a blank or unreadable age counts as a child's, for every
+    child rule (the presumption of minority in child protection).
     """
 
     high_when_in_danger: bool = True
@@ -57,6 +63,7 @@ class TriagePolicy:
     medium_violence: tuple[str, ...] = ("seksual", "eksploitasi")
     medium_when_disability: bool = True
     medium_when_danger_unknown: bool = True
+    unknown_age_as_child: bool = True
 
 
 @dataclass(frozen=True)
@@ -87,14 +94,19 @@ def triage(complaint: Complaint, policy: TriagePolicy = TriagePolicy()) -> Triag
     return Triage("rendah", (NO_SIGNAL,))
 
 
+def _as_child(c: Complaint, policy: TriagePolicy) -> bool:
+    return c.maybe_child if policy.unknown_age_as_child else c.is_child
+
+
 def _high_reasons(c: Complaint, policy: TriagePolicy) -> list[str]:
     reasons: list[str] = []
     if policy.high_when_in_danger and c.in_danger == "ya":
         reasons.append("Korban dalam bahaya sekarang")
     reasons += [VIOLENCE_LABELS.get(v, v) for v in c.violence_types if v in policy.high_violence]
-    if c.is_child:
+    if _as_child(c, policy):
+        against = "terhadap anak" if c.is_child else "terhadap anak (usia korban belum pasti; dianggap anak)"
         reasons += [
-            f"{VIOLENCE_LABELS.get(v, v)} terhadap anak"
+            f"{VIOLENCE_LABELS.get(v, v)} {against}"
             for v in c.violence_types
             if v in policy.high_violence_against_child and v not in policy.high_violence
         ]
@@ -104,10 +116,10 @@ def _high_reasons(c: Complaint, policy: TriagePolicy) -> list[str]:
 
 def _medium_reasons(c: Complaint, policy: TriagePolicy) -> list[str]:
     reasons: list[str] = []
-    if policy.medium_when_child and c.is_child:
-        reasons.append("Korban anak (di bawah 18 tahun)")
+    if policy.medium_when_child and _as_child(c, policy):
+        reasons.append(_child_reason(c))
     already_high = set(policy.high_violence)
-    if c.is_child:
+    if _as_child(c, policy):
         already_high |= set(policy.high_violence_against_child)
     reasons += [
         VIOLENCE_LABELS.get(v, v)
@@ -117,5 +129,26 @@ def _medium_reasons(c: Complaint, policy: TriagePolicy) -> list[str]:
     if policy.medium_when_disability and c.victim_disability == "ya":
         reasons.append("Korban penyandang disabilitas")
     if policy.medium_when_danger_unknown and c.in_danger in ("tidak_tahu", None):
-        reasons.append("Bahaya saat ini tidak diketahui")
+        reasons.append(_danger_unknown_reason(c))
     return reasons
+
+
+def _child_reason(c: Complaint) -> str:
+    if c.is_child:
+        return "Korban anak (di bawah 18 tahun)"
+    answer = c.unreadable.get("victim_age")
+    if answer is None:
+        return f"Usia korban tidak diisi; {PRESUMED_CHILD}"
+    if not answer:
+        return f"Kolom jawaban usia korban tidak ditemukan; {PRESUMED_CHILD}"
+    return f"Usia korban tidak terbaca: '{answer[:_QUOTED]}'; {PRESUMED_CHILD}"
+
+
+def _danger_unknown_reason(c: Complaint) -> str:
+    unknown = "bahaya saat ini tidak diketahui"
+    answer = c.unreadable.get("in_danger") if c.in_danger is None else None
+    if answer is None:
+        return unknown.capitalize()
+    if not answer:
+        return f"Kolom jawaban 'dalam bahaya' tidak ditemukan; {unknown}"
+    return f"Jawaban 'dalam bahaya' tidak terbaca: '{answer[:_QUOTED]}'; {unknown}"

@@ -130,18 +130,15 @@ def age(cell: Cell) -> tuple[int | None, str | None]:
     if raw is None:
         return None, None
     phrase, approximate = _age_phrase(raw)
-    read_as = f"Usia korban dibaca sebagai {{}} tahun dari jawaban '{raw[:40]}'; mohon pastikan."
     if found := _YEARS.fullmatch(phrase):
-        return _plausible(_whole(found.group(1)), raw, read_as if approximate else None)
+        return _plausible(_whole(found.group(1)), raw, "read" if approximate else None)
     if found := _MONTHS.fullmatch(phrase):
-        note = f"Usia korban ditulis dalam bulan ('{raw[:40]}'); dicatat {{}} tahun."
-        return _plausible(_whole(found.group(1)) // 12, raw, note)
+        return _plausible(_whole(found.group(1)) // 12, raw, "months")
     if found := _RANGE.fullmatch(phrase):
-        note = f"Usia korban ditulis sebagai rentang ('{raw[:40]}'); dicatat usia terendah, {{}} tahun; mohon pastikan."
-        return _plausible(min(_whole(n) for n in found.groups()), raw, note)
+        return _plausible(min(_whole(n) for n in found.groups()), raw, "range")
     if found := _UNDER.fullmatch(phrase):
-        return _plausible(max(_whole(found.group(1)) - 1, 0), raw, read_as)
-    return _lowest_number(phrase, raw, read_as)
+        return _plausible(max(_whole(found.group(1)) - 1, 0), raw, "read")
+    return _lowest_number(phrase, raw)
 
 
 def _age_phrase(raw: str) -> tuple[str, bool]:
@@ -170,7 +167,7 @@ def _spelled_as_digits(tokens: list[str]) -> list[str]:
     return out
 
 
-def _lowest_number(phrase: str, raw: str, read_as: str) -> tuple[int | None, str | None]:
+def _lowest_number(phrase: str, raw: str) -> tuple[int | None, str | None]:
     """A sentence that holds numbers ("ibu 35 th, anaknya 7 th"): the lowest, flagged."""
     numbers = [_whole(t) for t in phrase.split() if re.fullmatch(_N, t)]
     if not numbers:
@@ -178,16 +175,24 @@ def _lowest_number(phrase: str, raw: str, read_as: str) -> tuple[int | None, str
     years = min(numbers)
     if "bulan" in phrase.split() and "tahun" not in phrase.split():
         years //= 12
-    return _plausible(years, raw, read_as)
+    return _plausible(years, raw, "read")
 
 
 def _whole(number: str) -> int:
     return int(float(number.replace(",", ".")))
 
 
+_AGE_NOTES = {
+    "read": "Usia korban dibaca sebagai {years} tahun dari jawaban '{raw}'; mohon pastikan.",
+    "months": "Usia korban ditulis dalam bulan ('{raw}'); dicatat {years} tahun.",
+    "range": "Usia korban ditulis sebagai rentang ('{raw}'); dicatat usia terendah, {years} tahun; mohon pastikan.",
+}
+
+
 def _plausible(years: int, raw: str, note: str | None) -> tuple[int | None, str | None]:
+    """The age when it can be one, with the note of how it was read (a key of _AGE_NOTES)."""
     if 0 <= years <= 120:
-        return years, note.format(years) if note else None
+        return years, _AGE_NOTES[note].format(years=years, raw=raw[:40]) if note else None
     return None, f"Usia korban '{raw[:20]}' tidak masuk akal; mohon periksa."
 
 

@@ -163,7 +163,7 @@ def test_admin_releases_a_review_row_into_a_case(backend, settings, ctx, cycle) 
 def test_admin_dismisses_a_review_row_and_it_is_kept(backend, settings, ctx, cycle) -> None:
     backend.create([response_row(victim_name=None, victim_sex=None, victim_age=None, kecamatan=None,
                                  kelurahan=None, victim_address=None, violence_types=None, story=None,
-                                 in_danger=None)], settings)
+                                 in_danger=None, reporter_phone=None)], settings)
     cycle()
     backend.type_into(settings.tabs.review, V.ID, "TINJAU-2026-0001", V.ACTION, DISMISS)
     result = cycle()

@@ -96,6 +96,12 @@ def test_an_unreadable_age_keeps_the_indonesian_warning() -> None:
     assert values.age("tidak tahu") == (None, "Usia korban bukan angka; mohon tanyakan kepada pelapor.")
 
 
+@pytest.mark.parametrize("raw", ["umur 7 {}", "7 }", "{0} 8 bulan", "12-13 {x}"])
+def test_braces_in_an_age_answer_are_only_text(raw: str) -> None:
+    years, warning = values.age(raw)
+    assert years is not None and warning and raw[:20] in warning
+
+
 def test_an_age_in_months_is_zero_years_with_a_note_that_says_so() -> None:
     years, note = values.age("8 bulan")
     assert years == 0

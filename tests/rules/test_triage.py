@@ -40,6 +40,15 @@ def test_high_risk_signals(changes: dict[str, Any], reason: str) -> None:
         ({"victim_disability": "ya"}, "Korban penyandang disabilitas"),
         ({"in_danger": "tidak_tahu"}, "Bahaya saat ini tidak diketahui"),
         ({"in_danger": None}, "Bahaya saat ini tidak diketahui"),
+        ({"in_danger": None, "unreadable": {"in_danger": "Mungkin"}},
+         "Jawaban 'dalam bahaya' tidak terbaca: 'Mungkin'; bahaya saat ini tidak diketahui"),
+        ({"in_danger": None, "unreadable": {"in_danger": ""}},
+         "Kolom jawaban 'dalam bahaya' tidak ditemukan; bahaya saat ini tidak diketahui"),
+        ({"victim_age": None}, "Usia korban tidak diisi; dianggap anak sampai dipastikan"),
+        ({"victim_age": None, "unreadable": {"victim_age": "dewasa"}},
+         "Usia korban tidak terbaca: 'dewasa'; dianggap anak sampai dipastikan"),
+        ({"victim_age": None, "unreadable": {"victim_age": ""}},
+         "Kolom jawaban usia korban tidak ditemukan; dianggap anak sampai dipastikan"),
     ],
 )
 def test_medium_risk_signals(changes: dict[str, Any], reason: str) -> None:
@@ -50,7 +59,6 @@ def test_medium_risk_signals(changes: dict[str, Any], reason: str) -> None:
     "changes",
     [
         {"victim_age": 18},
-        {"victim_age": None},
         {"victim_disability": "tidak_tahu"},
         {"violence_types": ("fisik", "psikis", "penelantaran", "lainnya")},
         {"urgent_needs": ("hukum", "konseling", "lainnya")},
@@ -72,6 +80,33 @@ def test_all_reasons_are_listed_most_serious_first() -> None:
         "Korban anak (di bawah 18 tahun)",
         "Korban penyandang disabilitas",
     ))
+
+
+def test_an_unknown_age_counts_as_a_child_until_it_is_known() -> None:
+    unreadable_age = complaint(victim_age=None, violence_types=("seksual",), unreadable={"victim_age": "??"})
+    assert triage(unreadable_age) == Triage("tinggi", (
+        "Kekerasan seksual terhadap anak (usia korban belum pasti; dianggap anak)",
+        "Usia korban tidak terbaca: '??'; dianggap anak sampai dipastikan",
+    ))
+
+
+def test_the_reason_quotes_only_the_start_of_an_unreadable_answer() -> None:
+    long_answer = "x" * 200
+    reasons = triage(complaint(victim_age=None, unreadable={"victim_age": long_answer})).reasons
+    assert max(len(r) for r in reasons) < 100
+
+
+def test_an_office_may_treat_an_unknown_age_as_an_adult() -> None:
+    as_adult = TriagePolicy(unknown_age_as_child=False)
+    assert triage(complaint(victim_age=None, violence_types=("seksual",)), as_adult) == Triage(
+        "sedang", ("Kekerasan seksual",))
+    assert triage(complaint(victim_age=None), as_adult).level == "rendah"
+
+
+def test_without_the_medium_child_rule_the_high_reason_still_says_the_child_is_presumed() -> None:
+    policy = TriagePolicy(medium_when_child=False)
+    result = triage(complaint(victim_age=None, violence_types=("seksual",)), policy)
+    assert result == Triage("tinggi", ("Kekerasan seksual terhadap anak (usia korban belum pasti; dianggap anak)",))
 
 
 def test_sexual_violence_against_an_adult_is_medium_not_high() -> None:
