@@ -65,7 +65,8 @@ def _layouts() -> dict[str, Layout]:
     no_time = [f for f in FIELDS if f != "timestamp"]
     return {
         "corpus": (RESPONSES_TAB, [*grid(rows[:8]), [None] * len(FIELDS), *grid(rows[8:])[1:]], ""),
-        "reordered+extra": (RESPONSES_TAB, grid(rows[:5], reordered, extra=True), ""),
+        "reordered+extra": (RESPONSES_TAB, grid(rows[:5], reordered, extra=True),
+                            "new column 'Pertanyaan tambahan'"),
         "missing columns": (RESPONSES_TAB, grid(rows[:5], missing), f"'{questions['story']}' is missing"),
         "missing timestamp": (RESPONSES_TAB, grid(rows[:5], no_time), f"'{questions['timestamp']}' is missing"),
         "duplicate header": (RESPONSES_TAB, [[*header, header[1]], *[[*r, "dup"] for r in grid(rows[:5])[1:]]],
