@@ -190,7 +190,13 @@ def _table(sheet: Worksheet) -> Table:
         if any(v is not None and v != "" for v in row):
             data.append(tuple(row))
             numbers.append(number)
-    return Table(sheet.title, headers, tuple(data), tuple(numbers))
+    return Table(sheet.title, headers, tuple(data), tuple(numbers), _inline_lists(sheet))
+
+
+def _inline_lists(sheet: Worksheet) -> bool:
+    """Dropdowns written inline by an older worker (a comma became ';', long lists were left out)."""
+    return any(dv.type == "list" and str(dv.formula1 or "").startswith('"')
+               for dv in sheet.data_validations.dataValidation)
 
 
 # --- applying a plan ------------------------------------------------------------------

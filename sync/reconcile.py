@@ -29,7 +29,7 @@ def reconcile(
     key appears on several rows (a copied row), only the first is kept up to date.
     """
     operations: list[Operation] = []
-    if table is None or any(h not in table.headers for h in layout.headers):
+    if table is None or table.stale_dropdowns or any(h not in table.headers for h in layout.headers):
         operations.append(layout.ensure())
     where: dict[str, tuple[int, tuple[object, ...]]] = {}
     if table is not None:

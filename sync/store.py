@@ -26,6 +26,7 @@ class Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[object, ...], ...]
     row_numbers: tuple[int, ...]  # 1-based sheet row of each data row (header is row 1)
+    stale_dropdowns: bool = False  # its dropdowns need writing again (an older worker's inline lists)
 
     def column(self, header: str) -> int | None:
         try:

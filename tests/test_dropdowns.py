@@ -410,6 +410,21 @@ def test_an_old_workbook_gets_range_dropdowns_at_the_next_ensure_tab(tmp_path: P
     assert len(lists) == 1 and lists[0].max_column == len(expected_dropdowns(ctx))
 
 
+def test_the_next_cycle_upgrades_an_old_workbook_s_inline_dropdowns(tmp_path: Path, settings: Settings) -> None:
+    """Every header is there, so nothing else would make the cycle write the tabs' dropdowns again."""
+    from sync.cycle import run_cycle
+
+    backend = LocalBackend(tmp_path)
+    ctx = Context.from_settings(settings)
+    backend.create([response_row()], settings)
+    run_cycle(backend.store(), ctx, NOW)
+    make_legacy(backend.path, ctx)
+    run_cycle(backend.store(), ctx, NOW)
+    offered, problems = offered_local(backend.path)
+    assert problems == [] and offered == expected_dropdowns(ctx)
+    assert not run_cycle(backend.store(), ctx, NOW).plan, "upgraded once, then nothing to write"
+
+
 def test_a_shorter_list_leaves_no_old_entries_behind(tmp_path: Path) -> None:
     backend = LocalBackend(tmp_path)
     backend.create([], Settings())
