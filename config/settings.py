@@ -282,6 +282,10 @@ class Triage(_Strict):
     medium_violence: list[str] = ["seksual", "eksploitasi"]
     medium_when_disability: bool = True
     medium_when_danger_unknown: bool = True
+    unknown_age_as_child: bool = Field(
+        default=True,
+        description="a victim whose age is blank or unreadable counts as a child until it is known",
+    )
 
     @field_validator("high_violence", "high_violence_against_child", "medium_violence")
     @classmethod
@@ -302,6 +306,7 @@ class Triage(_Strict):
             medium_when_child=self.medium_when_child,
             medium_violence=tuple(self.medium_violence),
             medium_when_disability=self.medium_when_disability,
+            unknown_age_as_child=self.unknown_age_as_child,
             medium_when_danger_unknown=self.medium_when_danger_unknown,
         )
 

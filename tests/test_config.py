@@ -65,3 +65,11 @@ def test_cli_exits_2_when_the_workbook_is_missing(tmp_path: Path, capsys) -> Non
 
 def test_missing_config_file_is_exit_2(tmp_path: Path) -> None:
     assert main(["--config", str(tmp_path / "none.yaml"), "status"]) == 2
+
+
+def test_an_office_may_count_an_unknown_age_as_an_adult() -> None:
+    from config.settings import Settings
+
+    assert Settings().triage.policy().unknown_age_as_child is True
+    office = Settings.model_validate({"triage": {"unknown_age_as_child": False}})
+    assert office.triage.policy().unknown_age_as_child is False
