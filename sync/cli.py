@@ -20,6 +20,8 @@ from typing import Any
 import schedule
 
 from config import load_settings
+from config.placeholders import placeholders
+from config.placeholders import warning as placeholder_warning
 from config.settings import Settings
 from letters.local_writer import LocalLetterWriter
 from letters.writer import LetterWriter
@@ -108,6 +110,12 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(args.config, **{"store.workbook": workbook, "store.backend": backend})
 
 
+def _warn_placeholders(settings: Settings) -> None:
+    found = placeholders(settings)
+    if found:
+        log.warning(placeholder_warning(found))
+
+
 def open_writer(settings: Settings, workbook: Path) -> LocalLetterWriter:
     return LocalLetterWriter(workbook.parent / settings.letters.folder, settings.letters)
 
@@ -148,6 +156,7 @@ def now() -> datetime:
 
 def cmd_once(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    _warn_placeholders(settings)
     ctx = Context.from_settings(settings)
     opened: list[Store] = []
 
@@ -299,6 +308,7 @@ def _register_risks(store: Store, ctx: Context) -> dict[str, str | None]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    _warn_placeholders(settings)
     ctx = Context.from_settings(settings)
     store, writer = open_backend(settings)
     interval = args.interval or settings.poll_interval_seconds

@@ -24,6 +24,8 @@ from typing import Any, Literal
 import gspread
 import requests
 
+from config.placeholders import placeholders
+from config.placeholders import warning as placeholder_warning
 from config.settings import Settings
 from rules import values
 from rules.columns import find_columns
@@ -41,7 +43,8 @@ Connect = Callable[[Settings], tuple[gspread.Client, Any, Any, str | None]]
 
 @dataclass(frozen=True)
 class Finding:
-    check: str  # config, credentials, spreadsheet, responses_tab, form_headers, worker_tabs, letters_folder, templates
+    check: str  # config, letters_staff, credentials, spreadsheet, responses_tab, form_headers, worker_tabs,
+    # letters_folder, templates
     status: Status
     indonesian: str
     english: str
@@ -92,6 +95,7 @@ def diagnose(
             "google.letters_folder_id is empty: no letter will be drafted. Set it to the letters folder's id "
             "(from its URL).",
         ))
+    out += placeholder_findings(settings)
     if client is None or drive is None:
         try:
             built_client, built_drive, _, email = (connect or _connect)(settings)
@@ -114,6 +118,21 @@ def diagnose(
     if google.letters_folder_id and drive is not None:
         out += _letters(drive, google.letters_folder_id, email, is_service)
     return out
+
+
+def placeholder_findings(settings: Settings) -> list[Finding]:
+    """A warning while the letters' staff are still the shipped fictional placeholders."""
+    found = placeholders(settings)
+    if not found:
+        return []
+    english = placeholder_warning(found)
+    return [warning(
+        "letters_staff",
+        f"Pejabat dan staf untuk surat masih contoh bawaan (nama dan NIP fiktif): {', '.join(found)}. Ganti "
+        "dengan pejabat dan staf kantor yang sebenarnya di bagian letters: pada berkas konfigurasi (--config) "
+        "sebelum surat ditandatangani.",
+        english[0].upper() + english[1:],
+    )]
 
 
 def render(findings: Sequence[Finding]) -> str:

@@ -13,7 +13,16 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from config.settings import Settings
 from letters.writer import template_path
-from sync.doctor import Finding, error, form_headers, ok, response_names, responses_tabs, warning
+from sync.doctor import (
+    Finding,
+    error,
+    form_headers,
+    ok,
+    placeholder_findings,
+    response_names,
+    responses_tabs,
+    warning,
+)
 from sync.local_store import lock_file
 from sync.tabs import layouts
 
@@ -43,7 +52,7 @@ def diagnose_local(settings: Settings) -> list[Finding]:
         out.append(_worker_tabs(book.sheetnames, settings))
     finally:
         book.close()
-    return out + _letters(path.parent / settings.letters.folder, settings)
+    return out + placeholder_findings(settings) + _letters(path.parent / settings.letters.folder, settings)
 
 
 def _workbook(path: Path) -> list[Finding]:

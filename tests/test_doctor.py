@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from config.letters import Letters
 from config.settings import Google, Settings
 from rules.complaint import FIELDS
 from rules.errors import ConfigError
@@ -16,6 +17,7 @@ from sync.google_init import init_spreadsheet
 from sync.google_retry import RetryPolicy
 from tests.backends import google_spreadsheet
 from tests.google_double import GoogleDouble
+from tests.test_placeholders import OFFICE_LETTERS
 
 WORKER = "sapa-sync@sapa-test.iam.gserviceaccount.com"
 RESPONSES = "Respons Formulir 1"
@@ -34,7 +36,8 @@ class Setup:
         self.sid = google_spreadsheet(self.double, tab, [header, *rows])
         parent = self.double.create_shared_drive("SAPA") if shared_drive else None
         self.folder = self.double.create_folder("Surat SAPA", parent)
-        self.settings = Settings(google=Google(spreadsheet_id=self.sid, letters_folder_id=self.folder))
+        self.settings = Settings(google=Google(spreadsheet_id=self.sid, letters_folder_id=self.folder),
+                                 letters=Letters.model_validate(OFFICE_LETTERS))  # placeholders replaced
         self.client = self.double.gspread_client()
         self.drive = self.double.service("drive", "v3")
         if init and tab == RESPONSES and shared_drive:
@@ -192,6 +195,16 @@ def test_connect_builds_the_clients_when_none_are_given() -> None:
     findings = diagnose(setup.settings, connect=connect, retry=NO_SLEEP)
     assert calls == [setup.sid] and problems(findings) == []
     assert WORKER in by(findings, "credentials")[0].english
+
+
+def test_the_shipped_placeholder_staff_are_a_warning_naming_the_settings() -> None:
+    setup = Setup()
+    findings = diagnose(setup.settings.model_copy(update={"letters": Settings().letters}), setup.client,
+                        setup.drive, account_email=WORKER, service_account=True, retry=NO_SLEEP)
+    (found,) = problems(findings)
+    assert (found.check, found.status) == ("letters_staff", "warning") and exit_code(findings) == 0
+    assert "letters.kepala_dinas.nama" in found.english and "letters.staff[0].nip" in found.english
+    assert "contoh bawaan" in found.indonesian and "letters.kepala_dinas.nama" in found.indonesian
 
 
 def test_an_empty_configuration_is_reported_first() -> None:
