@@ -1,8 +1,9 @@
 """What each tab's row of a case shows: computed from the response, the register and
 the fields other roles filled. Pure; `now` is passed in.
 
-Only coarse, slowly changing text is shown for clocks (a deadline, "sisa 3 jam 20
-menit", "Hampir terlambat"), so an idle cycle rarely has anything to write.
+Nothing shown changes with the clock alone but the time status ("Hampir terlambat",
+"Terlambat") at its thresholds: the deadline is a date cell the sheet itself compares
+with NOW(), so a cycle with nothing new has nothing to write.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime
 
 from rules import values
 from rules.complaint import Complaint
-from rules.sla import CLOCK_LABELS, Deadline, clock_status, deadlines, most_urgent, time_left_text
+from rules.sla import CLOCK_LABELS, Deadline, clock_status, deadlines, most_urgent
 from rules.triage import RISK_LEVELS, RiskLevel, Triage, risk_label
 from rules.whatsapp import WhatsAppContact
 from rules.workflow import FIELD_LABELS, QUEUE, ROLES, STATE_LABELS
@@ -122,7 +123,7 @@ def role_row(
     info[I.TURN] = "YA" if layout.role is not None and QUEUE.get(state_of(view.record)) == layout.role else None
     info[I.MESSAGE] = message
     if view.complaint is None:  # the response row is gone: keep what the tab shows
-        keep = (I.ID, I.RISK, I.STATE, I.TURN, I.DUE, I.LEFT, I.CLOCK, I.MESSAGE)
+        keep = (I.ID, I.RISK, I.STATE, I.TURN, I.DUE, I.CLOCK, I.MESSAGE)
         return {h: info.get(h) for h in keep}
     limit = ctx.settings.intake.max_cell_chars
     return {h: _shown(view, layout.role, h, info) if h in view.kept else _cut(info.get(h), limit)
@@ -144,7 +145,6 @@ def case_info(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value]:
         I.RISK: view.triage.label if view.triage else _v(view.record.get(R.RISK)),
         I.STATE: STATE_LABELS[state],
         I.DUE: show_time(due.due) if due else None,
-        I.LEFT: time_left_text(now, due.due) if due else None,
         I.CLOCK: CLOCK_LABELS[status] if status else None,  # type: ignore[index]
         I.DUPLICATES: _v(view.record.get(R.DUPLICATES)),
         I.EDITED: _v(view.record.get(R.EDITED)),
