@@ -12,6 +12,7 @@ import contextlib
 import errno
 import logging
 import os
+import re
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +23,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -54,31 +56,36 @@ class LocalStore:
     def __init__(self, path: Path, responses_tab: str | None = None) -> None:
         self.path = path
         self._responses_tab = responses_tab
-        self._book: Workbook | None = None
+        self._read = False
         self._stamp: tuple[int, int] | None = None
 
     # --- reading --------------------------------------------------------------------
 
     def read(self, worker_tabs: Sequence[str]) -> Snapshot:
+        """A streaming, values-only read: a cycle with nothing to write never loads the whole workbook."""
         # Stamped before loading: a save by staff while the file loads then shows at write time.
         stamp = self._file_stamp() if self.path.exists() else None
-        self._book = self._load()
+        book = self._load(read_only=True)
+        try:
+            responses = tuple(_table(book[name]) for name in self.responses_tab_names(book))
+            tabs = {name: _table(book[name]) for name in worker_tabs if name in book.sheetnames}
+        finally:
+            book.close()
         self._stamp = stamp
-        responses = tuple(_table(self._book[name]) for name in self.responses_tab_names(self._book))
-        tabs = {name: _table(self._book[name]) for name in worker_tabs if name in self._book.sheetnames}
+        self._read = True
         return Snapshot(response_tabs=responses, tabs=tabs)
 
     def responses_tab_names(self, book: Workbook) -> list[str]:
         return response_tab_names(book.sheetnames, self._responses_tab, f"the workbook {self.path.name}")
 
-    def _load(self) -> Workbook:
+    def _load(self, *, read_only: bool = False) -> Workbook:
         if not self.path.exists():
             raise InputError(
                 f"workbook not found: {self.path}. Give the workbook the form responses are in "
                 "with --workbook FILE.xlsx, or make a sample one with `python -m sync demo`."
             )
         try:
-            return load_workbook(self.path)
+            return load_workbook(self.path, read_only=read_only)
         except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as err:
             raise InputError(
                 f"cannot open {self.path} as an .xlsx workbook ({type(err).__name__}). "
@@ -92,12 +99,17 @@ class LocalStore:
     # --- writing --------------------------------------------------------------------
 
     def write(self, plan: WritePlan) -> None:
+        """Load the whole workbook (only now: an idle cycle never does), apply, save atomically.
+
+        The file must still be the one `read` saw: the plan was made from that.
+        """
         if not plan:
             return
-        if self._book is None:
+        if not self._read:
             raise SapaError("internal error: write() before read(); the cycle must read first")
         self._check_unchanged()
-        book, self._book = self._book, None  # a failed write leaves it half-changed: drop it
+        self._read = False  # one write per read
+        book = self._load()
         _apply(book, plan)
         self._save(book)
 
@@ -181,20 +193,32 @@ def _sync_folder(folder: Path) -> None:
 # --- reading a sheet ------------------------------------------------------------------
 
 
-def _table(sheet: Worksheet) -> Table:
+def _table(sheet: Worksheet | ReadOnlyWorksheet) -> Table:
+    if isinstance(sheet, ReadOnlyWorksheet):
+        sheet.reset_dimensions()  # a workbook's recorded size may be wrong: read every row there is
     rows = list(sheet.iter_rows(values_only=True))
+    width = max((len(r) for r in rows), default=0)
     headers = tuple(cell_text(h) or "" for h in rows[0]) if rows else ()
     data: list[tuple[object, ...]] = []
     numbers: list[int] = []
     for number, row in enumerate(rows[1:], start=2):
         if any(v is not None and v != "" for v in row):
-            data.append(tuple(row))
+            data.append(tuple(row) + (None,) * (width - len(row)))
             numbers.append(number)
     return Table(sheet.title, headers, tuple(data), tuple(numbers), _inline_lists(sheet))
 
 
-def _inline_lists(sheet: Worksheet) -> bool:
-    """Dropdowns written inline by an older worker (a comma became ';', long lists were left out)."""
+_INLINE_LIST = re.compile(rb'<(?:\w+:)?formula1>\s*(?:"|&quot;)')
+
+
+def _inline_lists(sheet: Worksheet | ReadOnlyWorksheet) -> bool:
+    """Dropdowns written inline by an older worker (a comma became ';', long lists were left out).
+
+    A streamed sheet has no validations: they are looked for in its XML (a quoted list
+    formula is only ever an inline list).
+    """
+    if isinstance(sheet, ReadOnlyWorksheet):
+        return bool(_INLINE_LIST.search(sheet.parent._archive.read(sheet._worksheet_path)))
     return any(dv.type == "list" and str(dv.formula1 or "").startswith('"')
                for dv in sheet.data_validations.dataValidation)
 

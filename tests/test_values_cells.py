@@ -8,14 +8,39 @@ from tests.backends import Backend, LocalBackend, response_row
 from tests.conftest import NOW
 
 ADULT_LOW_RISK = {"in_danger": "Tidak", "victim_age": "30", "violence_types": "Psikis"}  # a 24-hour clock
+HEARTBEAT = "Diperbarui sistem"  # the help tab's "worker last ran" time: refreshed every heartbeat_minutes
+
+
+def writes(plan) -> list[object]:  # type: ignore[no-untyped-def]
+    """The plan's operations but the heartbeat's own refresh."""
+    return [op for op in plan.operations if getattr(op, "key", None) != HEARTBEAT]
 
 
 def test_an_idle_cycle_an_hour_later_writes_nothing(backend: Backend, settings, cycle) -> None:  # type: ignore[no-untyped-def]
     backend.create([response_row(**ADULT_LOW_RISK), response_row(**ADULT_LOW_RISK, reporter_name="Lain")], settings)
     assert cycle(NOW).plan
     assert not cycle(NOW).plan
-    stamp = backend.path.stat().st_mtime_ns if isinstance(backend, LocalBackend) else None
     for later in (timedelta(minutes=59), timedelta(hours=1, minutes=1), timedelta(hours=3)):  # still "Tepat waktu"
-        assert not cycle(NOW + later).plan.operations, later
-    if isinstance(backend, LocalBackend):
-        assert backend.path.stat().st_mtime_ns == stamp  # not even saved
+        assert not writes(cycle(NOW + later).plan), later
+
+
+def test_an_idle_local_cycle_only_streams_the_workbook(tmp_path, settings, ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    from sync import local_store
+    from sync.cycle import run_cycle
+
+    backend = LocalBackend(tmp_path)
+    backend.create([response_row(**ADULT_LOW_RISK)], settings)
+    assert run_cycle(backend.store(), ctx, NOW).plan
+    loads: list[bool] = []
+
+    def loading(*args, **kwargs):  # type: ignore[no-untyped-def]
+        loads.append(bool(kwargs.get("read_only")))
+        return load_workbook(*args, **kwargs)
+
+    monkeypatch.setattr(local_store, "load_workbook", loading)
+    stamp = backend.path.stat().st_mtime_ns
+    assert not run_cycle(backend.store(), ctx, NOW + timedelta(minutes=5)).plan
+    assert loads == [True]  # one streaming read; no full load
+    assert backend.path.stat().st_mtime_ns == stamp  # and no save
