@@ -30,7 +30,7 @@ from sync import demo as demo_data
 from sync import demo_walk
 from sync.context import Context
 from sync.cycle import run_cycle
-from sync.health import Watch, alarming, staff_message, state_path
+from sync.health import Watch, alarming, heartbeat, staff_message, stale_message, state_path
 from sync.health import load as load_health
 from sync.local_store import LocalStore
 from sync.status import render, status
@@ -240,7 +240,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     report = status(open_store(settings).read([t.name for t in ctx.tabs.all]), ctx, ctx.local_time(now()))
     health = load_health(state_path(settings))
     report["failed_cycles"] = health.failed_cycles
+    report |= heartbeat(health, settings, now())
     warning = staff_message(health, ctx.zone) if alarming(health, settings.worker.alarm_after_failed_cycles) else None
+    if warning is None and report["stale"]:
+        warning = stale_message(health, ctx.zone)
     if warning:
         report.setdefault("messages", []).append(warning)
     text = render(report)

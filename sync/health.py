@@ -1,7 +1,9 @@
-"""Failed cycles in a row, counted across processes, and the alarm staff and the operator see.
+"""Failed cycles in a row, the last cycle that succeeded, and the alarm staff and the operator see.
 
 cron starts `python -m sync once` every minute, so the count cannot live in memory: it is a
-small JSON file (`worker.state_file`), replaced atomically. A cycle that succeeds resets it. When
+small JSON file (`worker.state_file`), replaced atomically. A cycle that succeeds resets the count
+and records its time (`last_cycle_at`: `status` reports it, and a warning once it is older than
+three poll intervals). When
 `worker.alarm_after_failed_cycles` cycles in a row have failed, whatever the cause, the alarm goes
 up: `once` prints an ALARM line (and exits 1), `status` shows a warning, and one row goes into the
 log tab. That row is a write of its own (the cycle's write is what keeps failing); if even that
@@ -57,6 +59,7 @@ class Health:
     last_error: str = ""  # a key of KINDS
     reason: str = ""  # short, for the operator; no personal data
     alarm_logged: bool = False  # the alarm row is in the log tab
+    last_cycle_at: str | None = None  # the end of the last cycle that succeeded
 
 
 def kind_of(err: BaseException) -> str:
@@ -87,6 +90,10 @@ def failed(health: Health, at: datetime, err: BaseException) -> Health:
     )
 
 
+def succeeded(health: Health, at: datetime) -> Health:
+    return replace(health, last_cycle_at=at.astimezone(UTC).isoformat(timespec="seconds"))
+
+
 def alarming(health: Health, threshold: int) -> bool:
     return health.failed_cycles >= threshold
 
@@ -106,6 +113,26 @@ def staff_message(health: Health, zone: ZoneInfo) -> str:
         f"PERINGATAN: sinkronisasi gagal {health.failed_cycles} kali berturut-turut sejak "
         f"{_local(health.first_failure_at, zone)}: {KINDS.get(health.last_error, KINDS['unexpected'])}. "
         "Respons baru dan keputusan staf belum diproses; hubungi operator."
+    )
+
+
+def heartbeat(health: Health, settings: Settings, now: datetime) -> dict[str, str | bool | None]:
+    """`last_cycle_at` (ISO, office time) and whether it is older than three poll intervals (`stale`).
+
+    No cycle recorded yet (a worker never started, or one older than this record) is not stale.
+    """
+    if not health.last_cycle_at:
+        return {"last_cycle_at": None, "stale": False}
+    last = datetime.fromisoformat(health.last_cycle_at)
+    stale = (now - last).total_seconds() > 3 * settings.poll_interval_seconds
+    return {"last_cycle_at": last.astimezone(settings.zone).isoformat(timespec="seconds"), "stale": stale}
+
+
+def stale_message(health: Health, zone: ZoneInfo) -> str:
+    """The warning `status` shows staff when no cycle succeeded for three poll intervals (Indonesian)."""
+    return (
+        f"PERINGATAN: sistem terakhir bekerja {_local(health.last_cycle_at, zone)} WIB. Respons baru dan "
+        "keputusan staf belum diproses sejak itu; pastikan sistem berjalan atau hubungi operator."
     )
 
 
@@ -225,13 +252,13 @@ class Watch:
                     health = replace(health, alarm_logged=self._log(store(), health, recovered=False))
             save(self.path, health)
             raise
-        if health.failed_cycles == 0:
-            return
-        if alarming(health, self.threshold) or health.alarm_logged:
+        health = succeeded(health, self.clock())
+        if health.failed_cycles and (alarming(health, self.threshold) or health.alarm_logged):
             if not self._log(store(), health, recovered=True):
-                return  # keep the record: the next cycle that succeeds writes the rows
+                save(self.path, health)  # keep the count: the next cycle that succeeds writes the rows
+                return
             log.info("cycles succeed again after %d failed ones", health.failed_cycles)
-        save(self.path, Health())
+        save(self.path, Health(last_cycle_at=health.last_cycle_at))
 
     def _log(self, store: Store | None, health: Health, *, recovered: bool) -> bool:
         """Write the alarm row (and with `recovered` the recovery row) unless the log tab has it."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -17,8 +17,9 @@ from rules.errors import RequestRefused, SapaError, TransientError
 from sync import demo
 from sync.context import Context
 from sync.cycle import run_cycle
-from sync.health import ALARM, RECOVERED, Watch, load
-from sync.tabs import L
+from sync.demo_walk import FORWARD
+from sync.health import ALARM, RECOVERED, Health, Watch, load
+from sync.tabs import I, L
 from tests.backends import Backend, GoogleBackend, LocalBackend, after_first, response_row
 from tests.conftest import NOW
 
@@ -50,6 +51,8 @@ def test_a_sort_between_read_and_write_is_still_rows_moved_and_retried(google: G
     run(google, ctx)
     sid, intake = google.spreadsheet_id, ctx.tabs.intake.name
     google.double.form_submit(sid, [None, None, "Pelapor Baru"], title=RESPONSES)
+    for header, value in FORWARD[1].items():  # the write updates a row of the tab staff sort
+        google.type_into(intake, I.ID, "SAPA-2026-0001", header, value)
     google.double.on_request(after_first(BATCH, lambda d: d.staff_sort(sid, intake, 0, descending=True)))
     with pytest.raises(TransientError, match="rows moved"):
         run(google, ctx, 1)
@@ -288,3 +291,45 @@ def test_the_record_lives_beside_the_workbook_or_in_the_users_state_folder(
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     google = load_settings(None, **{"store.backend": "google", "google.spreadsheet_id": "1AbC"})
     assert state_path(google) == tmp_path / "state" / "sapa-sync" / "1AbC.json"
+
+
+def test_a_successful_cycle_is_recorded_and_kept_through_failures(tmp_path: Path, ctx: Context) -> None:
+    clock = [NOW]
+    watch = Watch(tmp_path / "state.json", 3, ctx, lambda: clock[0])
+    watch.cycle(lambda: None, lambda: None)
+    assert load(watch.path).last_cycle_at == "2026-11-28T03:00:00+00:00"
+    clock[0] = NOW + timedelta(minutes=5)
+    with pytest.raises(TransientError):
+        watch.cycle(lambda: (_ for _ in ()).throw(TransientError("busy")), lambda: None)
+    assert load(watch.path).last_cycle_at == "2026-11-28T03:00:00+00:00"  # the last one that succeeded
+    watch.cycle(lambda: None, lambda: None)
+    assert load(watch.path) == Health(last_cycle_at="2026-11-28T03:05:00+00:00")
+
+
+def test_status_gives_the_last_cycle_and_warns_when_it_is_three_poll_intervals_old(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sync.cli import main
+
+    workbook = tmp_path / "sapa.xlsx"
+    demo.write_responses(workbook, demo.sample_rows(3), Settings())
+    status = ["--workbook", str(workbook), "status", "--json"]
+    assert main(status) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["last_cycle_at"] is None and report["stale"] is False  # no worker has run yet
+    assert main(["--workbook", str(workbook), "once"]) == 0
+    capsys.readouterr()
+    assert main(status) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["last_cycle_at"].endswith("+07:00") and report["stale"] is False
+    assert not [m for m in report["messages"] if "terakhir bekerja" in m]
+
+    record = workbook.with_name(".sapa.xlsx.sapa-sync-state.json")
+    long_ago = datetime.now(UTC) - timedelta(seconds=3 * Settings().poll_interval_seconds + 60)
+    record.write_text(json.dumps({"last_cycle_at": long_ago.isoformat(timespec="seconds")}))
+    assert main(status) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["stale"] is True
+    assert [m for m in report["messages"] if m.startswith("PERINGATAN: sistem terakhir bekerja")]
+    assert main(["--workbook", str(workbook), "status"]) == 0
+    assert "sistem terakhir bekerja" in capsys.readouterr().out
