@@ -27,6 +27,8 @@ STATE_LABELS: dict[str, str] = {
     "closed": "Selesai",
     "rejected": "Ditolak",
 }
+# The step alone, as the log tab names a move ("Penerimaan → Identifikasi").
+STEP_NAMES: dict[str, str] = {state: label.split(" (")[0] for state, label in STATE_LABELS.items()}
 STATES: tuple[str, ...] = tuple(STATE_LABELS)
 INITIAL_STATE = "intake"
 

@@ -23,6 +23,7 @@ from rules.workflow import (
     ROLE_LABELS,
     ROLES,
     STATE_LABELS,
+    STEP_NAMES,
     TRANSITIONS,
     decide,
     picks,
@@ -89,9 +90,8 @@ def advance(
                 out.record |= {R.REFERRAL: REFERRAL_STATUSES[0], R.DESTINATION: fields.get("lembaga_tujuan")}
             out.messages[role] = _done(decision, state, role)
             out.events.append(Event(
-                case_id, ROLE_LABELS[role],
-                f"{outcome.transition.decision}: {STATE_LABELS[before]} → {STATE_LABELS[state]}",
-                "transition", f"{before} -> {state}",
+                case_id, ROLE_LABELS[role], outcome.transition.decision,
+                "transition", f"{STEP_NAMES[before]} → {STEP_NAMES[state]}",
             ))
         elif outcome.refused:
             out.messages[role] = "✗ Belum diterapkan. " + outcome.message

@@ -23,7 +23,7 @@ from rules.workflow import FIELD_LABELS
 from sync.context import Context, show_time
 from sync.events import SYSTEM, Event, Record
 from sync.store import Value
-from sync.tabs import A, I
+from sync.tabs import LETTER_STATUSES, A, I
 from sync.text import cell_text
 from sync.views import CaseView
 
@@ -117,7 +117,7 @@ def plan_letters(
             A.REDRAFT_DONE: values.text(old.get(A.REDRAFT)),
         }
         if key not in agenda:
-            plan.initial[key] = {A.STATUS: "draf"}
+            plan.initial[key] = {A.STATUS: LETTER_STATUSES[0]}
         action = "Draf ulang" if again else "Draf dibuat"
         plan.events.append(Event(case_id, SYSTEM, f"{action}: {KINDS[kind][1]} nomor {number}",
                                  "letter_redrafted" if again else "letter_drafted", key))

@@ -137,7 +137,9 @@ class A:
     NOTE = "Catatan"
 
 
-LETTER_STATUSES = ("draf", "ditandatangani", "dikirim")
+# Staff set the status; the worker writes only the first. A workbook from before the
+# capitals may hold "draf": the worker reads no status, so either spelling is fine.
+LETTER_STATUSES = ("Draf", "Ditandatangani", "Dikirim")
 
 
 class V:

@@ -36,7 +36,7 @@ def test_surat_tugas_is_drafted_at_verification_numbered_and_linked(backend, set
     assert list(letters) == ["SAPA-2026-0001-ST"]
     entry = letters["SAPA-2026-0001-ST"]
     assert entry[A.NUMBER] == "800.1.11.1/1/DSP3A/2026"
-    assert entry[A.STATUS] == "draf"
+    assert entry[A.STATUS] == "Draf"
     assert row(backend, settings, "kabid", "SAPA-2026-0001")[I.SURAT_TUGAS] == entry[A.LINK]
     assert row(backend, settings, "kadis", "SAPA-2026-0001")[I.SURAT_TUGAS] == entry[A.LINK]
     letters_now = backend.letter_texts()
@@ -149,3 +149,14 @@ def test_numbers_restart_each_year(tmp_path) -> None:
     run_cycle(backend.store(), ctx, datetime(2027, 1, 1, 2, tzinfo=UTC), backend.writer())
     numbers = {k: v[A.NUMBER] for k, v in agenda(backend, settings).items()}
     assert numbers == {"SAPA-2026-0001-ST": "800.1.11.1/1/DSP3A/2026", "SAPA-2026-0002-ST": "800.1.11.1/1/DSP3A/2027"}
+
+
+def test_a_status_staff_picked_before_the_capitals_is_kept_as_it_is(backend, settings, cycle) -> None:
+    backend.create([response_row()], settings)
+    cycle()
+    walk_to(backend, settings, cycle, "SAPA-2026-0001", [FORWARD, IDENTIFY, VERIFY])
+    backend.type_into(settings.letters.register_tab, A.ID, "SAPA-2026-0001-ST", A.STATUS, "ditandatangani")
+    assert not cycle().plan  # the worker reads no status: an old spelling changes nothing
+    act(backend, settings, "SAPA-2026-0001", ASSIGN)
+    cycle()  # the letter is drafted again; its status stays the office's
+    assert agenda(backend, settings)["SAPA-2026-0001-ST"][A.STATUS] == "ditandatangani"
