@@ -6,8 +6,9 @@ responses arrive and staff type decisions on every role tab — among them a Kep
 Bidang approval (a Surat Tugas), a Kepala Dinas assignment (the Surat Tugas again) and a
 Kepala Dinas referral (a Surat Rujukan). Every request of that cycle is counted (Sheets,
 Drive and Docs), then those of an idle cycle after it — nothing new anywhere, at the same
-clock time (minutes later, a deadline countdown such as "terlambat 6 hari 11 jam" that ticks
-over is something new: that cycle costs its one write too).
+clock time — and of another idle cycle an hour later: no cell changes with the clock alone (the
+deadline is a date the sheet compares with NOW()), so that one costs its one read too, plus at
+most the write of the help tab's "Diperbarui sistem" heartbeat when that is due.
 
 `naive_requests` is measured too: the same scenario is built a second time on a fresh
 double, the same busy cycle is planned (`sync.plan.plan_cycle`, from the same snapshot
@@ -79,6 +80,9 @@ def run_bench(responses: int = 60) -> dict[str, Any]:
     double.reset_counts()
     idle = run_cycle(office.store(), ctx, BUSY_AT, office.writer)
     idle_counts = Counter(double.counts)
+    double.reset_counts()
+    later = run_cycle(office.store(), ctx, BUSY_AT + timedelta(hours=1), office.writer)
+    later_counts = Counter(double.counts)
 
     naive_office, naive_plan, naive_counts, naive_letters = _naive(ctx, responses)
 
@@ -90,6 +94,8 @@ def run_bench(responses: int = 60) -> dict[str, Any]:
     return {
         "idle_cycle_requests": sum(idle_counts.values()),
         "idle_cycle_writes": len(idle.plan.operations),
+        "idle_hour_later_requests": sum(later_counts.values()),
+        "idle_hour_later_writes": len(later.plan.operations),
         "busy_cycle_requests": busy_total,
         "busy_cycle_sheets_requests": sheets_requests,
         "busy_cycle_letter_requests": letter_requests,
@@ -108,6 +114,7 @@ def run_bench(responses: int = 60) -> dict[str, Any]:
         "naive_to_busy_ratio": round(naive_total / busy_total, 1) if busy_total else None,
         "by_method": {
             "idle_cycle": dict(sorted(idle_counts.items())),
+            "idle_hour_later": dict(sorted(later_counts.items())),
             "busy_cycle": dict(sorted(busy_counts.items())),
             "naive": dict(sorted(naive_counts.items())),
         },
@@ -119,6 +126,8 @@ def render(result: Mapping[str, Any]) -> str:
     per_letter = result.get("requests_per_letter")
     rows = [
         ("idle cycle (nothing new)", result["idle_cycle_requests"]),
+        (f"idle cycle an hour later ({result.get('idle_hour_later_writes', '?')} writes)",
+         result.get("idle_hour_later_requests", "-")),
         (f"busy cycle ({result['new_responses']} new responses, {result.get('decisions_applied', '?')} decisions, "
          f"{result['letters_drafted']} letters)", result["busy_cycle_requests"]),
         ("  of which Sheets (one read, one atomic write)", result["busy_cycle_sheets_requests"]),

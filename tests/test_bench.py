@@ -28,6 +28,8 @@ def test_the_bench_measures_the_quota_promises(figures: dict[str, Any]) -> None:
     assert figures["decisions_applied"] >= 5  # on the Admin, Sub Koordinator, Kepala Bidang, Tim, Kepala Dinas tabs
     assert figures["idle_cycle_requests"] == 1
     assert figures["by_method"]["idle_cycle"] == {"sheets.spreadsheets.get": 1}
+    assert figures["idle_hour_later_writes"] <= 1  # no countdown to rewrite: at most the heartbeat
+    assert figures["idle_hour_later_requests"] == 1 + figures["idle_hour_later_writes"]
     assert figures["busy_cycle_sheets_requests"] <= 2
     assert figures["letters_drafted"] >= 2
     assert figures["requests_per_letter"] == 2
