@@ -105,7 +105,7 @@ def register_row(view: CaseView, info: Mapping[str, Value]) -> dict[str, Value]:
         R.RISK: view.triage.label if view.triage else _v(record.get(R.RISK)),
         R.DUE: info.get(I.DUE),
         R.CLOCK: info.get(I.CLOCK),
-        R.WARNINGS: str(len(complaint.warnings)) if complaint else _v(record.get(R.WARNINGS)),
+        R.WARNINGS: len(complaint.warnings) if complaint else _v(record.get(R.WARNINGS)),
     }
     for header in (R.DUPLICATES, R.REFERRAL, R.DESTINATION, R.EDITED, R.SOURCE, R.CREATED, *STEP_DATE.values(),
                    R.FINGERPRINT, R.APPLIED, R.NOTE):

@@ -44,3 +44,15 @@ def test_an_idle_local_cycle_only_streams_the_workbook(tmp_path, settings, ctx, 
     assert not run_cycle(backend.store(), ctx, NOW + timedelta(minutes=5)).plan
     assert loads == [True]  # one streaming read; no full load
     assert backend.path.stat().st_mtime_ns == stamp  # and no save
+
+
+def test_a_count_is_a_number_cell(backend: Backend, settings, ctx, cycle) -> None:  # type: ignore[no-untyped-def]
+    from sync.tabs import R
+    from tests.test_cycle import records
+
+    backend.create([response_row(**ADULT_LOW_RISK, reporter_phone="12")], settings)  # an unusable number: a warning
+    cycle(NOW)
+    (case,) = records(backend, ctx.tabs.register.name)
+    assert isinstance(case[R.WARNINGS], int | float) and not isinstance(case[R.WARNINGS], bool)
+    assert case[R.WARNINGS] >= 1
+    assert not writes(cycle(NOW + timedelta(minutes=1)).plan)  # read back, the number compares equal
