@@ -390,6 +390,10 @@ class Settings(_Strict):
     duplicates: Duplicates = Duplicates()
     letters: Letters = Letters()
     poll_interval_seconds: int = Field(default=60, ge=10)
+    heartbeat_minutes: int = Field(
+        default=15, ge=1,
+        description="an idle cycle refreshes the 'Diperbarui sistem' time on the Panduan tab at most this often",
+    )
     worker: Worker = Worker()
 
     @field_validator("timezone")

@@ -48,6 +48,8 @@ SECTIONS = {
     "letters": "Letters (Surat Tugas, Surat Rujukan). THE STAFF BELOW ARE PLACEHOLDERS: replace them with "
                "your officials (name, NIP, rank, position) before drafting real letters.",
     "poll_interval_seconds": "How often `python -m sync run` looks for new responses.",
+    "heartbeat_minutes": "How often an idle cycle refreshes 'Diperbarui sistem' on the Panduan tab (a busy "
+                         "cycle always does); the cell turns red when the worker seems stopped.",
     "worker": "Where the worker counts failed cycles (empty: beside the workbook; for Google under "
               "~/.local/state/sapa-sync/) and how many in a row raise the alarm (log tab, status, `once`).",
 }

@@ -62,7 +62,16 @@ from config.settings import Settings
 from letters.writer import template_path
 from rules.errors import InputError, SapaError, StructureError, TransientError
 from sync.google_retry import DEFAULT_TIMEOUT, RetryPolicy, call_with_retry, error_message, status_of
-from sync.google_store import END, KEY, NEW_SHEET_COLS, NEW_SHEET_ROWS, TOKEN, _sheet_of, append_header
+from sync.google_store import (
+    END,
+    KEY,
+    NEW_SHEET_COLS,
+    NEW_SHEET_ROWS,
+    TOKEN,
+    _sheet_of,
+    append_header,
+    look_requests,
+)
 from sync.responses import response_tab_names
 from sync.store import Dropdown
 from sync.tabs import Layout, Tabs, layouts
@@ -85,7 +94,7 @@ DRIVE_RETRIES = 5
 
 READ_FIELDS = (
     "developerMetadata(metadataId,metadataKey),"
-    "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount,frozenRowCount)),"
+    "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount,frozenRowCount)),basicFilter(range),"
     "protectedRanges(protectedRangeId,description,range,unprotectedRanges,editors),"
     "data(rowData(values(effectiveValue)),"
     "rowMetadata(developerMetadata(metadataId,metadataKey,metadataValue))))"
@@ -100,6 +109,7 @@ class InitReport:
     tabs_created: list[str] = field(default_factory=list)
     headers_added: dict[str, list[str]] = field(default_factory=dict)
     frozen: list[str] = field(default_factory=list)
+    dressed: list[str] = field(default_factory=list)  # tabs given the workspace's look (sync/workspace.py)
     dropdowns_added: dict[str, list[str]] = field(default_factory=dict)
     protections_added: list[str] = field(default_factory=list)
     protections_updated: list[str] = field(default_factory=list)
@@ -114,7 +124,7 @@ class InitReport:
     @property
     def changed(self) -> bool:
         return bool(
-            self.tabs_created or self.headers_added or self.frozen or self.dropdowns_added
+            self.tabs_created or self.headers_added or self.frozen or self.dressed or self.dropdowns_added
             or self.protections_added or self.protections_updated or self.row_keys_added
             or self.sentinels_added or self.templates_uploaded
         )
@@ -129,6 +139,8 @@ class InitReport:
                 lines.append(f"Kolom ditambah / headers added in '{tab}': {', '.join(headers)}")
         if self.frozen:
             lines.append(f"Baris judul dibekukan / header rows frozen: {', '.join(self.frozen)}")
+        if self.dressed:
+            lines.append(f"Tampilan ruang kerja / workspace look (colours, filter, widths): {', '.join(self.dressed)}")
         for item in self.protections_added:
             lines.append(f"Proteksi ditambah / protection added: {item}")
         for item in self.protections_updated:
@@ -243,6 +255,7 @@ class _Tab:
     frozen: int
     protections: list[dict[str, Any]]
     new: bool = False
+    dressed: bool = False  # has a filter: the workspace's look was applied (by init or the worker)
 
 
 class _Plan:
@@ -270,6 +283,7 @@ class _Plan:
             self.tabs[sheet.title] = _Tab(
                 sheet.sheet_id, sheet.title, sheet.rows, sheet.cols, headers, sheet.values, sheet.meta,
                 int(grid.get("frozenRowCount", 0)), list(raw.get("protectedRanges") or []),
+                dressed="basicFilter" in raw,
             )
             self.used.add(sheet.sheet_id)
             self.used |= {int(m["metadataId"]) for e in sheet.meta.values() for m in e if "metadataId" in m}
@@ -359,6 +373,11 @@ class _Plan:
             self.structure.append(_validation(tab, tab.headers.index(dropdown.header), dropdown))
         if dropdowns:
             self.report.dropdowns_added[layout.name] = [d.header for d in dropdowns]
+        if layout.look is not None and not tab.dressed:
+            # once: a tab with a filter keeps the look staff may have adjusted since
+            self.structure += look_requests(tab.sheet_id, tab.headers, tab.rows, layout.look)
+            tab.dressed = True
+            self.report.dressed.append(layout.name)
 
     def add_header(self, tab: _Tab, header: str, *, staff: bool = False) -> int:
         """At the right of the last header, exactly as GoogleStore adds a column."""

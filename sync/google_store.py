@@ -35,12 +35,14 @@ import gspread
 import requests
 
 from rules.errors import InputError, RequestRefused, SapaError, StructureError, TransientError
+from sync import workspace
 from sync.google_retry import DEFAULT_TIMEOUT, RetryPolicy, call_with_retry, error_message, status_of
 from sync.responses import fingerprint, response_tab_names
 from sync.store import (
     AppendRow,
     Dropdown,
     EnsureTab,
+    Look,
     MarkResponse,
     Snapshot,
     Table,
@@ -380,6 +382,100 @@ def _cell(value: Value) -> dict[str, Any]:
     return {"userEnteredValue": {"stringValue": text}} if text else {}
 
 
+# --- the workspace's look (sync/workspace.py) as Sheets API requests ------------------------
+
+_PIXELS_PER_CHAR = 7
+
+
+def _rgb(hex_color: str) -> dict[str, float]:
+    return {k: round(int(hex_color[i:i + 2], 16) / 255, 3) for k, i in (("red", 0), ("green", 2), ("blue", 4))}
+
+
+def look_requests(sheet_id: int, headers: Sequence[str], rows: int, look: Look) -> list[dict[str, Any]]:
+    """Requests that give a tab its look: the same as the local store's (`local_store._dress`).
+
+    Conditional formats read the row's own cell, so colours follow rows that staff sort;
+    the basic filter's criteria hide finished cases (clearing the filter shows them).
+    """
+    columns = {h: i for i, h in enumerate(headers) if h}
+    width = max(columns.values(), default=0) + 1
+    out: list[dict[str, Any]] = [{"updateSheetProperties": {
+        "properties": {"sheetId": sheet_id, "gridProperties": {
+            "frozenRowCount": 1, "frozenColumnCount": look.frozen_columns}},
+        "fields": "gridProperties.frozenRowCount,gridProperties.frozenColumnCount"}}]
+    out += [_dimension(sheet_id, columns[h], {"pixelSize": chars * _PIXELS_PER_CHAR}, "pixelSize")
+            for h, chars in look.widths if h in columns]
+    out += [_dimension(sheet_id, columns[h], {"hiddenByUser": True}, "hiddenByUser")
+            for h in look.hidden if h in columns]
+    if look.row_height is not None:
+        out.append({"updateDimensionProperties": {
+            "range": {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": 1, "endIndex": max(rows, 2)},
+            "properties": {"pixelSize": look.row_height * 4 // 3}, "fields": "pixelSize"}})
+    for header in look.wrapped:
+        if header in columns:
+            out.append({"repeatCell": {
+                "range": _column_range(sheet_id, columns[header], 0, rows),
+                "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}},
+                "fields": "userEnteredFormat.wrapStrategy,userEnteredFormat.verticalAlignment"}})
+    for header, text in look.notes:
+        if header in columns:
+            out.append({"updateCells": {
+                "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": columns[header]},
+                "rows": [{"values": [{"note": text}]}], "fields": "note"}})
+    out += _highlights(sheet_id, columns, width, rows, look)
+    specs = [{"columnIndex": columns[h], "filterCriteria": {"hiddenValues": list(hidden)}}
+             for h, hidden in look.filter_hides if h in columns]
+    out.append({"setBasicFilter": {"filter": {
+        "range": {"sheetId": sheet_id, "startRowIndex": 0, "startColumnIndex": 0, "endColumnIndex": width},
+        **({"filterSpecs": specs} if specs else {})}}})
+    return out
+
+
+def _highlights(sheet_id: int, columns: dict[str, int], width: int, rows: int, look: Look) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for rule in look.highlights:
+        if rule.header not in columns:
+            continue
+        column = columns[rule.header]
+        letter = gspread.utils.rowcol_to_a1(1, column + 1).rstrip("1")
+        cells = _column_range(sheet_id, column, 1, rows) if rule.cell else {
+            "sheetId": sheet_id, "startRowIndex": 1, "endRowIndex": rows, "startColumnIndex": 0,
+            "endColumnIndex": width}
+        style: dict[str, Any] = {"backgroundColor": _rgb(rule.color)}
+        if rule.grey_text:
+            style["textFormat"] = {"foregroundColor": _rgb("808080")}
+        out.append(_conditional(cells, workspace.highlight_formula(letter, 2, rule.values), style, len(out)))
+    beat = look.heartbeat
+    if beat is not None and beat.header in columns:
+        column = columns[beat.header]
+        letter = gspread.utils.rowcol_to_a1(1, column + 1).rstrip("1")
+        cell = _column_range(sheet_id, column, beat.row - 1, beat.row)
+        out.append({"repeatCell": {"range": cell, "cell": {"userEnteredFormat": {"numberFormat": {
+            "type": "DATE_TIME", "pattern": workspace.GOOGLE_HEARTBEAT_FORMAT}, "horizontalAlignment": "LEFT"}},
+            "fields": "userEnteredFormat.numberFormat,userEnteredFormat.horizontalAlignment"}})
+        red = {"backgroundColor": _rgb("E06666"), "textFormat": {"bold": True, "foregroundColor": _rgb("FFFFFF")}}
+        rules = sum(1 for r in out if "addConditionalFormatRule" in r)
+        out.append(_conditional(cell, workspace.heartbeat_formula(letter, beat.row, beat.stale_minutes), red, rules))
+    return out
+
+
+def _conditional(cells: dict[str, Any], formula: str, style: dict[str, Any], index: int) -> dict[str, Any]:
+    return {"addConditionalFormatRule": {"index": index, "rule": {"ranges": [cells], "booleanRule": {
+        "condition": {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": "=" + formula}]},
+        "format": style}}}}
+
+
+def _dimension(sheet_id: int, column: int, properties: dict[str, Any], fields: str) -> dict[str, Any]:
+    return {"updateDimensionProperties": {
+        "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": column, "endIndex": column + 1},
+        "properties": properties, "fields": fields}}
+
+
+def _column_range(sheet_id: int, column: int, start: int, end: int) -> dict[str, Any]:
+    return {"sheetId": sheet_id, "startRowIndex": start, "endRowIndex": end,
+            "startColumnIndex": column, "endColumnIndex": column + 1}
+
+
 def _sheet_id_in(body: object) -> int | None:
     """The first `sheetId` in a request body (start, range, location, properties...)."""
     if isinstance(body, dict):
@@ -412,6 +508,7 @@ class _Batch:
         self.structure: list[dict[str, Any]] = []
         self.cells: list[dict[str, Any]] = []
         self.validations: list[tuple[_Sheet, int, Dropdown]] = []
+        self.looks: list[tuple[_Sheet, Look]] = []  # new tabs: their look goes last in the batch
         self.inserts: dict[str, list[tuple[tuple[str, Value], ...]]] = {}
         self.appends: dict[str, list[tuple[tuple[str, Value], ...]]] = {}
         self.guard_rows: dict[str, dict[int, str | None]] = {}  # tab -> row index -> new key value
@@ -457,6 +554,8 @@ class _Batch:
         out += self.cells
         out += self.new_rows()
         out += self.validation_requests()
+        for sheet, look in self.looks:
+            out += look_requests(sheet.sheet_id, sheet.headers, sheet.rows, look)
         self.requests = out
         return out
 
@@ -500,6 +599,8 @@ class _Batch:
         for dropdown in op.dropdowns:
             if sheet.new or dropdown.header in added:
                 self.validations.append((sheet, self.column(sheet, dropdown.header), dropdown))
+        if sheet.new and op.look is not None and all(s is not sheet for s, _ in self.looks):
+            self.looks.append((sheet, op.look))
         self.touched.add(op.tab)
 
     def column(self, sheet: _Sheet, header: str, *, create: bool = False, staff: bool = False) -> int:

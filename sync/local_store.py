@@ -20,20 +20,26 @@ from zipfile import BadZipFile
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
+from openpyxl.comments import Comment
+from openpyxl.formatting.formatting import ConditionalFormattingList
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.worksheet.cell_range import MultiCellRange
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.filters import AutoFilter, CustomFilter, CustomFilters, FilterColumn
 from openpyxl.worksheet.worksheet import Worksheet
 
 from letters.files import remove_stale_temporaries
 from rules.errors import InputError, SapaError, StructureError, TransientError
+from sync import workspace
 from sync.responses import fingerprint, response_tab_names
 from sync.store import (
     AppendRow,
     EnsureTab,
+    Look,
     MarkResponse,
     Snapshot,
     Table,
@@ -205,7 +211,7 @@ def _table(sheet: Worksheet | ReadOnlyWorksheet) -> Table:
         if any(v is not None and v != "" for v in row):
             data.append(tuple(row) + (None,) * (width - len(row)))
             numbers.append(number)
-    return Table(sheet.title, headers, tuple(data), tuple(numbers), _inline_lists(sheet))
+    return Table(sheet.title, headers, tuple(data), tuple(numbers), *_stale(sheet))
 
 
 _INLINE_LIST = re.compile(rb'<(?:\w+:)?formula1>\s*(?:"|&quot;)')
@@ -253,6 +259,11 @@ class _Sheet:
         cell.font = _HEADER_FONT
         return column
 
+    def wraps(self, letter: str) -> bool:
+        """Does the tab's look wrap this column (see `_dress`)? New cells then wrap too."""
+        dimensions = self.sheet.column_dimensions
+        return letter in dimensions and bool(dimensions[letter].alignment.wrap_text)
+
     def row_values(self, row: int) -> tuple[object, ...]:
         width = max(len(self.headers), 1)
         return next(self.sheet.iter_rows(min_row=row, max_row=row, max_col=width, values_only=True))
@@ -272,8 +283,8 @@ class _Sheet:
         for header, value in cells:
             cell = self.sheet.cell(row=row, column=self.column(header, create=True))
             _put(cell, value)
-            if isinstance(value, str) and "\n" in value:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if (isinstance(value, str) and "\n" in value) or self.wraps(cell.column_letter):
+                cell.alignment = _WRAP
         self.next_row = max(self.next_row, row + 1)
 
 
@@ -299,6 +310,8 @@ def _apply(book: Workbook, plan: WritePlan) -> None:
             target = sheet(op.tab)
             column = target.column(op.marker_header, create=True)
             _put(target.sheet.cell(row=_find_response(target, op), column=column), op.marker)
+    for written in sheets.values():
+        _refilter(written.sheet)  # a case that finished leaves the working view
 
 
 def _ensure_tab(book: Workbook, op: EnsureTab) -> None:
@@ -310,13 +323,139 @@ def _ensure_tab(book: Workbook, op: EnsureTab) -> None:
         cell = sheet.cell(row=1, column=column)
         if header in op.staff_headers:
             cell.fill = _STAFF_FILL
-        if new:
+        if new and op.look is None:
             width = 14 if len(header) < 12 else min(40, len(header) + 4)
             sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "B2"
     for dropdown in op.dropdowns:
         column = target.column(dropdown.header)
         _set_dropdown(book, sheet, column, f"{op.tab}: {dropdown.header}", dropdown.choices)
+    if op.look is not None:
+        _dress(target, op.look)
+
+
+# --- the workspace's look (sync/workspace.py) ------------------------------------------------
+
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
+_LOOK_ROWS = 5000  # rows below the last one in use that colours and dropdowns cover
+
+
+def _dress(target: _Sheet, look: Look) -> None:
+    """Give the tab its look: frozen columns, widths, wrapping, notes, hidden columns, colours, a filter."""
+    sheet = target.sheet
+    columns = {h: i + 1 for i, h in enumerate(target.headers) if h}
+    sheet.freeze_panes = sheet.cell(row=2, column=look.frozen_columns + 1).coordinate
+    for header, chars in look.widths:
+        if header in columns:
+            sheet.column_dimensions[get_column_letter(columns[header])].width = chars
+    for header, column in columns.items():
+        dimension = sheet.column_dimensions[get_column_letter(column)]
+        dimension.hidden = header in look.hidden
+        wrap = header in look.wrapped
+        dimension.alignment = _WRAP if wrap else _TOP
+        for (cell,) in sheet.iter_rows(min_row=1, max_row=max(sheet.max_row, 1), min_col=column, max_col=column):
+            cell.alignment = _WRAP if wrap or cell.row == 1 else _TOP
+    if look.row_height is not None:
+        sheet.sheet_format.defaultRowHeight = look.row_height
+        sheet.sheet_format.customHeight = True
+    sheet.row_dimensions[1].height = 30
+    for header, text in look.notes:
+        if header in columns:
+            note = Comment(text, "SAPA")
+            note.width, note.height = 300, 160
+            sheet.cell(row=1, column=columns[header]).comment = note
+    _colour(sheet, columns, look)
+    _filter(sheet, columns, look)
+    _refilter(sheet)
+
+
+def _colour(sheet: Worksheet, columns: dict[str, int], look: Look) -> None:
+    """Conditional formats, each reading its row's own cell: they follow rows that staff sort."""
+    sheet.conditional_formatting = ConditionalFormattingList()
+    last_row = sheet.max_row + _LOOK_ROWS
+    width = max(columns.values(), default=1)
+    own = {columns[r.header] for r in look.highlights if r.cell and r.header in columns}
+    for priority, rule in enumerate(look.highlights, start=1):
+        if rule.header not in columns:
+            continue
+        letter = get_column_letter(columns[rule.header])
+        if rule.cell:
+            cells = f"{letter}2:{letter}{last_row}"
+        else:  # a row colour after the first leaves the cells that have their own colour (LibreOffice
+            # lets the first range listed win where ranges overlap, whatever the rules' priority)
+            skip = own if priority > 1 else set()
+            cells = " ".join(f"{get_column_letter(a)}2:{get_column_letter(b - 1)}{last_row}"
+                             for a, b in _runs_without(width, skip))
+        font = Font(color="808080") if rule.grey_text else None
+        formula = workspace.highlight_formula(letter, 2, rule.values)
+        made = FormulaRule(formula=[formula], fill=PatternFill("solid", bgColor=rule.color), font=font)
+        made.priority = priority
+        sheet.conditional_formatting.add(cells, made)
+    if look.heartbeat is not None and look.heartbeat.header in columns:
+        beat = look.heartbeat
+        letter = get_column_letter(columns[beat.header])
+        cell = sheet[f"{letter}{beat.row}"]
+        cell.number_format = workspace.HEARTBEAT_FORMAT
+        cell.alignment = Alignment(horizontal="left", vertical="top")
+        stale = FormulaRule(formula=[workspace.heartbeat_formula(letter, beat.row, beat.stale_minutes)],
+                            fill=PatternFill("solid", bgColor="E06666"), font=Font(bold=True, color="FFFFFF"))
+        sheet.conditional_formatting.add(cell.coordinate, stale)
+
+
+def _runs_without(width: int, skip: set[int]) -> list[tuple[int, int]]:
+    """Runs [a, b) of the columns 1..width that are not in `skip`."""
+    runs: list[tuple[int, int]] = []
+    for column in range(1, width + 1):
+        if column in skip:
+            continue
+        if runs and runs[-1][1] == column:
+            runs[-1] = (runs[-1][0], column + 1)
+        else:
+            runs.append((column, column + 1))
+    return runs
+
+
+def _filter(sheet: Worksheet, columns: dict[str, int], look: Look) -> None:
+    """A filter on the header row; its criteria hide the values `look.filter_hides` names (finished cases)."""
+    last = get_column_letter(max(columns.values(), default=1))
+    sheet.auto_filter = AutoFilter(ref=f"A1:{last}{max(_last_row(sheet), 2)}")
+    for header, hidden in look.filter_hides:
+        if header in columns and hidden:
+            tests = [CustomFilter(operator="notEqual", val=v) for v in hidden[:2]]  # .xlsx allows two
+            sheet.auto_filter.filterColumn.append(FilterColumn(
+                colId=columns[header] - 1, customFilters=CustomFilters(_and=True, customFilter=tests)))
+
+
+def _refilter(sheet: Worksheet) -> None:
+    """Hide the rows the tab's filter hides, show the others: LibreOffice and Excel show the rows'
+    hidden flags as saved and apply a filter's criteria only when someone re-applies it."""
+    if not sheet.auto_filter.ref:
+        return
+    hides = {col.colId + 1: {f.val for f in col.customFilters.customFilter if f.operator == "notEqual"}
+             for col in sheet.auto_filter.filterColumn if col.customFilters is not None}
+    last = _last_row(sheet)
+    sheet.auto_filter.ref = f"A1:{get_column_letter(CellRange(sheet.auto_filter.ref).max_col)}{max(last, 2)}"
+    for column, hidden in hides.items():
+        for (cell,) in sheet.iter_rows(min_row=2, max_row=last, min_col=column, max_col=column):
+            hide = cell_text(cell.value) in hidden
+            if sheet.row_dimensions[cell.row].hidden != hide:
+                sheet.row_dimensions[cell.row].hidden = hide
+
+
+_AUTO_FILTER = re.compile(rb"<(?:\w+:)?autoFilter\b")
+
+
+def _stale(sheet: Worksheet | ReadOnlyWorksheet) -> tuple[bool, bool]:
+    """(inline dropdowns, no look): what an older worker left that the next EnsureTab replaces.
+
+    A tab without a filter lacks the workspace's look (sync/workspace.py gives every tab one).
+    A streamed sheet is looked at in its XML, read once for both.
+    """
+    if isinstance(sheet, ReadOnlyWorksheet):
+        xml = sheet.parent._archive.read(sheet._worksheet_path)
+        return bool(_INLINE_LIST.search(xml)), not _AUTO_FILTER.search(xml)
+    return _inline_lists(sheet), not sheet.auto_filter.ref
 
 
 # --- dropdowns --------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from rules.intake import read_complaint, review_reason
 from rules.triage import RISK_LEVELS, Triage, triage
 from rules.whatsapp import contact
 from rules.workflow import CLOCK_STOPPED, STATES, TRANSITIONS
-from sync import form_structure
+from sync import form_structure, workspace
 from sync.case_step import advance, state_of
 from sync.context import Context, show_time
 from sync.events import SYSTEM, Event, Record, log_rows, records
@@ -132,6 +132,7 @@ def plan_cycle(
     desired = _desired(views, registers, staff, messages, letter_plan, ctx, now)
     desired[tabs.agenda.name] = letter_plan.rows
     desired[tabs.review.name] = _review_rows(review, intake.review_rows, ids, ctx, events)
+    desired[tabs.guide.name] = workspace.guide_rows(snapshot.tabs.get(tabs.guide.name), ctx.settings, now)
 
     operations: list[Operation] = list(intake.marks)
     created = set(intake.new_cases) | {e.subject for e in events if e.code == "to_review"}
@@ -148,8 +149,12 @@ def plan_cycle(
     structure = form_structure.read_structure(snapshot.response_tabs, ctx)
     events += form_structure.log_events(form_structure.messages(structure, ctx), snapshot.tabs.get(tabs.log.name))
     operations.extend(log_rows(events, ctx, stamp))
-    if operations and snapshot.tabs.get(tabs.log.name) is None:
+    log_tab = snapshot.tabs.get(tabs.log.name)
+    if operations and (log_tab is None or log_tab.stale_look):
         operations.append(tabs.log.ensure())
+    # the "Diperbarui sistem" time: with any write, else only when due (an idle cycle mostly writes nothing)
+    operations.extend(workspace.heartbeat(snapshot.tabs.get(tabs.guide.name), ctx.settings, now,
+                                          busy=bool(operations)))
     operations.sort(key=lambda op: not isinstance(op, EnsureTab))  # tabs first, order kept
     return CyclePlan(WritePlan(tuple(operations)), events, cases, form_structure.problems(structure, ctx),
                      letter_plan.orders)

@@ -29,7 +29,8 @@ def reconcile(
     key appears on several rows (a copied row), only the first is kept up to date.
     """
     operations: list[Operation] = []
-    if table is None or table.stale_dropdowns or any(h not in table.headers for h in layout.headers):
+    stale = table is not None and (table.stale_dropdowns or (table.stale_look and layout.look is not None))
+    if table is None or stale or any(h not in table.headers for h in layout.headers):
         operations.append(layout.ensure())
     where: dict[str, tuple[int, tuple[object, ...]]] = {}
     if table is not None:

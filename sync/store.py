@@ -27,6 +27,7 @@ class Table:
     rows: tuple[tuple[object, ...], ...]
     row_numbers: tuple[int, ...]  # 1-based sheet row of each data row (header is row 1)
     stale_dropdowns: bool = False  # its dropdowns need writing again (an older worker's inline lists)
+    stale_look: bool = False  # it lacks the workspace's look (an older worker made it): ensure it once
 
     def column(self, header: str) -> int | None:
         try:
@@ -60,13 +61,53 @@ class Dropdown:
 
 
 @dataclass(frozen=True)
+class Highlight:
+    """Colour the cells of rows whose `header` cell equals one of `values` (a rule of the sheet,
+    so it follows the data when staff sort or filter). Only `cell`: that one cell, else the row."""
+
+    header: str
+    values: tuple[str, ...]
+    color: str  # RRGGBB fill
+    cell: bool = False
+    grey_text: bool = False
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    """A date cell the worker refreshes; it turns red once older than `stale_minutes`."""
+
+    header: str
+    row: int  # sheet row (1-based)
+    stale_minutes: int
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a tab looks to staff: frozen columns, widths, wrapping, notes, colours, a filter."""
+
+    frozen_columns: int = 1
+    widths: tuple[tuple[str, int], ...] = ()  # header -> width in characters
+    wrapped: tuple[str, ...] = ()  # long-text columns: wrapped, aligned to the top
+    notes: tuple[tuple[str, str], ...] = ()  # header -> the note on its header cell
+    hidden: tuple[str, ...] = ()  # technical columns the worker reads but staff need not see
+    highlights: tuple[Highlight, ...] = ()  # in priority order: the first that matches wins
+    filter_hides: tuple[tuple[str, tuple[str, ...]], ...] = ()  # header -> values the filter hides
+    heartbeat: Heartbeat | None = None
+    row_height: int | None = None  # points, for every data row (None: each row fits its text)
+
+
+@dataclass(frozen=True)
 class EnsureTab:
-    """Create the tab with these headers if absent; add any missing header at the end."""
+    """Create the tab with these headers if absent; add any missing header at the end.
+
+    With a `look`, the tab gets it: a new tab when created, an existing one when ensured.
+    """
 
     tab: str
     headers: tuple[str, ...]
     dropdowns: tuple[Dropdown, ...] = ()
     staff_headers: tuple[str, ...] = ()  # columns staff fill (styled, editable)
+    look: Look | None = None
 
 
 @dataclass(frozen=True)

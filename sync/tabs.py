@@ -20,7 +20,8 @@ from rules.workflow import (
     choices_for,
     decisions_of_role,
 )
-from sync.store import Dropdown, EnsureTab
+from sync import workspace
+from sync.store import Dropdown, EnsureTab, Look
 
 CASE_ID = "ID Kasus"
 REVIEW_ID = "ID Tinjauan"
@@ -37,13 +38,16 @@ class Layout:
     staff: tuple[str, ...] = ()
     dropdowns: tuple[Dropdown, ...] = ()
     role: str | None = None  # the workflow role whose tab this is
+    front: tuple[str, ...] = ()  # columns a new tab shows first, in this order (worker or staff)
+    look: Look | None = None
 
     @property
     def headers(self) -> tuple[str, ...]:
-        return self.worker + self.staff
+        rest = (h for h in self.worker + self.staff if h not in self.front)
+        return (*self.front, *rest)
 
     def ensure(self) -> EnsureTab:
-        return EnsureTab(self.name, self.headers, self.dropdowns, self.staff)
+        return EnsureTab(self.name, self.headers, self.dropdowns, self.staff, self.look)
 
 
 class R:
@@ -83,7 +87,6 @@ class I:  # noqa: E742 - short names read well in the column tables
     STATE = "Tahap Sekarang"
     TURN = "Giliran Anda?"
     DUE = "Batas Waktu"
-    LEFT = "Sisa Waktu"
     CLOCK = "Status Waktu"
     MESSAGE = "Pesan Sistem"
     RECEIVED = "Diterima"
@@ -166,7 +169,7 @@ class L:
     DETAIL = "Keterangan"
 
 
-_QUEUE = (I.ID, I.RISK, I.STATE, I.TURN, I.DUE, I.LEFT, I.CLOCK, I.MESSAGE)
+_QUEUE = (I.ID, I.RISK, I.CLOCK, I.TURN, I.MESSAGE, I.STATE, I.DUE)
 _F = FIELD_LABELS
 
 # What each role sees of a case, after its queue columns (ID, risk, clock, message).
@@ -209,7 +212,14 @@ def role_layout(name: str, role: str, options: WorkflowOptions) -> Layout:
         choices = choices_for(key, options)
         if choices and not _multiple(key):
             dropdowns.append(Dropdown(FIELD_LABELS[key], choices))
-    return Layout(name, CASE_ID, _QUEUE + ROLE_INFO[role], staff, tuple(dropdowns), role)
+    front = (I.ID, I.RISK, I.CLOCK, I.TURN, *staff, I.MESSAGE)
+    headers = (*front, *(h for h in _QUEUE + ROLE_INFO[role] if h not in front))
+    look = workspace.look(
+        headers, frozen=5, staff=staff, options=options, role=role,
+        highlights=workspace.role_highlights(I.RISK, I.CLOCK, I.TURN, I.STATE),
+        hides=((I.STATE, workspace.FINISHED),),
+    )
+    return Layout(name, CASE_ID, _QUEUE + ROLE_INFO[role], staff, tuple(dropdowns), role, front, look)
 
 
 def _multiple(key: str) -> bool:
@@ -228,9 +238,11 @@ class Tabs:
     def intake(self) -> Layout:
         return self.roles["admin"]
 
+    guide: Layout  # "Panduan": the help text and the heartbeat
+
     @property
     def all(self) -> tuple[Layout, ...]:
-        return (*self.roles.values(), self.review, self.agenda, self.register, self.log)
+        return (*self.roles.values(), self.review, self.agenda, self.register, self.log, self.guide)
 
 
 def layouts(settings: Settings) -> Tabs:
@@ -238,25 +250,47 @@ def layouts(settings: Settings) -> Tabs:
     options = settings.workflow_options()
     role_names = {"admin": names.intake, "subkoor": names.subkoor, "kabid": names.kabid,
                   "kadis": names.kadis, "tim": names.tim}
+    register = (R.ID, R.RECEIVED, R.CHANNEL, R.STATE, R.STATE_KEY, R.ENTERED, R.RISK, R.DUE, R.CLOCK, R.WARNINGS,
+                R.DUPLICATES, R.REFERRAL, R.DESTINATION, R.EDITED, R.SOURCE, R.CREATED, *STEP_DATE.values(),
+                R.FINGERPRINT, R.APPLIED, R.NOTE)
+    review = (V.ID, V.RECEIVED, V.REASON, V.SUMMARY, V.STATUS, V.FINGERPRINT)
+    review_staff = (V.ACTION, V.NOTE)
+    log = (L.TIME, L.ID, L.ROLE, L.ACTION, L.CODE, L.DETAIL)
+    agenda = (A.ID, A.NUMBER, A.DATE, A.KIND, A.CASE, A.TO, A.LINK, A.DRAFTED, A.REDRAFT_DONE)
+    agenda_staff = (A.STATUS, A.REDRAFT, A.NOTE)
     return Tabs(
         register=Layout(
-            names.case_register, R.ID,
-            (R.ID, R.RECEIVED, R.CHANNEL, R.STATE, R.STATE_KEY, R.ENTERED, R.RISK, R.DUE, R.CLOCK, R.WARNINGS,
-             R.DUPLICATES, R.REFERRAL, R.DESTINATION, R.EDITED, R.SOURCE, R.CREATED, *STEP_DATE.values(),
-             R.FINGERPRINT, R.APPLIED, R.NOTE),
+            names.case_register, R.ID, register,
+            look=workspace.look(register, hidden=(R.STATE_KEY, R.FINGERPRINT, R.APPLIED),
+                                highlights=workspace.register_highlights(R.RISK, R.CLOCK, R.STATE)),
         ),
         review=Layout(
-            names.review, V.ID,
-            (V.ID, V.RECEIVED, V.REASON, V.SUMMARY, V.STATUS, V.FINGERPRINT),
-            staff=(V.ACTION, V.NOTE),
+            names.review, V.ID, review,
+            staff=review_staff,
             dropdowns=(Dropdown(V.ACTION, (RELEASE, DISMISS)),),
+            look=workspace.look((*review, *review_staff), hidden=(V.FINGERPRINT,), notes=_REVIEW_NOTES),
         ),
-        log=Layout(names.log, L.TIME, (L.TIME, L.ID, L.ROLE, L.ACTION, L.CODE, L.DETAIL)),
+        log=Layout(names.log, L.TIME, log, look=workspace.look(log, hidden=(L.CODE,))),
         roles={role: role_layout(name, role, options) for role, name in role_names.items()},
         agenda=Layout(
-            settings.letters.register_tab, A.ID,
-            (A.ID, A.NUMBER, A.DATE, A.KIND, A.CASE, A.TO, A.LINK, A.DRAFTED, A.REDRAFT_DONE),
-            staff=(A.STATUS, A.REDRAFT, A.NOTE),
+            settings.letters.register_tab, A.ID, agenda,
+            staff=agenda_staff,
             dropdowns=(Dropdown(A.STATUS, LETTER_STATUSES),),
+            look=workspace.look((*agenda, *agenda_staff), notes=_AGENDA_NOTES),
         ),
+        guide=Layout(workspace.GUIDE_TAB, workspace.TOPIC, (workspace.TOPIC, workspace.TEXT),
+                     look=workspace.guide_look(settings)),
     )
+
+
+_REVIEW_NOTES = (
+    (V.ACTION, f"Pilih dari daftar: '{RELEASE}' (respons dijadikan kasus baru) atau '{DISMISS}' (respons tidak "
+               "diproses, mis. uji coba). Sistem menerapkannya pada putaran berikutnya."),
+    (V.NOTE, "Catatan Admin, bebas diisi (mis. alasan mengabaikan)."),
+)
+_AGENDA_NOTES = (
+    (A.STATUS, f"Pilih dari daftar: {', '.join(LETTER_STATUSES)}."),
+    (A.REDRAFT, "Tulis apa saja (mis. tanggal hari ini) untuk meminta draf ulang surat ini; sistem membuatnya "
+                "pada putaran berikutnya. Isi yang berbeda dari sebelumnya meminta draf baru lagi."),
+    (A.NOTE, "Catatan staf, bebas diisi."),
+)

@@ -1,0 +1,216 @@
+"""The staff workspace on both backends: frozen columns, a filter that hides finished cases,
+colours as conditional formats, notes on staff columns, hidden technical columns, the
+Panduan tab and its heartbeat (written on a busy cycle, not on an idle one within the period)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from config.settings import Settings
+from rules.workflow import STATE_LABELS
+from sync import demo, workspace
+from sync.context import Context
+from sync.cycle import run_cycle
+from sync.store import UpdateRow
+from sync.tabs import I, L, R, V, layouts
+from tests.backends import Backend, GoogleBackend, LocalBackend, response_row
+from tests.conftest import NOW
+from tests.test_workflow_cycle import act
+
+
+@dataclass
+class Seen:
+    """A tab's look as a backend stores it."""
+
+    headers: list[str]
+    frozen_rows: int
+    frozen_columns: int
+    filtered: bool
+    filter_hides: dict[str, set[str]] = field(default_factory=dict)
+    formulas: list[str] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)
+    hidden: set[str] = field(default_factory=set)
+    hidden_rows: set[int] = field(default_factory=set)  # local: rows the filter hides (1-based)
+
+
+def seen(backend: Backend, tab: str) -> Seen:
+    if isinstance(backend, LocalBackend):
+        return _local(backend.path, tab)
+    assert isinstance(backend, GoogleBackend)
+    return _google(backend, tab)
+
+
+def _local(path: Path, tab: str) -> Seen:
+    sheet = load_workbook(path)[tab]
+    headers = [str(c.value or "") for c in sheet[1]]
+    pane = sheet.freeze_panes or "A1"
+    frozen = sheet[pane]
+    hides = {headers[c.colId]: {f.val for f in c.customFilters.customFilter}
+             for c in sheet.auto_filter.filterColumn if c.customFilters is not None}
+    formulas = [f for cf in sheet.conditional_formatting for rule in cf.rules for f in rule.formula]
+    return Seen(
+        headers, frozen.row - 1, frozen.column - 1, bool(sheet.auto_filter.ref), hides, formulas,
+        {str(c.value): c.comment.text for c in sheet[1] if c.comment is not None},
+        {h for i, h in enumerate(headers, start=1) if sheet.column_dimensions[_letter(i)].hidden},
+        {n for n, d in sheet.row_dimensions.items() if d.hidden},
+    )
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column)
+
+
+def _google(backend: GoogleBackend, tab: str) -> Seen:
+    fields = ("sheets(properties(title,gridProperties),basicFilter,conditionalFormats,"
+              "data(columnMetadata(hiddenByUser),rowData(values(note,effectiveValue))))")
+    body = backend.client.http_client.fetch_sheet_metadata(
+        backend.spreadsheet_id, params={"includeGridData": "true", "fields": fields})
+    sheet = next(s for s in body["sheets"] if s["properties"]["title"] == tab)
+    grid = sheet["properties"].get("gridProperties", {})
+    data = sheet["data"][0]
+    first = (data.get("rowData") or [{}])[0].get("values", [])
+    headers = [str((v.get("effectiveValue") or {}).get("stringValue", "")) for v in first]
+    filter_ = sheet.get("basicFilter")
+    hides = {headers[s["columnIndex"]]: set(s["filterCriteria"].get("hiddenValues", []))
+             for s in (filter_ or {}).get("filterSpecs", [])}
+    formulas = [r["booleanRule"]["condition"]["values"][0]["userEnteredValue"].lstrip("=")
+                for r in sheet.get("conditionalFormats", [])]
+    columns = data.get("columnMetadata", [])
+    return Seen(
+        headers, grid.get("frozenRowCount", 0), grid.get("frozenColumnCount", 0), filter_ is not None, hides,
+        formulas, {headers[i]: v["note"] for i, v in enumerate(first) if v.get("note")},
+        {headers[i] for i, c in enumerate(columns[:len(headers)]) if c.get("hiddenByUser")},
+    )
+
+
+def test_role_tabs_put_the_case_its_risk_time_and_the_decision_first_frozen_and_coloured(
+    backend, settings, cycle
+) -> None:
+    backend.create(demo.sample_rows(6), settings)
+    cycle()
+    for role, layout in layouts(settings).roles.items():
+        tab = seen(backend, layout.name)
+        assert tab.headers[:5] == [I.ID, I.RISK, I.CLOCK, I.TURN, I.DECISION], role
+        assert tab.headers.index(I.MESSAGE) == 4 + len(layout.staff), role  # after the role's own columns
+        assert (tab.frozen_rows, tab.frozen_columns) == (1, 5), role
+        assert tab.filtered and tab.filter_hides == {I.STATE: set(workspace.FINISHED)}, role
+        assert set(tab.notes) == set(layout.staff) and all(tab.notes.values()), role
+        assert 'TRIM($B2)="DARURAT"' in tab.formulas, role  # the row's own risk cell: follows sorting
+        assert 'TRIM($C2)="Terlambat"' in tab.formulas and 'TRIM($D2)="YA"' in tab.formulas, role
+        assert any(STATE_LABELS["closed"] in f and STATE_LABELS["rejected"] in f for f in tab.formulas), role
+        assert "Sisa Waktu" not in tab.headers
+
+
+def test_technical_columns_are_hidden_from_staff_and_every_tab_has_a_filter(backend, settings, cycle) -> None:
+    backend.create(demo.sample_rows(4), settings)
+    cycle()
+    tabs = layouts(settings)
+    assert seen(backend, tabs.register.name).hidden == {R.STATE_KEY, R.FINGERPRINT, R.APPLIED}
+    assert seen(backend, tabs.log.name).hidden == {L.CODE}
+    for layout in tabs.all:
+        if layout.name in backend.tabs():
+            assert seen(backend, layout.name).filtered, layout.name
+    if tabs.review.name in backend.tabs():
+        assert seen(backend, tabs.review.name).hidden == {V.FINGERPRINT}
+
+
+def test_a_finished_case_leaves_the_working_view_and_clearing_the_filter_shows_it(backend, settings, cycle) -> None:
+    backend.create([response_row(story="satu"), response_row(story="dua", timestamp=NOW.replace(tzinfo=None))],
+                   settings)
+    cycle()
+    act(backend, settings, "SAPA-2026-0001", ("admin", {I.DECISION: "Tolak", "Alasan": "uji coba"}))
+    cycle(NOW + timedelta(minutes=5))
+    intake = settings.tabs.intake
+    table = backend.tab(intake)
+    state = table[0].index(I.STATE)
+    rejected = [n for n, row in enumerate(table[1:], start=2) if row[state] == STATE_LABELS["rejected"]]
+    assert len(rejected) == 1 and len(table) == 3  # still in the tab: the filter hides it
+    tab = seen(backend, intake)
+    assert STATE_LABELS["rejected"] in tab.filter_hides[I.STATE]
+    if isinstance(backend, LocalBackend):  # LibreOffice shows the rows' hidden flags as saved
+        assert tab.hidden_rows == set(rejected)
+
+
+def test_the_guide_tab_explains_the_workspace_and_shows_when_the_worker_last_ran(backend, settings, cycle) -> None:
+    backend.create(demo.sample_rows(2), settings)
+    cycle()
+    guide = backend.tab(workspace.GUIDE_TAB)
+    assert guide[0][:2] == [workspace.TOPIC, workspace.TEXT]
+    assert guide[1][0] == workspace.HEARTBEAT
+    assert workspace.as_time(guide[1][1]) == NOW.replace(tzinfo=None) + timedelta(hours=7)  # 10:00 WIB
+    topics = [row[0] for row in guide[2:]]
+    assert "Cara mengambil keputusan" in topics and "Kasus selesai" in topics and "Warna merah muda" in topics
+    tab = seen(backend, workspace.GUIDE_TAB)
+    minutes = workspace.stale_minutes(settings)
+    assert tab.formulas == [f"AND(ISNUMBER($B$2),NOW()-$B$2>{minutes}/1440)"]
+
+
+def test_the_heartbeat_is_written_with_a_busy_cycle_and_by_an_idle_one_only_when_due(
+    backend, settings, cycle
+) -> None:
+    backend.create(demo.sample_rows(2), settings)
+    cycle()
+    assert not cycle(NOW + timedelta(minutes=settings.heartbeat_minutes - 1)).plan  # idle, within the period
+    due = cycle(NOW + timedelta(minutes=settings.heartbeat_minutes)).plan.operations
+    assert [type(op) for op in due] == [UpdateRow] and due[0].tab == workspace.GUIDE_TAB
+    backend.type_into(settings.tabs.intake, I.ID, "SAPA-2026-0001", I.ADMIN_NOTE, "dibaca")  # staff column only
+    assert not cycle(NOW + timedelta(minutes=settings.heartbeat_minutes + 2)).plan
+    backend.type_into(settings.tabs.intake, I.ID, "SAPA-2026-0001", I.DECISION, "Teruskan ke Sub Koordinator")
+    busy = cycle(NOW + timedelta(minutes=settings.heartbeat_minutes + 3)).plan.operations
+    beats = [op for op in busy if isinstance(op, UpdateRow) and op.tab == workspace.GUIDE_TAB]
+    assert len(beats) == 1 and len(busy) > 1
+    later = NOW.replace(tzinfo=None) + timedelta(hours=7, minutes=settings.heartbeat_minutes + 3)
+    assert workspace.as_time(backend.tab(workspace.GUIDE_TAB)[1][1]) == later
+
+
+def test_stale_after_three_polls_or_the_heartbeat_period_and_two_polls() -> None:
+    assert workspace.stale_minutes(Settings(poll_interval_seconds=60, heartbeat_minutes=15)) == 17
+    assert workspace.stale_minutes(Settings(poll_interval_seconds=600, heartbeat_minutes=15)) == 35
+    assert workspace.stale_minutes(Settings(poll_interval_seconds=600, heartbeat_minutes=1)) == 30
+
+
+def test_an_older_local_workbook_gets_the_look_once(tmp_path: Path, settings) -> None:
+    backend = LocalBackend(tmp_path)
+    backend.create(demo.sample_rows(3), settings)
+    ctx = Context.from_settings(settings)
+    run_cycle(backend.store(), ctx, NOW, backend.writer())
+    book = load_workbook(backend.path)
+    register = book[settings.tabs.case_register]
+    register.auto_filter.ref = None  # as an older worker left it: no filter, no colours
+    register.conditional_formatting = type(register.conditional_formatting)()
+    register.column_dimensions["E"].hidden = False
+    book.save(backend.path)
+    upgraded = run_cycle(backend.store(), ctx, NOW + timedelta(minutes=1), backend.writer())
+    assert [op.tab for op in upgraded.plan.operations if type(op).__name__ == "EnsureTab"] == [register.title]
+    tab = _local(backend.path, register.title)
+    assert tab.filtered and tab.formulas and R.STATE_KEY in tab.hidden
+    assert not run_cycle(backend.store(), ctx, NOW + timedelta(minutes=2), backend.writer()).plan
+
+
+def test_no_formula_or_note_holds_reporter_text(tmp_path: Path, settings) -> None:
+    backend = LocalBackend(tmp_path)
+    backend.create([response_row(story='=HYPERLINK("x")', victim_name='"); DARURAT')], settings)
+    run_cycle(backend.store(), Context.from_settings(settings), NOW, backend.writer())
+    book = load_workbook(backend.path)
+    for sheet in book.worksheets:
+        texts = [f for cf in sheet.conditional_formatting for r in cf.rules for f in r.formula]
+        texts += [c.comment.text for c in sheet[1] if c.comment is not None]
+        assert not any("HYPERLINK" in t or "); DARURAT" in t for t in texts), sheet.title
+
+
+def test_google_formatting_travels_in_the_cycles_one_write(tmp_path: Path, settings) -> None:
+    backend = GoogleBackend(tmp_path)
+    backend.create(demo.sample_rows(3), settings)
+    before = len(backend.double.log)
+    run_cycle(backend.store(), Context.from_settings(settings), NOW, backend.writer())
+    methods = [e.method_id for e in backend.double.log[before:] if e.method_id.startswith("sheets.")]
+    assert methods == ["sheets.spreadsheets.get", "sheets.spreadsheets.batchUpdate"]
+    sent = next(e.request for e in backend.double.log[before:] if e.method_id.endswith("batchUpdate"))
+    kinds = {next(iter(r)) for r in sent["requests"]}
+    assert {"setBasicFilter", "addConditionalFormatRule", "updateDimensionProperties", "repeatCell"} <= kinds
