@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import logging
 import os
 import re
@@ -91,7 +92,14 @@ class LocalStore:
                 "with --workbook FILE.xlsx, or make a sample one with `python -m sync demo`."
             )
         try:
-            return load_workbook(self.path, read_only=read_only)
+            if read_only:  # read at once: a streamed book reads lazily, and staff may save in place meanwhile
+                stamp = self._file_stamp()
+                content = self.path.read_bytes()
+                if self._file_stamp() != stamp:
+                    raise TransientError(f"{self.path.name} changed while it was being read; the next cycle "
+                                         "reads it again.")
+                return load_workbook(io.BytesIO(content), read_only=True)
+            return load_workbook(self.path)
         except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as err:
             raise InputError(
                 f"cannot open {self.path} as an .xlsx workbook ({type(err).__name__}). "
