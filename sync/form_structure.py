@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from openpyxl.utils import get_column_letter
+
 from rules import values
 from rules.columns import Columns
 from sync.context import Context
@@ -123,9 +125,4 @@ def last_logged(log: Table | None) -> set[str]:
 
 def letter(column: int) -> str:
     """A 0-based column as spreadsheet letters (0 -> A, 26 -> AA)."""
-    out = ""
-    column += 1
-    while column:
-        column, rest = divmod(column - 1, 26)
-        out = chr(65 + rest) + out
-    return out
+    return str(get_column_letter(column + 1))
