@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sync.store import AppendRow, Operation, Table, UpdateRow, Value
-from sync.tabs import Layout
+from sync.tabs import RETIRED_COLUMNS, Layout
 from sync.text import cell_text
 
 
@@ -52,6 +52,10 @@ def reconcile(
             (header, value)
             for header, value in cells.items()
             if cell_text(table.get(row, header)) != cell_text(value)
+        ) + tuple(
+            (header, None)
+            for header in RETIRED_COLUMNS
+            if header not in layout.headers and cell_text(table.get(row, header)) is not None
         )
         if changed:
             operations.append(UpdateRow(layout.name, layout.key, key, number, changed))

@@ -25,6 +25,9 @@ from sync.store import Dropdown, EnsureTab, Look
 
 CASE_ID = "ID Kasus"
 REVIEW_ID = "ID Tinjauan"
+# Columns an older worker wrote and this one no longer does: their cells are cleared once, so
+# that a countdown frozen at its last value never tells staff there is time left.
+RETIRED_COLUMNS = ("Sisa Waktu",)
 
 RELEASE = "Jadikan kasus"
 DISMISS = "Abaikan"

@@ -172,3 +172,14 @@ def test_cases_recorded_by_an_older_worker_are_not_flagged_as_edited(backend, se
     assert result.count("response_edited") == 0
     register = by_id(backend, settings.tabs.case_register)
     assert all(str(r[R.FINGERPRINT]).startswith("2:") and not r.get(R.EDITED) for r in register.values())
+
+
+def test_an_older_workbook_s_countdown_column_is_cleared_once_never_left_frozen(backend, settings, cycle) -> None:
+    two_cases(backend, settings, cycle)
+    admin = settings.tabs.intake
+    backend.insert_column(admin, 1, "Sisa Waktu")  # as an older worker left it
+    for row in (2, 3):
+        backend.set_cell(admin, row, 1, "sisa 3 jam 10 menit")
+    cycle(NOW + timedelta(minutes=5))
+    assert [r.get("Sisa Waktu") for r in records(backend, admin)] == [None, None]
+    assert not cycle(NOW + timedelta(minutes=5)).plan.operations
