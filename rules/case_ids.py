@@ -6,6 +6,7 @@ import re
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -19,14 +20,7 @@ class IdPattern:
 
     @property
     def regex(self) -> re.Pattern[str]:
-        parts = []
-        for literal, name, _, _ in string.Formatter().parse(self.pattern):
-            parts.append(re.escape(literal))
-            if name == "year":
-                parts.append(r"(?P<year>\d{4})")
-            elif name == "seq":
-                parts.append(r"(?P<seq>\d+)")
-        return re.compile("^" + "".join(parts) + "$")
+        return _regex(self.pattern)
 
     def parse(self, value: object) -> tuple[int, int] | None:
         """(year, seq) of an ID this pattern made, None for anything else."""
@@ -34,6 +28,19 @@ class IdPattern:
             return None
         found = self.regex.match(value.strip())
         return (int(found["year"]), int(found["seq"])) if found else None
+
+
+@lru_cache(maxsize=16)
+def _regex(pattern: str) -> re.Pattern[str]:
+    """The IDs a pattern makes (built once: every ID read in a cycle is parsed)."""
+    parts = []
+    for literal, name, _, _ in string.Formatter().parse(pattern):
+        parts.append(re.escape(literal))
+        if name == "year":
+            parts.append(r"(?P<year>\d{4})")
+        elif name == "seq":
+            parts.append(r"(?P<seq>\d+)")
+    return re.compile("^" + "".join(parts) + "$")
 
 
 class Sequence:

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
+from functools import lru_cache
+from types import MappingProxyType
 
 import phonenumbers
 
@@ -35,6 +37,8 @@ def text(cell: Cell) -> str | None:
 
 def normalize(value: str) -> str:
     """A comparison key: case, accents and runs of spaces do not matter."""
+    if value.isascii():  # most answers: nothing to decompose, no accent to drop
+        return _SPACES.sub(" ", value).strip().casefold()
     decomposed = unicodedata.normalize("NFKD", value)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _SPACES.sub(" ", plain).strip().casefold()
@@ -301,11 +305,19 @@ def choice_key(cell: Cell, labels: Mapping[str, str]) -> tuple[str | None, str |
     raw = text(cell)
     if raw is None:
         return None, None
-    wanted = normalize(raw)
-    for key, label in labels.items():
-        if normalize(label) == wanted or normalize(key) == wanted:
-            return key, None
-    return None, raw
+    key = _choice_keys(tuple(labels.items())).get(normalize(raw))
+    return (key, None) if key is not None else (None, raw)
+
+
+@lru_cache(maxsize=64)
+def _choice_keys(labels: tuple[tuple[str, str], ...]) -> Mapping[str, str]:
+    """The comparison key of each label and of each key -> the first key it names (labels
+    are the configuration's: made once, not for every answer)."""
+    keys: dict[str, str] = {}
+    for key, label in labels:
+        keys.setdefault(normalize(label), key)
+        keys.setdefault(normalize(key), key)
+    return MappingProxyType(keys)
 
 
 def checkbox_keys(cell: Cell, labels: Mapping[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -1,0 +1,72 @@
+"""The shortcuts an idle cycle takes give exactly what the long way gives (benchmarks/bench_idle.py)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rules import values
+from rules.case_ids import IdPattern
+from rules.whatsapp import WhatsAppPolicy
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_the_long_way(value: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", value)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SPACES.sub(" ", plain).strip().casefold()
+
+
+def choice_key_the_long_way(cell: object, labels: Mapping[str, str]) -> tuple[str | None, str | None]:
+    raw = values.text(cell)
+    if raw is None:
+        return None, None
+    wanted = values.normalize(raw)
+    for key, label in labels.items():
+        if values.normalize(label) == wanted or values.normalize(key) == wanted:
+            return key, None
+    return None, raw
+
+
+WORDS = st.sampled_from(["Ya", "ya ", "YA", "Tidak", "tidak tahu", "Tidak  tahu", "Perempuan", "perempuan",
+                         "Lainnya", "É", "é", "e\u0301", "ﬁsik", "fisik", "", " ", "\u0301", "Ünd", "und"])
+TEXT = st.one_of(WORDS, st.text(max_size=12), st.text(alphabet="aAéÉ \t\n\u0301ﬁ", max_size=8))
+
+
+@given(TEXT)
+def test_normalize_gives_what_the_full_unicode_normalization_gives(value: str) -> None:
+    assert values.normalize(value) == normalize_the_long_way(value)
+
+
+@given(st.dictionaries(TEXT, TEXT, max_size=6), st.one_of(st.none(), TEXT, st.integers(0, 3), st.booleans()))
+def test_a_choice_is_found_as_the_label_by_label_search_finds_it(labels: dict[str, str], answer: object) -> None:
+    assert values.choice_key(answer, labels) == choice_key_the_long_way(answer, labels)
+
+
+def test_a_choice_follows_the_labels_it_is_given_not_those_of_an_earlier_call() -> None:
+    assert values.choice_key("Ya", {"ya": "Ya"}) == ("ya", None)
+    assert values.choice_key("Ya", {"ya": "Ya, aman"}) == ("ya", None)  # by its key
+    assert values.choice_key("Ya", {"aman": "Ya", "ya": "Ya"}) == ("aman", None)  # the first that matches
+    assert values.choice_key("Ya", {"tidak": "Tidak"}) == (None, "Ya")
+
+
+def test_an_id_pattern_reads_only_its_own_ids() -> None:
+    cases, reviews = IdPattern("SAPA-{year}-{seq:04d}"), IdPattern("TINJAU-{year}-{seq:03d}")
+    assert cases.parse(" SAPA-2026-0007 ") == (2026, 7)
+    assert reviews.parse("SAPA-2026-0007") is None
+    assert reviews.parse("TINJAU-2026-012") == (2026, 12)
+    assert cases.parse("SAPA-2026-0007x") is None
+
+
+def test_an_indiscreet_wording_is_refused_every_time() -> None:
+    """The check is done once per wording; a refusal is never remembered as a pass."""
+    for _ in range(2):
+        with pytest.raises(ValueError, match="discreet"):
+            WhatsAppPolicy(template="Kasus kekerasan {nomor_kasus} di {layanan}")
+    WhatsAppPolicy(template="Halo dari {layanan}, nomor {nomor_kasus}.")
