@@ -6,7 +6,7 @@ the machine: so nothing here uses `strftime` or the locale module.
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 MONTHS: tuple[str, ...] = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
@@ -39,6 +39,11 @@ def clock_time(moment: time, zone_label: str = "WIB") -> str:
     """`09.00 WIB`: Indonesian writes a dot between hours and minutes."""
     text = f"{moment.hour:02d}.{moment.minute:02d}"
     return f"{text} {zone_label}" if zone_label else text
+
+
+def short_moment(moment: datetime, zone_label: str = "WIB") -> str:
+    """`30 Nov 2026 10.03 WIB`, as the sheet shows a time (month cut to three letters: `Agu`, `Des`)."""
+    return f"{moment.day} {MONTHS[moment.month - 1][:3]} {moment.year} {clock_time(moment.time(), zone_label)}"
 
 
 def roman(number: int) -> str:

@@ -14,6 +14,8 @@ import string
 from dataclasses import dataclass
 from urllib.parse import quote
 
+import phonenumbers
+
 from rules.complaint import Complaint
 
 DEFAULT_SERVICE = "Layanan SAPA Dinas Sosial Kota Singkawang"
@@ -103,6 +105,17 @@ def wa_link(phone: str, text: str) -> str | None:
     if digits is None:
         return None
     return f"https://wa.me/{digits}?text={quote(text, safe='')}"
+
+
+def link_label(link: str) -> str:
+    """What the link's cell shows: `WhatsApp +62 812-3456-7890` (the number changes it)."""
+    digits = link.split("wa.me/", 1)[-1].split("?", 1)[0]
+    try:
+        number = phonenumbers.parse("+" + digits)
+        shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    except phonenumbers.NumberParseException:
+        shown = "+" + digits
+    return f"WhatsApp {shown}"
 
 
 def contact(

@@ -26,7 +26,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from config.settings import Settings
@@ -34,13 +34,14 @@ from letters.google_writer import GoogleLetterWriter
 from letters.writer import TEMPLATES, Order
 from rules.complaint import FIELDS
 from sync import demo
+from sync.cells import serial
 from sync.context import Context
 from sync.cycle import run_cycle
 from sync.demo_walk import ASSIGN, FORWARD, IDENTIFY, REFER, REJECT, REPORT, VERIFY, Step
 from sync.google_retry import RetryPolicy
 from sync.google_store import GoogleStore
 from sync.plan import CyclePlan, plan_cycle
-from sync.store import AppendRow, EnsureTab, MarkResponse, Snapshot, Table, UpdateRow, Value, WritePlan
+from sync.store import AppendRow, EnsureTab, Link, MarkResponse, Snapshot, Table, UpdateRow, Value, WritePlan
 from sync.tabs import CASE_ID
 from sync.text import cell_text
 
@@ -428,6 +429,10 @@ class NaiveStore:
 
 
 def _raw(value: Value) -> str | int | float:
+    if isinstance(value, Link):
+        return value.text
+    if isinstance(value, date):
+        return serial(value)
     return "" if value is None else value
 
 

@@ -55,7 +55,7 @@ def advance(
     record: Record,
     rows: Mapping[str, Mapping[str, object]],
     ctx: Context,
-    stamp: str,
+    stamp: datetime,
 ) -> Advance:
     """Apply at most one decision to the case (the queue owner's first)."""
     out = Advance(dict(record))

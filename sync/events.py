@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from rules import values
 from sync.context import Context
@@ -39,7 +40,7 @@ def records(table: Table | None, key: str) -> dict[str, Record]:
     return out
 
 
-def log_rows(events: Iterable[Event], ctx: Context, stamp: str | None) -> list[Operation]:
+def log_rows(events: Iterable[Event], ctx: Context, stamp: datetime) -> list[Operation]:
     return [
         AppendRow(ctx.tabs.log.name, (
             (L.TIME, stamp), (L.ID, e.subject), (L.ROLE, e.role),

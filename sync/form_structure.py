@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from rules import values
 from rules.columns import Columns
+from sync import cells
 from sync.context import Context
 from sync.events import SYSTEM, Event
 from sync.identify import columns_of
@@ -119,8 +120,9 @@ def last_logged(log: Table | None) -> set[str]:
     rows: list[Mapping[str, object]] = [r for r in log.records() if values.text(r.get(L.CODE)) == CODE]
     if not rows:
         return set()
-    stamp = max(values.text(r.get(L.TIME)) or "" for r in rows)  # staff may have sorted the log
-    return {d for r in rows if (values.text(r.get(L.TIME)) or "") == stamp and (d := values.text(r.get(L.DETAIL)))}
+    times = [cells.seconds(cells.moment(r.get(L.TIME))) or 0 for r in rows]  # staff may have sorted the log
+    last = max(times)
+    return {d for r, t in zip(rows, times, strict=True) if t == last and (d := values.text(r.get(L.DETAIL)))}
 
 
 def letter(column: int) -> str:

@@ -29,6 +29,7 @@ import random as _random
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, Protocol
 
 import gspread
@@ -36,12 +37,14 @@ import requests
 
 from rules.errors import InputError, RequestRefused, SapaError, StructureError, TransientError
 from sync import workspace
+from sync.cells import GOOGLE_DAY, GOOGLE_MOMENT, serial
 from sync.google_retry import DEFAULT_TIMEOUT, RetryPolicy, call_with_retry, error_message, status_of
 from sync.responses import fingerprint, response_tab_names
 from sync.store import (
     AppendRow,
     Dropdown,
     EnsureTab,
+    Link,
     Look,
     MarkResponse,
     Snapshot,
@@ -372,10 +375,24 @@ def append_header(sheet: _Grid, header: str, requests: list[dict[str, Any]], *, 
     return index
 
 
+# The cell fields a value write sets: its value, and the number format and link that go with it
+# (cleared when the new value has none: a cell that held a link or a date holds plain text now).
+VALUE_FIELDS = "userEnteredValue,userEnteredFormat.numberFormat,userEnteredFormat.textFormat.link"
+
+
 def _cell(value: Value) -> dict[str, Any]:
-    """A CellData that stores text as text and numbers as numbers, never a formula."""
+    """A CellData that stores text as text, numbers as numbers, times as date cells and links as
+    links (a cell-level `textFormat.link`), never a formula."""
     if value is None:
         return {}
+    if isinstance(value, Link):
+        cell = _cell(value.text)
+        cell["userEnteredFormat"] = {"textFormat": {"link": {"uri": value.url}}}
+        return cell
+    if isinstance(value, date):
+        pattern = GOOGLE_MOMENT if isinstance(value, datetime) else GOOGLE_DAY
+        return {"userEnteredValue": {"numberValue": serial(value)},
+                "userEnteredFormat": {"numberFormat": {"type": "DATE_TIME", "pattern": pattern}}}
     if isinstance(value, int | float) and not isinstance(value, bool):
         return {"userEnteredValue": {"numberValue": value}}
     text = cell_text(value, limit=GOOGLE_MAX_CHARS)
@@ -451,7 +468,7 @@ def _highlights(sheet_id: int, columns: dict[str, int], width: int, rows: int, l
         letter = gspread.utils.rowcol_to_a1(1, column + 1).rstrip("1")
         cell = _column_range(sheet_id, column, beat.row - 1, beat.row)
         out.append({"repeatCell": {"range": cell, "cell": {"userEnteredFormat": {"numberFormat": {
-            "type": "DATE_TIME", "pattern": workspace.GOOGLE_HEARTBEAT_FORMAT}, "horizontalAlignment": "LEFT"}},
+            "type": "DATE_TIME", "pattern": GOOGLE_MOMENT}, "horizontalAlignment": "LEFT"}},
             "fields": "userEnteredFormat.numberFormat,userEnteredFormat.horizontalAlignment"}})
         red = {"backgroundColor": _rgb("E06666"), "textFormat": {"bold": True, "foregroundColor": _rgb("FFFFFF")}}
         rules = sum(1 for r in out if "addConditionalFormatRule" in r)
@@ -664,7 +681,7 @@ class _Batch:
         return {"updateCells": {
             "start": {"sheetId": sheet.sheet_id, "rowIndex": index, "columnIndex": run[0][0]},
             "rows": [{"values": [cell for _, cell in run]}],
-            "fields": "userEnteredValue"}}
+            "fields": VALUE_FIELDS}}
 
     def touch_row(self, sheet: _Sheet, index: int, key: str) -> None:
         """Guard the row (recreating its key metadata with `key`), and its keyed neighbours."""
@@ -741,17 +758,17 @@ class _Batch:
             sheet.rows += len(rows)
             out.append({"updateCells": {
                 "start": {"sheetId": sheet.sheet_id, "rowIndex": at, "columnIndex": 0},
-                "rows": [{"values": self.row_values(sheet, cells)} for cells in rows],
-                "fields": "userEnteredValue"}})
-            for offset, cells in enumerate(rows):
-                key = cell_text(cells[0][1]) if cells else None
+                "rows": [{"values": self.row_values(sheet, row)} for row in rows],
+                "fields": VALUE_FIELDS}})
+            for offset, row in enumerate(rows):
+                key = cell_text(row[0][1]) if row else None
                 out.append(self.create_meta(sheet, at + offset, KEY, key or "", self.new_id()))
         for title, rows in self.appends.items():
             sheet = self.sheets[title]
             out.append({"appendCells": {
                 "sheetId": sheet.sheet_id,
                 "rows": [{"values": self.row_values(sheet, cells)} for cells in rows],
-                "fields": "userEnteredValue"}})
+                "fields": VALUE_FIELDS}})
         return out
 
     def row_values(self, sheet: _Sheet, cells: Sequence[tuple[str, Value]]) -> list[dict[str, Any]]:

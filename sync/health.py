@@ -26,8 +26,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from config.settings import Settings
+from rules.dates_id import short_moment
 from rules.errors import InputError, RequestRefused, SapaError, TransientError, where
-from sync.context import Context, show_time
+from sync.context import Context
 from sync.events import SYSTEM, Event, log_rows
 from sync.google_retry import redact
 from sync.store import Operation, Store, Table, WritePlan
@@ -104,7 +105,7 @@ def alarming(health: Health, threshold: int) -> bool:
 def _local(stamp: str | None, zone: ZoneInfo) -> str:
     if not stamp:
         return "?"
-    return show_time(datetime.fromisoformat(stamp).astimezone(zone).replace(tzinfo=None)) or "?"
+    return short_moment(datetime.fromisoformat(stamp).astimezone(zone).replace(tzinfo=None))
 
 
 def staff_message(health: Health, zone: ZoneInfo) -> str:
@@ -131,7 +132,7 @@ def heartbeat(health: Health, settings: Settings, now: datetime) -> dict[str, st
 def stale_message(health: Health, zone: ZoneInfo) -> str:
     """The warning `status` shows staff when no cycle succeeded for three poll intervals (Indonesian)."""
     return (
-        f"PERINGATAN: sistem terakhir bekerja {_local(health.last_cycle_at, zone)} WIB. Respons baru dan "
+        f"PERINGATAN: sistem terakhir bekerja {_local(health.last_cycle_at, zone)}. Respons baru dan "
         "keputusan staf belum diproses sejak itu; pastikan sistem berjalan atau hubungi operator."
     )
 
@@ -269,7 +270,7 @@ class Watch:
             snapshot = store.read([name])
             events = self._rows(health, last_health_code(snapshot.tabs.get(name)), recovered)
             if events:
-                stamp = show_time(self.ctx.local_time(self.clock()))
+                stamp = self.ctx.local_time(self.clock()).replace(second=0, microsecond=0)
                 operations: list[Operation] = [] if name in snapshot.tabs else [self.ctx.tabs.log.ensure()]
                 store.write(WritePlan(tuple(operations + log_rows(events, self.ctx, stamp))))
             return True

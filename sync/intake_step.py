@@ -35,7 +35,7 @@ class Intake:
     events: list[Event] = field(default_factory=list)
 
 
-def new_register(stamp: str | None, source: str) -> Record:
+def new_register(stamp: datetime, source: str) -> Record:
     return {R.STATE_KEY: "intake", R.CREATED: stamp, R.ENTERED: stamp, R.SOURCE: source}
 
 
@@ -48,7 +48,7 @@ def take_in(
     now: datetime,
 ) -> Intake:
     out = Intake()
-    stamp = now.strftime("%Y-%m-%d %H:%M")
+    stamp = now.replace(second=0, microsecond=0)
 
     def mark(response: Response, marker: str) -> None:
         out.marks.append(MarkResponse(response.tab, ctx.marker_header, response.row, response.fingerprint, marker))

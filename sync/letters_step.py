@@ -14,19 +14,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import quote
 
 from letters import values as letter_values
 from rules import values
 from rules.dates_id import long_date
 from rules.letter_numbers import LetterCounter, rujukan_variant
 from rules.workflow import FIELD_LABELS
-from sync.context import Context, show_time
+from sync import cells
+from sync.context import Context
 from sync.events import SYSTEM, Event, Record
-from sync.store import Value
+from sync.store import Link, Value
 from sync.tabs import LETTER_STATUSES, A, I
 from sync.text import cell_text
 from sync.views import CaseView
 
+AGENDA_COLUMNS = (A.ID, A.NUMBER, A.DATE, A.KIND, A.CASE, A.TO, A.LINK, A.DRAFTED, A.REDRAFT_DONE)
 KINDS = {"surat_tugas": ("ST", "Surat Tugas"), "surat_rujukan": ("SR", "Surat Rujukan")}
 TRIGGERS = {
     ("verification", "assignment"): "surat_tugas",  # Kepala Bidang proposes the Surat Tugas
@@ -62,9 +65,26 @@ class LetterPlan:
     initial: dict[str, dict[str, Value]] = field(default_factory=dict)  # staff columns of new rows
     events: list[Event] = field(default_factory=list)
 
-    def link(self, case_id: str, kind: str) -> str | None:
-        row = self.rows.get(letter_key(case_id, kind), {})
-        return cell_text(row.get(A.LINK))
+    def link(self, case_id: str, kind: str) -> Link | None:
+        found = self.rows.get(letter_key(case_id, kind), {}).get(A.LINK)
+        return found if isinstance(found, Link) else None
+
+
+def document_link(link: object) -> Link | None:
+    """A letter's document as a clickable cell showing its address (a Docs URL, or the .docx
+    path beside the workbook), so that a new draft at a new address shows as a change."""
+    text = link.text if isinstance(link, Link) else cell_text(link)
+    if not text:
+        return None
+    return Link(text if "://" in text else quote(text), text)  # a path: "Surat SAPA/x.docx" -> "Surat%20SAPA/..."
+
+
+def agenda_row(record: Record) -> dict[str, Value]:
+    """An agenda row as the worker shows it again: dates as date cells, the document as a link."""
+    row: dict[str, Value] = {h: cell_text(record.get(h)) for h in AGENDA_COLUMNS}
+    row |= {A.DATE: cells.day(record.get(A.DATE)), A.DRAFTED: cells.moment(record.get(A.DRAFTED)),
+            A.LINK: document_link(record.get(A.LINK))}
+    return row
 
 
 def letter_key(case_id: str, kind: str) -> str:
@@ -95,10 +115,9 @@ def plan_letters(
             not values.text(record.get(A.LINK)) or (request and request != values.text(record.get(A.REDRAFT_DONE)))
         ):
             wanted[key] = (case_id, kind, True)
-    stamp = show_time(now)
+    stamp = cells.to_second(now.replace(second=0))
     for key, record in agenda.items():
-        plan.rows[key] = {h: cell_text(record.get(h)) for h in (A.ID, A.NUMBER, A.DATE, A.KIND, A.CASE, A.TO,
-                                                                  A.LINK, A.DRAFTED, A.REDRAFT_DONE)}
+        plan.rows[key] = agenda_row(record)
     for key, (case_id, kind, again) in sorted(wanted.items()):
         view = views[case_id]
         old = agenda.get(key, {})
@@ -111,9 +130,9 @@ def plan_letters(
         order = LetterOrder(key, kind, case_id, number, filled, values.text(old.get(A.LINK)))
         plan.orders.append(order)
         plan.rows[key] = {
-            A.ID: key, A.NUMBER: number, A.DATE: values.text(old.get(A.DATE)) or now.date().isoformat(),
+            A.ID: key, A.NUMBER: number, A.DATE: cells.day(old.get(A.DATE)) or now.date(),
             A.KIND: KINDS[kind][1], A.CASE: case_id, A.TO: to,
-            A.LINK: links.get(key) or cell_text(old.get(A.LINK)), A.DRAFTED: stamp,
+            A.LINK: document_link(links.get(key) or old.get(A.LINK)), A.DRAFTED: stamp,
             A.REDRAFT_DONE: values.text(old.get(A.REDRAFT)),
         }
         if key not in agenda:

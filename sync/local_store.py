@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 from zipfile import BadZipFile
 
@@ -36,10 +37,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from letters.files import remove_stale_temporaries
 from rules.errors import InputError, SapaError, StructureError, TransientError
 from sync import workspace
+from sync.cells import LOCAL_DAY, LOCAL_MOMENT
 from sync.responses import fingerprint, response_tab_names
 from sync.store import (
     AppendRow,
     EnsureTab,
+    Link,
     Look,
     MarkResponse,
     Snapshot,
@@ -54,6 +57,9 @@ log = logging.getLogger(__name__)
 
 XLSX_MAX_CHARS = 32767
 _HEADER_FONT = Font(bold=True)
+_LINK_FONT = Font(color="0563C1", underline="single")  # as spreadsheets show a hyperlink
+_PLAIN_FONT = Font()
+_DATE_ALIGNMENT = Alignment(horizontal="left", vertical="top")  # as the text beside it, not a number's right
 _STAFF_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: "staff fill this in"
 
 
@@ -404,7 +410,7 @@ def _colour(sheet: Worksheet, columns: dict[str, int], look: Look) -> None:
         beat = look.heartbeat
         letter = get_column_letter(columns[beat.header])
         cell = sheet[f"{letter}{beat.row}"]
-        cell.number_format = workspace.HEARTBEAT_FORMAT
+        cell.number_format = LOCAL_MOMENT
         cell.alignment = Alignment(horizontal="left", vertical="top")
         stale = FormulaRule(formula=[workspace.heartbeat_formula(letter, beat.row, beat.stale_minutes)],
                             fill=PatternFill("solid", bgColor="E06666"), font=Font(bold=True, color="FFFFFF"))
@@ -543,10 +549,21 @@ def _last_row(sheet: Worksheet) -> int:
 
 
 def _put(cell: Cell, value: Value) -> None:
-    """Store a value; text always as text, never as a formula."""
-    if isinstance(value, str):
+    """Store a value; text always as text, never as a formula; times as date cells; links clickable."""
+    if cell.hyperlink is not None and not isinstance(value, Link):
+        cell.hyperlink = None
+        cell.font = _PLAIN_FONT
+    if isinstance(value, Link):
+        _put(cell, value.text)
+        cell.hyperlink = value.url
+        cell.font = _LINK_FONT
+    elif isinstance(value, str):
         text = cell_text(value, limit=XLSX_MAX_CHARS) or ""
         cell.value = text
         cell.data_type = "s"  # openpyxl would make "=..." a formula: force text
+    elif isinstance(value, date):
+        cell.value = value
+        cell.number_format = LOCAL_MOMENT if isinstance(value, datetime) else LOCAL_DAY
+        cell.alignment = _DATE_ALIGNMENT
     else:
         cell.value = value

@@ -15,18 +15,19 @@ from datetime import datetime
 from rules import values
 from rules.case_ids import Sequence
 from rules.complaint import Complaint
+from rules.dates_id import short_moment
 from rules.duplicates import find_duplicates_in_batch
 from rules.intake import read_complaint, review_reason
 from rules.triage import RISK_LEVELS, Triage, triage
 from rules.whatsapp import contact
 from rules.workflow import CLOCK_STOPPED, STATES, TRANSITIONS
-from sync import form_structure, workspace
+from sync import cells, form_structure, workspace
 from sync.case_step import advance, state_of
-from sync.context import Context, show_time
+from sync.context import Context
 from sync.events import SYSTEM, Event, Record, log_rows, records
 from sync.identify import Identities, Response, identify, read_responses
 from sync.intake_step import PENDING, new_register, take_in
-from sync.letters_step import LetterOrder, LetterPlan, link_cells, plan_letters
+from sync.letters_step import LetterOrder, LetterPlan, agenda_row, link_cells, plan_letters
 from sync.reconcile import reconcile
 from sync.store import EnsureTab, Operation, Snapshot, Value, WritePlan
 from sync.tabs import CASE_ID, STEP_DATE, A, I, L, Layout, R, V
@@ -78,7 +79,7 @@ def plan_cycle(
     log = snapshot.tabs.get(tabs.log.name)
     if log is not None:
         seen += [log.get(row, L.ID) for row in log.rows]
-    stamp = show_time(now) or ""
+    stamp = now.replace(second=0, microsecond=0)  # when this cycle did what it logs, as a date cell
 
     intake = take_in(ids, review, Sequence(ctx.case_ids, seen), Sequence(ctx.review_ids, seen), ctx, now)
     events = list(intake.events)
@@ -126,8 +127,7 @@ def plan_cycle(
     events += _link_duplicates(intake.new_cases, cases, registers, ctx)
     agenda = records(snapshot.tabs.get(tabs.agenda.name), A.ID)
     letter_plan = plan_letters({v.case_id: v for v in views}, moves, agenda, links or {}, ctx, now) \
-        if letters else LetterPlan(rows={k: {h: cell_text(r.get(h)) for h in tabs.agenda.worker}
-                                         for k, r in agenda.items()})
+        if letters else LetterPlan(rows={k: agenda_row(r) for k, r in agenda.items()})
     events += letter_plan.events
     desired = _desired(views, registers, staff, messages, letter_plan, ctx, now)
     desired[tabs.agenda.name] = letter_plan.rows
@@ -174,12 +174,12 @@ def _triage(
     return Triage(before, tuple(shown.split("; ")) if shown else (KEPT_RISK,))
 
 
-def _check_edit(case_id: str, record: Record, response: Response, stamp: str) -> list[Event]:
+def _check_edit(case_id: str, record: Record, response: Response, stamp: datetime) -> list[Event]:
     previous = values.text(record.get(R.FINGERPRINT))
     record[R.FINGERPRINT] = response.fingerprint
     record[R.NOTE] = None
     if previous and not response.same_answers(previous):
-        record[R.EDITED] = f"Ya, diubah (terdeteksi {stamp}); periksa ulang"
+        record[R.EDITED] = f"Ya, diubah (terdeteksi {short_moment(stamp)}); periksa ulang"
         return [Event(case_id, SYSTEM, "Respons diubah setelah diterima", "response_edited")]
     return []
 
@@ -263,7 +263,7 @@ def _review_rows(
             events.append(Event(review_id, SYSTEM, "Baris tinjauan dipulihkan", "review_restored"))
         rows[review_id] = {
             V.ID: review_id,
-            V.RECEIVED: show_time(response.submitted) if response else cell_text(record.get(V.RECEIVED)),
+            V.RECEIVED: response.submitted if response else cells.moment(record.get(V.RECEIVED)),
             V.REASON: cell_text(record.get(V.REASON)),
             V.SUMMARY: summary(response, ctx) if response else cell_text(record.get(V.SUMMARY)),
             V.STATUS: cell_text(record.get(V.STATUS)) or PENDING,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sync.cells import same
 from sync.store import AppendRow, Operation, Table, UpdateRow, Value
 from sync.tabs import RETIRED_COLUMNS, Layout
 from sync.text import cell_text
@@ -51,7 +52,7 @@ def reconcile(
         changed = tuple(
             (header, value)
             for header, value in cells.items()
-            if cell_text(table.get(row, header)) != cell_text(value)
+            if not same(table.get(row, header), value)
         ) + tuple(
             (header, None)
             for header in RETIRED_COLUMNS

@@ -6,16 +6,33 @@ never by a row number alone, so that an implementation can find the row again if
 staff sorted, inserted or deleted rows meanwhile. An implementation applies the
 whole list or nothing.
 
-Every value written is stored as plain text or a number, never as a formula.
+Every value written is stored as plain text, a number, a date cell or a clickable
+link, never as a formula.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Protocol
 
-Value = str | int | float | None  # what the worker writes into a cell
+
+@dataclass(frozen=True)
+class Link:
+    """A clickable cell: `text` is shown (and compared), `url` opens. Never a formula.
+
+    The text must change whenever the link does (a document's path, a phone number),
+    because a cycle compares what a cell shows, not where it leads.
+    """
+
+    url: str
+    text: str
+
+
+# What the worker writes into a cell. A datetime is naive office time (WIB), shown as
+# "30 Nov 2026 10.03"; a date is shown as "30 Nov 2026".
+Value = str | int | float | datetime | date | Link | None
 
 
 @dataclass(frozen=True)

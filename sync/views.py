@@ -16,12 +16,13 @@ from rules import values
 from rules.complaint import Complaint
 from rules.sla import CLOCK_LABELS, Deadline, clock_status, deadlines, most_urgent
 from rules.triage import RISK_LEVELS, RiskLevel, Triage, risk_label
-from rules.whatsapp import WhatsAppContact
+from rules.whatsapp import WhatsAppContact, link_label
 from rules.workflow import FIELD_LABELS, QUEUE, ROLES, STATE_LABELS
+from sync import cells, workspace
 from sync.case_step import parse_time, state_of
-from sync.context import Context, show_time
+from sync.context import Context
 from sync.identify import Response
-from sync.store import Value
+from sync.store import Link, Value
 from sync.tabs import STEP_DATE, I, Layout, R, role_fields
 from sync.text import cell_text
 
@@ -63,6 +64,7 @@ FIELD_HEADERS: dict[str, tuple[str, ...]] = {
     "urgent_needs": (I.NEEDS,),
     "consent": (I.CONSENT,),
 }
+TIME_HEADERS = frozenset({I.RECEIVED, I.DUE})  # shown as date cells
 KEPT_RISK = "Risiko tercatat sebelumnya dipertahankan (kolom jawaban hilang dari tab respons)"
 
 
@@ -97,21 +99,24 @@ def register_row(view: CaseView, info: Mapping[str, Value]) -> dict[str, Value]:
     state = state_of(record)
     row: dict[str, Value] = {
         R.ID: view.case_id,
-        R.RECEIVED: show_time(complaint.submitted_at) if complaint else _v(record.get(R.RECEIVED)),
+        R.RECEIVED: complaint.submitted_at if complaint else cells.moment(record.get(R.RECEIVED)),
         R.CHANNEL: complaint.channel if complaint else _v(record.get(R.CHANNEL)),
         R.STATE: STATE_LABELS[state],
         R.STATE_KEY: state,
-        R.ENTERED: _v(record.get(R.ENTERED)),
+        R.ENTERED: cells.moment(record.get(R.ENTERED)),
         R.RISK: view.triage.label if view.triage else _v(record.get(R.RISK)),
         R.DUE: info.get(I.DUE),
         R.CLOCK: info.get(I.CLOCK),
         R.WARNINGS: len(complaint.warnings) if complaint else _v(record.get(R.WARNINGS)),
     }
-    for header in (R.DUPLICATES, R.REFERRAL, R.DESTINATION, R.EDITED, R.SOURCE, R.CREATED, *STEP_DATE.values(),
-                   R.FINGERPRINT, R.APPLIED, R.NOTE):
+    for header in (R.DUPLICATES, R.REFERRAL, R.DESTINATION, R.EDITED, R.SOURCE, R.FINGERPRINT, R.APPLIED, R.NOTE):
         row[header] = _v(record.get(header))
-    for header in view.kept & {R.RECEIVED, R.CHANNEL}:
-        row[header] = _v(record.get(header))
+    for header in (R.CREATED, *STEP_DATE.values()):
+        row[header] = cells.moment(record.get(header))
+    if R.CHANNEL in view.kept:
+        row[R.CHANNEL] = _v(record.get(R.CHANNEL))
+    if R.RECEIVED in view.kept:
+        row[R.RECEIVED] = cells.moment(record.get(R.RECEIVED))
     return row
 
 
@@ -120,7 +125,8 @@ def role_row(
 ) -> dict[str, Value]:
     """A role tab's row of a case, from `case_info` (computed once per case for every tab)."""
     info = dict(case)
-    info[I.TURN] = "YA" if layout.role is not None and QUEUE.get(state_of(view.record)) == layout.role else None
+    turn = layout.role is not None and QUEUE.get(state_of(view.record)) == layout.role
+    info[I.TURN] = workspace.YES if turn else None
     info[I.MESSAGE] = message
     if view.complaint is None:  # the response row is gone: keep what the tab shows
         keep = (I.ID, I.RISK, I.STATE, I.TURN, I.DUE, I.CLOCK, I.MESSAGE)
@@ -133,7 +139,10 @@ def role_row(
 def _shown(view: CaseView, role: str | None, header: str, info: Mapping[str, Value]) -> Value:
     """What the tabs show in `header` for the case: this role's row first, then any other's."""
     rows = [view.rows.get(role or ""), *view.rows.values()]
-    return next((_v(r.get(header)) for r in rows if r and _v(r.get(header))), info.get(header))
+    shown = next((r.get(header) for r in rows if r and _v(r.get(header))), None)
+    if shown is None:
+        return info.get(header)
+    return cells.moment(shown) if header in TIME_HEADERS else _v(shown)
 
 
 def case_info(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value]:
@@ -144,7 +153,7 @@ def case_info(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value]:
         I.ID: view.case_id,
         I.RISK: view.triage.label if view.triage else _v(view.record.get(R.RISK)),
         I.STATE: STATE_LABELS[state],
-        I.DUE: show_time(due.due) if due else None,
+        I.DUE: due.due if due else None,
         I.CLOCK: CLOCK_LABELS[status] if status else None,  # type: ignore[index]
         I.DUPLICATES: _v(view.record.get(R.DUPLICATES)),
         I.EDITED: _v(view.record.get(R.EDITED)),
@@ -160,13 +169,13 @@ def case_info(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value]:
     raw = {k: values.text(v) for k, v in response.answers.items()}
     contact = view.contact
     info |= {
-        I.RECEIVED: show_time(c.submitted_at),
+        I.RECEIVED: c.submitted_at,
         I.CHANNEL: c.channel,
         I.REPORTER: c.reporter_name or "Anonim",
         I.RELATION: c.reporter_relation,
         I.PHONE: c.reporter_phone or c.reporter_phone_raw,
         I.WA_SAFE: " — ".join(v for v in (raw.get("wa_safe"), c.wa_safe_time) if v) or None,
-        I.WA_LINK: contact.link if contact else None,
+        I.WA_LINK: Link(contact.link, link_label(contact.link)) if contact and contact.link else None,
         I.WA_NOTE: (contact.note or None) if contact else None,
         I.VICTIM: c.victim_name,
         I.SEX: c.victim_sex,
@@ -177,12 +186,12 @@ def case_info(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value]:
         I.ADDRESS: c.victim_address,
         I.VIOLENCE: raw.get("violence_types"),
         I.PLACE: c.incident_place,
-        I.DATE: c.incident_date.isoformat() if c.incident_date else raw.get("incident_date"),
+        I.DATE: c.incident_date or raw.get("incident_date"),
         I.PERPETRATOR: c.perpetrator_relation,
         I.DANGER: raw.get("in_danger"),
         I.NEEDS: raw.get("urgent_needs"),
         I.STORY: c.story,
-        I.CONSENT: "Ya" if c.consent else "Belum",
+        I.CONSENT: workspace.YES if c.consent else "Belum",
         I.WARNINGS: "\n".join(f"• {w}" for w in c.warnings) or None,
         I.RISK_REASONS: "; ".join(view.triage.reasons) if view.triage else None,
         I.OTHER: "\n".join(f"{title}: {answer}" for title, answer in response.other) or None,

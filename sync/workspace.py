@@ -15,6 +15,7 @@ from rules import values
 from rules.sla import CLOCK_LABELS
 from rules.triage import RISK_LABELS
 from rules.workflow import FIELDS, STATE_LABELS, TRANSITIONS, WorkflowOptions, choices_for
+from sync import cells
 from sync.store import Heartbeat, Highlight, Look, Operation, Table, UpdateRow, Value
 
 # Fill colours (RRGGBB): one meaning each, explained on the help tab.
@@ -25,6 +26,7 @@ SOON = "FFE599"  # Hampir terlambat
 TURN = "B6D7A8"  # your turn
 STAFF = "FFF2CC"  # a column staff fill in
 
+YES = "Ya"  # how every yes/no column says yes ("Giliran Anda?", "Persetujuan Data")
 FINISHED = (STATE_LABELS["closed"], STATE_LABELS["rejected"])  # how "Tahap Sekarang" shows a finished case
 ROW_HEIGHT = 45  # points: three wrapped lines, so a long answer does not push the row off the screen
 
@@ -35,10 +37,11 @@ _WIDE_HEADERS = {"Cerita Kejadian", "Isi Respons (ringkas)", "Pesan Sistem", "Al
                  "Catatan Validasi", "Keterangan", "Alamat Korban", "Catatan Sistem", "Kemungkinan Duplikat",
                  "Laporan akhir penanganan kasus", "Tindakan yang dilakukan", "Hasil asesmen", "Rekomendasi",
                  "Kondisi korban", "Langkah usulan", "Alasan", "Catatan", "Catatan Admin", "Alasan Ditinjau",
-                 "Bantuan Segera", "Layanan yang diminta", "Tautan Dokumen", "Tautan WhatsApp"}
+                 "Bantuan Segera", "Layanan yang diminta", "Tautan Dokumen", "Tindakan"}
 _SHORT = {"Keputusan": 30, "Tindakan Admin": 20, "Risiko": 11, "Usia": 7, "Giliran Anda?": 10,
           "Jenis Kelamin": 11, "Aman via WA?": 12, "Dalam Bahaya?": 12, "Disabilitas": 12, "Status": 14,
-          "Peran": 16, "Saluran": 12}
+          "Peran": 16, "Saluran": 17, "Tautan WhatsApp": 28,
+          "Tahap": 30, "Tahap Sekarang": 30, "Nomor Surat": 26, "ID Surat": 20, "Kepada": 26}
 
 
 def width(header: str) -> int:
@@ -50,7 +53,7 @@ def width(header: str) -> int:
     if header.startswith("ID") or header.endswith("Kasus") or header.startswith("Nomor"):
         return 16
     if header.startswith(("Tgl", "Tanggal", "Waktu", "Batas", "Diterima", "Masuk", "Dibuat", "Draf")):
-        return 18
+        return 22  # "30 Nov 2026 10.03 WIB": a date cell too narrow shows "###"
     return max(_TEXT if len(header) > 14 else 16, len(header) + 3)
 
 
@@ -64,7 +67,7 @@ def role_highlights(risk: str, clock: str, turn: str, state: str) -> tuple[Highl
         Highlight(state, FINISHED, GREY, grey_text=True),
         Highlight(clock, (CLOCK_LABELS["terlambat"],), LATE, cell=True),
         Highlight(clock, (CLOCK_LABELS["hampir_terlambat"],), SOON, cell=True),
-        Highlight(turn, ("YA",), TURN, cell=True),
+        Highlight(turn, (YES,), TURN, cell=True),
         Highlight(risk, (RISK_LABELS["tinggi"],), RED),
     )
 
@@ -144,7 +147,6 @@ TOPIC = "Bagian"
 TEXT = "Keterangan"
 HEARTBEAT = "Diperbarui sistem"
 HEARTBEAT_ROW = 2  # the heartbeat is the first row under the header: B2
-_EPOCH = datetime(1899, 12, 30)  # day 0 of spreadsheet dates
 
 
 def stale_minutes(settings: Settings) -> int:
@@ -179,7 +181,7 @@ def guide_text(settings: Settings) -> tuple[tuple[str, str], ...]:
         (f"Tab '{settings.letters.register_tab}'", "Agenda surat keluar: nomor, tautan dokumen, dan status surat."),
         (f"Tab '{t.case_register}'", "Daftar semua kasus dan tahapnya. Diisi sistem; jangan diubah."),
         (f"Tab '{t.log}'", "Catatan semua yang dikerjakan sistem dan keputusan staf. Diisi sistem."),
-        ("Cara mengambil keputusan", "1. Cari baris dengan 'YA' di kolom 'Giliran Anda?'. "
+        ("Cara mengambil keputusan", "1. Cari baris dengan 'Ya' di kolom 'Giliran Anda?'. "
                                      "2. Pilih Keputusan dari daftar pilihan."),
         ("Langkah berikutnya", "3. Isi kolom kuning yang diminta (arahkan tetikus ke judul kolom untuk membaca "
                                "catatannya). 4. Sistem menerapkannya pada putaran berikutnya (dalam beberapa menit)."),
@@ -188,7 +190,7 @@ def guide_text(settings: Settings) -> tuple[tuple[str, str], ...]:
         ("Warna merah muda", "Baris kasus DARURAT: tangani lebih dulu."),
         ("Warna merah", "'Status Waktu' Terlambat: batas waktu sudah lewat."),
         ("Warna jingga", "'Status Waktu' Hampir terlambat: batas waktu segera tiba."),
-        ("Warna hijau", "'Giliran Anda?' YA: kasus menunggu keputusan Anda."),
+        ("Warna hijau", "'Giliran Anda?' Ya: kasus menunggu keputusan Anda."),
         ("Warna abu-abu", "Kasus selesai atau ditolak."),
         ("Kasus selesai", "Kasus Selesai dan Ditolak disembunyikan oleh filter pada kolom 'Tahap Sekarang'. "
                           "Untuk melihatnya: klik tombol filter pada judul kolom 'Tahap Sekarang' dan centang "
@@ -205,7 +207,7 @@ def guide_rows(table: Table | None, settings: Settings, now: datetime) -> dict[s
     """
     rows: dict[str, dict[str, Value]] = {HEARTBEAT: {TOPIC: HEARTBEAT}}
     if table is None or not any(values.text(table.get(r, TOPIC)) == HEARTBEAT for r in table.rows):
-        rows[HEARTBEAT][TEXT] = serial(now)
+        rows[HEARTBEAT][TEXT] = stamp(now)
     rows |= {topic: {TOPIC: topic, TEXT: text} for topic, text in guide_text(settings)}
     return rows
 
@@ -227,21 +229,18 @@ def heartbeat(table: Table | None, settings: Settings, now: datetime, *, busy: b
     due = age is None or age >= timedelta(minutes=settings.heartbeat_minutes) or age < -timedelta(minutes=1)
     if not (busy or due):
         return []
-    return [UpdateRow(table.name, TOPIC, HEARTBEAT, number, ((TEXT, serial(now)),))]
+    return [UpdateRow(table.name, TOPIC, HEARTBEAT, number, ((TEXT, stamp(now)),))]
 
 
-def serial(moment: datetime) -> float:
-    """A naive office time as a spreadsheet date number (days since 1899-12-30)."""
-    return round((moment.replace(second=0, microsecond=0) - _EPOCH) / timedelta(days=1), 8)
+def stamp(moment: datetime) -> datetime:
+    """The heartbeat's time: to the minute, as it shows."""
+    return moment.replace(second=0, microsecond=0)
 
 
 def as_time(cell: object) -> datetime | None:
     """The heartbeat as read: a date cell (openpyxl) or its number (Google)."""
-    if isinstance(cell, datetime):
-        return cell
-    if isinstance(cell, int | float) and not isinstance(cell, bool):
-        return _EPOCH + timedelta(seconds=round(float(cell) * 86400))
-    return None
+    found = cells.seconds(cell)
+    return cells.EPOCH + timedelta(seconds=found) if found is not None else None
 
 
 def heartbeat_formula(letter: str, row: int, minutes: int) -> str:
@@ -258,6 +257,3 @@ def highlight_formula(letter: str, row: int, choices: Sequence[str]) -> str:
 def _quoted(text: str) -> str:
     return text.replace('"', '""')
 
-
-HEARTBEAT_FORMAT = '[$-421]d mmm yyyy hh"."mm "WIB"'  # Indonesian month names; "10.03" as in Indonesia
-GOOGLE_HEARTBEAT_FORMAT = 'd mmm yyyy hh"."mm "WIB"'

@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Protocol
 
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from config.settings import Settings
 from letters.local_writer import LocalLetterWriter
 from letters.writer import LetterWriter
 from rules.complaint import FIELDS
+from rules.values import from_serial
 from sync import demo
 from sync.local_store import LocalStore
 from sync.store import Store
@@ -29,11 +31,12 @@ class Backend(Protocol):
     def store(self) -> Store: ...
     def writer(self) -> LetterWriter: ...
     def letter_texts(self) -> dict[str, list[str]]: ...
-    def tab(self, name: str) -> list[list[object]]: ...
+    def tab(self, name: str, *, raw: bool = False) -> list[list[object]]: ...
     def tabs(self) -> list[str]: ...
     def type_into(self, tab: str, key_header: str, key: str, header: str, value: object) -> None: ...
     def sort_rows(self, tab: str, header: str, reverse: bool = False) -> None: ...
     def delete_row(self, tab: str, key_header: str, key: str) -> None: ...
+    def link(self, tab: str, key_header: str, key: str, header: str) -> str | None: ...
     def insert_row(self, tab: str, before: int, values: Sequence[object] = ()) -> None: ...
     def cells(self) -> list[tuple[str, object, bool]]: ...
     def set_cell(self, tab: str, row: int, column: int, value: object) -> None: ...
@@ -69,7 +72,8 @@ class LocalBackend:
     def tabs(self) -> list[str]:
         return list(load_workbook(self.path).sheetnames)
 
-    def tab(self, name: str) -> list[list[object]]:
+    def tab(self, name: str, *, raw: bool = False) -> list[list[object]]:
+        """The tab's values as openpyxl reads them (the worker reads the same: `raw` changes nothing)."""
         sheet = load_workbook(self.path)[name]
         return [list(r) for r in sheet.iter_rows(values_only=True)]
 
@@ -91,15 +95,21 @@ class LocalBackend:
     def sort_rows(self, tab: str, header: str, reverse: bool = False) -> None:
         book = load_workbook(self.path)
         sheet = book[tab]
-        rows = [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)]
+        # LibreOffice sorts whole cells: the value with its number format and its link
+        rows = [[(c.value, c.number_format, c.hyperlink.target if c.hyperlink else None) for c in r]
+                for r in sheet.iter_rows(min_row=2)]
         column = [c.value for c in sheet[1]].index(header)
-        rows.sort(key=lambda r: str(r[column] or ""), reverse=reverse)
+        rows.sort(key=lambda r: str(r[column][0] or ""), reverse=reverse)
         for i, row in enumerate(rows, start=2):
-            for j, value in enumerate(row, start=1):
+            for j, (value, number_format, link) in enumerate(row, start=1):
                 cell = sheet.cell(row=i, column=j)
+                cell.hyperlink = None
                 cell.value = value
+                cell.number_format = number_format
                 if isinstance(value, str):
                     cell.data_type = "s"
+                if link:
+                    cell.hyperlink = link
         book.save(self.path)
 
     def insert_row(self, tab: str, before: int, values: Sequence[object] = ()) -> None:
@@ -107,14 +117,23 @@ class LocalBackend:
         book = load_workbook(self.path)
         sheet = book[tab]
         sheet.insert_rows(before)
+        _relink(sheet)
         for column, value in enumerate(values, start=1):
             sheet.cell(row=before, column=column).value = value
         book.save(self.path)
+
+    def link(self, tab: str, key_header: str, key: str, header: str) -> str | None:
+        """Where the cell's hyperlink leads (None: no link)."""
+        sheet = load_workbook(self.path)[tab]
+        column = [c.value for c in sheet[1]].index(header) + 1
+        found = sheet.cell(row=self._find(sheet, key_header, key), column=column).hyperlink
+        return found.target if found is not None else None
 
     def delete_row(self, tab: str, key_header: str, key: str) -> None:
         book = load_workbook(self.path)
         sheet = book[tab]
         sheet.delete_rows(self._find(sheet, key_header, key))
+        _relink(sheet)
         book.save(self.path)
 
     def set_cell(self, tab: str, row: int, column: int, value: object) -> None:
@@ -131,6 +150,7 @@ class LocalBackend:
         book = load_workbook(self.path)
         sheet = book[tab]
         sheet.insert_cols(at + 1)
+        _relink(sheet)
         sheet.cell(row=1, column=at + 1).value = header
         book.save(self.path)
 
@@ -157,6 +177,14 @@ class LocalBackend:
             for cell in row
             if cell.value is not None
         ]
+
+
+def _relink(sheet: Worksheet) -> None:
+    """Links move with their cells, as in LibreOffice (openpyxl's row and column moves leave them behind)."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.hyperlink is not None:
+                cell.hyperlink.ref = cell.coordinate
 
 
 def docx_text(path: Path) -> str:
@@ -289,9 +317,24 @@ class GoogleBackend:
     def tabs(self) -> list[str]:
         return list(self.double.sheet_titles(self.spreadsheet_id))
 
-    def tab(self, name: str) -> list[list[object]]:
+    def tab(self, name: str, *, raw: bool = False) -> list[list[object]]:
+        """The tab's values as openpyxl gives them: a date cell (a number with a date format) as a datetime;
+        `raw`: as the worker reads them (a date cell as its serial number)."""
         values = self.double.get_values(self.spreadsheet_id, name)
-        return [[None if v == "" else v for v in row] for row in values]
+        if raw:
+            return [[None if v == "" else v for v in row] for row in values]
+        sheet = self.double.spreadsheets[self.spreadsheet_id].by_title(name)
+        assert sheet is not None
+
+        def shown(r: int, c: int, v: object) -> object:
+            if v == "":
+                return None
+            fmt = ((sheet.get(r, c) or {}).get("userEnteredFormat") or {}).get("numberFormat") or {}
+            if fmt.get("type") in ("DATE", "DATE_TIME") and isinstance(v, int | float):
+                return from_serial(float(v))
+            return v
+
+        return [[shown(r, c, v) for c, v in enumerate(row)] for r, row in enumerate(values)]
 
     def _row(self, tab: str, key_header: str, key: str) -> tuple[int, list[object]]:
         values = self.tab(tab)
@@ -318,6 +361,15 @@ class GoogleBackend:
     def sort_rows(self, tab: str, header: str, reverse: bool = False) -> None:
         column = self.tab(tab)[0].index(header)
         self.double.staff_sort(self.spreadsheet_id, tab, column, descending=reverse)
+
+    def link(self, tab: str, key_header: str, key: str, header: str) -> str | None:
+        """Where the cell's link leads: its cell-level `textFormat.link` (None: no link)."""
+        number, headers = self._row(tab, key_header, key)
+        sheet = self.double.spreadsheets[self.spreadsheet_id].by_title(tab)
+        assert sheet is not None
+        raw = sheet.get(number - 1, headers.index(header)) or {}
+        uri = ((raw.get("userEnteredFormat") or {}).get("textFormat") or {}).get("link", {}).get("uri")
+        return str(uri) if uri else None
 
     def delete_row(self, tab: str, key_header: str, key: str) -> None:
         number, _ = self._row(tab, key_header, key)

@@ -239,8 +239,8 @@ def test_responses_tab_in_the_english_locale(backend, settings, cycle) -> None:
     backend.create(english, settings, tab="Form Responses 1")
     cycle()
     intake = records(backend, settings.tabs.intake)[0]
-    assert intake[I.RECEIVED] == "2026-11-28 14:03"
-    assert intake[I.DATE] == "2026-11-27"
+    assert intake[I.RECEIVED] == datetime(2026, 11, 28, 14, 3, 5)  # a date cell on both backends
+    assert intake[I.DATE] == datetime(2026, 11, 27)
 
 
 def test_a_late_response_after_year_end_keeps_its_own_year(backend, settings, cycle) -> None:

@@ -162,7 +162,7 @@ def test_the_alarm_goes_up_once_after_three_failed_cycles_and_down_once_after_a_
     assert alarms[:2] == [None, None] and all(a and a.startswith("ALARM: ") for a in alarms[2:])
     assert load(watch.path).failed_cycles == 5
     # on Google the alarm row is written at once, alone; a locked workbook takes it at the first success
-    written_at_once = [(ALARM, "PERINGATAN: sinkronisasi gagal 3 kali berturut-turut sejak 2026-11-28 10:00")]
+    written_at_once = [(ALARM, "PERINGATAN: sinkronisasi gagal 3 kali berturut-turut sejak 28 Nov 2026 10.00 WIB")]
     assert health_rows(backend, ctx) == (written_at_once if backend.name == "google" else [])
 
     repair()

@@ -154,7 +154,7 @@ def test_each_role_sees_only_its_columns_and_darurat_shows_everywhere(backend, s
     tim = backend.tab(settings.tabs.tim)
     assert "Pelapor Rahasia" not in repr(tim) and "+6281234567890" not in repr(tim)
     assert I.ADDRESS in tim[0] and I.REPORTER not in tim[0] and I.PHONE not in tim[0]
-    assert row(backend, settings, "tim", case)[I.TURN] == "YA"
+    assert row(backend, settings, "tim", case)[I.TURN] == "Ya"
     assert row(backend, settings, "kadis", case)[I.TURN] is None
 
 
@@ -166,7 +166,8 @@ def test_whatsapp_link_is_discreet_and_absent_when_not_safe(backend, settings, c
         act(backend, settings, case, FORWARD)
     cycle()
     safe = row(backend, settings, "subkoor", "SAPA-2026-0001")
-    link = str(safe[I.WA_LINK])
+    assert safe[I.WA_LINK] == "WhatsApp +62 812-3456-7890"  # a clickable cell that names the number
+    link = str(backend.link(settings.tabs.subkoor, I.ID, "SAPA-2026-0001", I.WA_LINK))
     assert link.startswith("https://wa.me/6281234567890?text=")
     from urllib.parse import unquote
 
@@ -174,6 +175,7 @@ def test_whatsapp_link_is_discreet_and_absent_when_not_safe(backend, settings, c
     assert "SAPA-2026-0001" in text and "Mawar" not in text and "kekerasan" not in text.casefold()
     unsafe = row(backend, settings, "subkoor", "SAPA-2026-0002")
     assert unsafe[I.WA_LINK] is None and "TIDAK aman" in str(unsafe[I.WA_NOTE])
+    assert backend.link(settings.tabs.subkoor, I.ID, "SAPA-2026-0002", I.WA_LINK) is None
 
 
 def test_clocks_turn_nearly_late_then_late_with_a_fixed_clock(backend, settings, ctx, cycle) -> None:

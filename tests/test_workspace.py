@@ -102,7 +102,7 @@ def test_role_tabs_put_the_case_its_risk_time_and_the_decision_first_frozen_and_
         assert tab.filtered and tab.filter_hides == {I.STATE: set(workspace.FINISHED)}, role
         assert set(tab.notes) == set(layout.staff) and all(tab.notes.values()), role
         assert 'TRIM($B2)="DARURAT"' in tab.formulas, role  # the row's own risk cell: follows sorting
-        assert 'TRIM($C2)="Terlambat"' in tab.formulas and 'TRIM($D2)="YA"' in tab.formulas, role
+        assert 'TRIM($C2)="Terlambat"' in tab.formulas and 'TRIM($D2)="Ya"' in tab.formulas, role
         assert any(STATE_LABELS["closed"] in f and STATE_LABELS["rejected"] in f for f in tab.formulas), role
         assert "Sisa Waktu" not in tab.headers
 
