@@ -8,15 +8,16 @@ never taken in twice.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property, partial
 
 from rules import values
 from rules.columns import Columns, answers_of, find_columns, other_answers
 from rules.intake import duplicate_key, submitted_at
 from sync.context import Context
-from sync.responses import fingerprint, is_blank, is_locale_id, legacy_fingerprint
+from sync.responses import FINGERPRINT_PREFIX, fingerprint, is_blank, is_locale_id, legacy_fingerprint
 from sync.store import Table
 from sync.text import cell_text
 
@@ -28,16 +29,25 @@ class Response:
     order: tuple[int, int]  # (position of its tab, oldest first; row): the order responses arrived
     answers: Mapping[str, object]  # by field; a field whose column is missing is absent
     fingerprint: str
-    legacy: str  # the fingerprint an older worker recorded for the same answers
+    legacy_of: Callable[[], str] = field(repr=False, compare=False)  # works out `legacy`
     marker: str | None
     submitted: datetime | None
-    dup_key: tuple[str, ...]
     day_first: bool  # dates in this tab are written 28/11/2026 (Indonesian locale)
     unreadable: tuple[str, ...] = ()  # fields whose column its tab does not have
     other: tuple[tuple[str, str], ...] = ()  # (title, answer) of questions no field claims
 
+    @cached_property
+    def legacy(self) -> str:
+        """The fingerprint an older worker recorded for the same answers (worked out only when one is met)."""
+        return self.legacy_of()
+
+    @cached_property
+    def dup_key(self) -> tuple[str, ...]:
+        """The answers without the timestamp, to spot a form sent twice (only new responses need it)."""
+        return duplicate_key(self.answers)
+
     def same_answers(self, recorded: str | None) -> bool:
-        return bool(recorded) and recorded in (self.fingerprint, self.legacy)
+        return bool(recorded) and (recorded == self.fingerprint or recorded == self.legacy)
 
 
 @dataclass
@@ -87,10 +97,9 @@ def _read_tab(table: Table, position: int, ctx: Context) -> list[Response]:
                 order=(position, number),
                 answers=answers,
                 fingerprint=fingerprint(table.headers, row, marker_header),
-                legacy=legacy_fingerprint(table.headers, row, marker_header),
+                legacy_of=partial(legacy_fingerprint, table.headers, row, marker_header),
                 marker=cell_text(table.get(row, marker_header)),
                 submitted=submitted_at(answers, day_first=first),
-                dup_key=duplicate_key(answers),
                 day_first=first,
                 unreadable=columns.missing,
                 other=other_answers(row, columns),
@@ -117,9 +126,11 @@ def identify(
     ids = Identities()
     taken: set[tuple[int, int]] = set()  # responses already given an ID
     by_fingerprint: dict[str, Response] = {}
+    older = any(f and not f.startswith(FINGERPRINT_PREFIX) for f in known_fingerprints.values())
     for response in responses:
         by_fingerprint.setdefault(response.fingerprint, response)
-        by_fingerprint.setdefault(response.legacy, response)
+        if older:  # an older worker's fingerprints are recorded: they find their responses too
+            by_fingerprint.setdefault(response.legacy, response)
     for ident, recorded in known_fingerprints.items():
         match = by_fingerprint.get(recorded) if recorded else None
         if match is not None and match.order not in taken:

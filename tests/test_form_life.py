@@ -174,6 +174,23 @@ def test_cases_recorded_by_an_older_worker_are_not_flagged_as_edited(backend, se
     assert all(str(r[R.FINGERPRINT]).startswith("2:") and not r.get(R.EDITED) for r in register.values())
 
 
+def test_an_older_worker_s_case_is_found_by_its_answers_when_its_marker_is_lost(backend, settings, cycle) -> None:
+    """The register holds the fingerprints an older worker recorded and a response's ID cell is
+    cleared: its answers still name its case; the ID is written back, no second case is made."""
+    two_cases(backend, settings, cycle)
+    table = backend.tab(TAB, raw=True)
+    headers = [str(h or "") for h in table[0]]
+    for row in table[1:]:
+        case_id = str(row[headers.index(MARKER)])
+        backend.type_into(settings.tabs.case_register, "ID Kasus", case_id, R.FINGERPRINT,
+                          legacy_fingerprint(headers, row, MARKER))
+    backend.set_cell(TAB, 2, column(backend, TAB, MARKER), "")
+    result = cycle(NOW + timedelta(minutes=5))
+
+    assert result.count("case_created") == 0 and result.count("marker_restored") == 1
+    assert [r[MARKER] for r in records(backend, TAB)] == ["SAPA-2026-0001", "SAPA-2026-0002"]
+
+
 def test_an_older_workbook_s_countdown_column_is_cleared_once_never_left_frozen(backend, settings, cycle) -> None:
     two_cases(backend, settings, cycle)
     admin = settings.tabs.intake
