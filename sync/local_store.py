@@ -52,6 +52,7 @@ from sync.store import (
     WritePlan,
 )
 from sync.text import cell_text
+from sync.xlsx_rows import sheet_values
 
 log = logging.getLogger(__name__)
 
@@ -213,10 +214,11 @@ def _sync_folder(folder: Path) -> None:
 # --- reading a sheet ------------------------------------------------------------------
 
 
-def _table(sheet: Worksheet | ReadOnlyWorksheet) -> Table:
-    if isinstance(sheet, ReadOnlyWorksheet):
-        sheet.reset_dimensions()  # a workbook's recorded size may be wrong: read every row there is
-    rows = list(sheet.iter_rows(values_only=True))
+def _table(sheet: ReadOnlyWorksheet) -> Table:
+    """The tab's values, read from its XML (sync/xlsx_rows.py), every row there is whatever
+    size the workbook records; and what an older worker left there to replace (`_stale`)."""
+    xml = sheet.parent._archive.read(sheet._worksheet_path)
+    rows = sheet_values(xml, sheet)
     width = max((len(r) for r in rows), default=0)
     headers = tuple(cell_text(h) or "" for h in rows[0]) if rows else ()
     data: list[tuple[object, ...]] = []
@@ -225,22 +227,32 @@ def _table(sheet: Worksheet | ReadOnlyWorksheet) -> Table:
         if any(v is not None and v != "" for v in row):
             data.append(tuple(row) + (None,) * (width - len(row)))
             numbers.append(number)
-    return Table(sheet.title, headers, tuple(data), tuple(numbers), *_stale(sheet))
+    return Table(sheet.title, headers, tuple(data), tuple(numbers), *_stale(xml))
 
 
 _INLINE_LIST = re.compile(rb'<(?:\w+:)?formula1>\s*(?:"|&quot;)')
+_AUTO_FILTER = re.compile(rb"<(?:\w+:)?autoFilter\b")
 
 
-def _inline_lists(sheet: Worksheet | ReadOnlyWorksheet) -> bool:
-    """Dropdowns written inline by an older worker (a comma became ';', long lists were left out).
+def _stale(xml: bytes) -> tuple[bool, bool]:
+    """(inline dropdowns, no look) in a sheet's XML: what an older worker left that the next
+    EnsureTab replaces. Dropdowns written inline (a comma became ';', long lists were left
+    out) show as a quoted list formula; a tab without a filter lacks the workspace's look
+    (sync/workspace.py gives every tab one)."""
+    return _holds(xml, _INLINE_LIST, b"formula1>"), not _holds(xml, _AUTO_FILTER, b"autoFilter")
 
-    A streamed sheet has no validations: they are looked for in its XML (a quoted list
-    formula is only ever an inline list).
-    """
-    if isinstance(sheet, ReadOnlyWorksheet):
-        return bool(_INLINE_LIST.search(sheet.parent._archive.read(sheet._worksheet_path)))
-    return any(dv.type == "list" and str(dv.formula1 or "").startswith('"')
-               for dv in sheet.data_validations.dataValidation)
+
+def _holds(xml: bytes, element: re.Pattern[bytes], name: bytes) -> bool:
+    """`element.search(xml)`, tried only where `name` occurs: a regular expression run over the
+    whole of a large sheet costs more than reading its cells. A match starts at the last '<'
+    before its name."""
+    at = xml.find(name)
+    while at != -1:
+        start = xml.rfind(b"<", 0, at)
+        if start != -1 and element.match(xml, start):
+            return True
+        at = xml.find(name, at + 1)
+    return False
 
 
 # --- applying a plan ------------------------------------------------------------------
@@ -455,21 +467,6 @@ def _refilter(sheet: Worksheet) -> None:
             hide = cell_text(cell.value) in hidden
             if sheet.row_dimensions[cell.row].hidden != hide:
                 sheet.row_dimensions[cell.row].hidden = hide
-
-
-_AUTO_FILTER = re.compile(rb"<(?:\w+:)?autoFilter\b")
-
-
-def _stale(sheet: Worksheet | ReadOnlyWorksheet) -> tuple[bool, bool]:
-    """(inline dropdowns, no look): what an older worker left that the next EnsureTab replaces.
-
-    A tab without a filter lacks the workspace's look (sync/workspace.py gives every tab one).
-    A streamed sheet is looked at in its XML, read once for both.
-    """
-    if isinstance(sheet, ReadOnlyWorksheet):
-        xml = sheet.parent._archive.read(sheet._worksheet_path)
-        return bool(_INLINE_LIST.search(xml)), not _AUTO_FILTER.search(xml)
-    return _inline_lists(sheet), not sheet.auto_filter.ref
 
 
 # --- dropdowns --------------------------------------------------------------------------
