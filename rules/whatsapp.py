@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 import phonenumbers
@@ -64,15 +65,22 @@ class WhatsAppPolicy:
     forbidden_words: tuple[str, ...] = DEFAULT_FORBIDDEN
 
     def __post_init__(self) -> None:
-        names = {name for _, name, _, _ in string.Formatter().parse(self.template) if name is not None}
-        if names != PLACEHOLDERS:
-            raise ValueError(
-                "the WhatsApp template must use exactly {layanan} and {nomor_kasus}; "
-                f"found {sorted(names)}"
-            )
-        leaked = _forbidden_in(f"{self.service_name} {self.template}", self.forbidden_words)
-        if leaked:
-            raise ValueError(f"the WhatsApp message must stay discreet; remove: {leaked}")
+        _check_wording(self.service_name, self.template, self.forbidden_words)
+
+
+@lru_cache(maxsize=16)
+def _check_wording(service_name: str, template: str, forbidden_words: tuple[str, ...]) -> None:
+    """Refuse a template that is not discreet (checked once per wording: a cycle builds the
+    policy for every case)."""
+    names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    if names != PLACEHOLDERS:
+        raise ValueError(
+            "the WhatsApp template must use exactly {layanan} and {nomor_kasus}; "
+            f"found {sorted(names)}"
+        )
+    leaked = _forbidden_in(f"{service_name} {template}", forbidden_words)
+    if leaked:
+        raise ValueError(f"the WhatsApp message must stay discreet; remove: {leaked}")
 
 
 @dataclass(frozen=True)
