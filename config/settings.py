@@ -370,6 +370,12 @@ class Worker(_Strict):
     alarm_after_failed_cycles: int = Field(
         default=3, ge=1, description="consecutive failed cycles before staff and the operator are alerted",
     )
+    max_request_bytes: int = Field(
+        default=2_000_000, ge=10_000, le=10_000_000,
+        description="the largest request the worker sends (bytes): a larger write is made in parts over "
+                    "several cycles run back to back, a larger spreadsheet is read in parts; Google recommends "
+                    "at most about 2 MB and refuses requests over 10,485,760 bytes",
+    )
 
 
 class Settings(_Strict):

@@ -51,7 +51,9 @@ SECTIONS = {
     "heartbeat_minutes": "How often an idle cycle refreshes 'Diperbarui sistem' on the Panduan tab (a busy "
                          "cycle always does); the cell turns red when the worker seems stopped.",
     "worker": "Where the worker counts failed cycles (empty: beside the workbook; for Google under "
-              "~/.local/state/sapa-sync/) and how many in a row raise the alarm (log tab, status, `once`).",
+              "~/.local/state/sapa-sync/) and how many in a row raise the alarm (log tab, status, `once`); "
+              "the largest request it sends (max_request_bytes: more changes are written in parts, one cycle "
+              "each, run back to back; a larger spreadsheet is read in parts).",
 }
 
 

@@ -33,6 +33,11 @@ class TransientError(SapaError):
     """Something that may work at the next cycle (a lock, a busy API)."""
 
 
+class PayloadTooLarge(TransientError):
+    """Google refused a request as too large ("Request payload size exceeds the limit"): nothing of
+    it was applied; the same changes fit when sent in smaller parts (see sync/batches.py)."""
+
+
 class RequestRefused(SapaError):
     """Google refused a write for a reason the next cycle does not change (a protected range,
     a cell over Google's limit, a bug): a person must act, retrying alone never helps."""

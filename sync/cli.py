@@ -29,7 +29,7 @@ from rules.errors import InputError, SapaError, where
 from sync import demo as demo_data
 from sync import demo_walk
 from sync.context import Context
-from sync.cycle import run_cycle
+from sync.cycle import run_cycle, run_cycles
 from sync.health import Watch, alarming, heartbeat, staff_message, stale_message, state_path
 from sync.health import load as load_health
 from sync.local_store import LocalStore
@@ -130,7 +130,7 @@ def open_backend(settings: Settings) -> tuple[Store, LetterWriter | None]:
 
         sheets, drive, docs, _ = clients(settings)
         store = GoogleStore(sheets, settings.google.spreadsheet_id, settings.store.responses_tab,
-                            log_tabs=(settings.tabs.log,))
+                            log_tabs=(settings.tabs.log,), max_request_bytes=settings.worker.max_request_bytes)
         folder = settings.google.letters_folder_id
         if not folder:
             log.warning("google.letters_folder_id is empty: no letter will be drafted")
@@ -163,7 +163,7 @@ def cmd_once(args: argparse.Namespace) -> int:
     def cycle() -> None:
         store, writer = open_backend(settings)  # inside: a failure to connect is a failed cycle too
         opened.append(store)
-        run_cycle(store, ctx, now(), writer)
+        run_cycles(lambda: run_cycle(store, ctx, now(), writer))  # a large plan: its parts back to back
 
     watch = Watch.from_settings(settings, ctx, now)
     try:
@@ -324,7 +324,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    cycle = _guarded(lambda: run_cycle(store, ctx, now(), writer), Watch.from_settings(settings, ctx, now), store)
+    cycle = _guarded(lambda: run_cycles(lambda: run_cycle(store, ctx, now(), writer)),
+                     Watch.from_settings(settings, ctx, now), store)
     cycle()
     schedule.every(interval).seconds.do(cycle)
     log.info("polling every %d s; Ctrl-C or SIGTERM stops", interval)

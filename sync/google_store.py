@@ -2,7 +2,12 @@
 
 A cycle costs one `spreadsheets.get` (every tab, unformatted values, row metadata) and,
 when there is something to write, one `spreadsheets.batchUpdate`, which Google applies
-atomically: all of a cycle's writes or none.
+atomically: all of a cycle's writes or none. No request exceeds `max_request_bytes`
+(`worker.max_request_bytes`): a store's first read asks for the tabs' sizes first, and a
+spreadsheet whose answer would be larger is read in parts (sync/google_read.py); a plan whose
+batch would be larger is written in parts, one cycle each (sync/batches.py), measured here
+(`request_bytes`) without being sent. Google's "Request payload size exceeds the limit" is a
+PayloadTooLarge (the cycle sends less), never a moved row.
 
 Rows staff may move. Every row the worker creates carries developer metadata
 (`sapa.key` = its case/review ID), which Google keeps with the row through sorts,
@@ -24,19 +29,20 @@ Values are written as `stringValue` / `numberValue`, never as formulas.
 
 from __future__ import annotations
 
+import json
 import logging
 import random as _random
 import re
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Protocol
 
 import gspread
 import requests
 
-from rules.errors import InputError, RequestRefused, SapaError, StructureError, TransientError
-from sync import workspace
+from rules.errors import InputError, PayloadTooLarge, RequestRefused, SapaError, StructureError, TransientError
+from sync import google_read, workspace
 from sync.cells import GOOGLE_DAY, GOOGLE_MOMENT, serial
 from sync.google_retry import DEFAULT_TIMEOUT, RetryPolicy, call_with_retry, error_message, status_of
 from sync.responses import fingerprint, response_tab_names
@@ -65,11 +71,12 @@ TOKEN = "sapa.write"  # spreadsheet-level: one per write, so a resent batch is r
 NEW_SHEET_ROWS = 1000
 NEW_SHEET_COLS = 26
 DEFAULT_LOG_TABS = ("Log Aktivitas",)
+DEFAULT_MAX_REQUEST_BYTES = 2_000_000  # worker.max_request_bytes
 
 READ_FIELDS = (
     "developerMetadata(metadataId,metadataKey),"
     "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),"
-    "data(rowData(values(effectiveValue)),"
+    "data(startRow,rowData(values(effectiveValue)),"
     "rowMetadata(developerMetadata(metadataId,metadataKey,metadataValue))))"
 )
 
@@ -132,8 +139,10 @@ class GoogleStore:
         retry: RetryPolicy | None = None,
         timeout: float | tuple[float, float] | None = DEFAULT_TIMEOUT,
         random: Callable[[int, int], int] | None = None,
+        max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
     ) -> None:
         self.client = client
+        self.max_request_bytes = max_request_bytes
         self.spreadsheet_id = spreadsheet_id
         self._responses_tab = responses_tab
         self.log_tabs = frozenset(log_tabs)
@@ -145,12 +154,19 @@ class GoogleStore:
         self._sheets: dict[str, _Sheet] | None = None
         self._tokens: list[int] = []
         self._writing: _Batch | None = None  # the batch being sent, to explain a refusal
+        self._grids: list[google_read.Grid] | None = None  # the tabs' sizes at the last read
+        self._density: google_read.Density = {}  # what a cell of each tab took in the last answer
 
     # --- requests -------------------------------------------------------------------
 
     def _request(self, what: str, method: str, url: str, **kwargs: Any) -> Any:
-        def call() -> Any:
-            return self.client.http_client.request(method, url, **kwargs).json()
+        return self._sized(what, method, url, **kwargs)[0]
+
+    def _sized(self, what: str, method: str, url: str, **kwargs: Any) -> tuple[Any, int]:
+        """Google's answer to one request, and its size in bytes."""
+        def call() -> tuple[Any, int]:
+            response = self.client.http_client.request(method, url, **kwargs)
+            return response.json(), len(response.content)
 
         try:
             return call_with_retry(what, call, self.retry)
@@ -164,6 +180,11 @@ class GoogleStore:
     def _api_error(self, what: str, err: gspread.exceptions.APIError) -> SapaError:
         status = status_of(err)
         message = error_message(err)
+        if status == 413 or (status == 400 and TOO_LARGE in message):
+            return PayloadTooLarge(
+                f"Google refused {what} as too large (HTTP {status}: {message[:120]}); nothing of it was "
+                "applied. The cycle sends its changes in smaller parts."
+            )
         if status in (401,):
             return InputError(
                 "Google refused the worker's credentials (HTTP 401). Check the service account key file "
@@ -231,12 +252,7 @@ class GoogleStore:
     # --- reading --------------------------------------------------------------------
 
     def read(self, worker_tabs: Sequence[str]) -> Snapshot:
-        body = self._request(
-            "the read",
-            "get",
-            f"{SHEETS_API}/{self.spreadsheet_id}",
-            params={"includeGridData": "true", "fields": READ_FIELDS},
-        )
+        body = self._read_body()
         sheets = {s.title: s for s in (_sheet_of(raw) for raw in body.get("sheets") or [])}
         self._tokens = [
             int(m["metadataId"]) for m in body.get("developerMetadata") or [] if m.get("metadataKey") == TOKEN
@@ -250,7 +266,37 @@ class GoogleStore:
         return Snapshot(response_tabs=tuple(tables[n] for n in names),
                         tabs={t: tables[t] for t in worker_tabs if t in tables})
 
+    def _read_body(self) -> dict[str, Any]:
+        """Every tab's values and row metadata: in one answer, or in parts when that would exceed the
+        budget (see sync/google_read.py). The sizes are those of the last read, or asked for first."""
+        url = f"{SHEETS_API}/{self.spreadsheet_id}"
+
+        def get(params: dict[str, Any]) -> tuple[Any, int]:
+            return self._sized("the read", "get", url, params=params)
+
+        budget = self.max_request_bytes
+        props: dict[str, Any] | None = None
+        if self._grids is None or google_read.answer_estimate(self._grids, self._density) > budget:
+            props, _ = get({"fields": google_read.PROPERTIES_FIELDS})
+            self._grids = google_read.grids(props)
+        if props is None or google_read.answer_estimate(self._grids, self._density) <= budget:
+            body, _ = get({"includeGridData": "true", "fields": READ_FIELDS})
+            google_read.learn(self._density, body)
+        else:
+            body = google_read.read_in_parts(get, props, self._grids, budget, self._density, READ_FIELDS)
+        self._grids = google_read.grids(body)
+        return dict(body)
+
     # --- writing --------------------------------------------------------------------
+
+    def request_bytes(self, plan: WritePlan) -> int:
+        """The bytes of the batchUpdate body `write(plan)` would send now, built without sending it
+        (new metadata ids aside, which are random: a few bytes either way)."""
+        if self._sheets is None:
+            raise SapaError("internal error: request_bytes() before read(); the cycle must read first")
+        sheets = {t: replace(s, headers=list(s.headers)) for t, s in self._sheets.items()}
+        batch = _Batch(sheets, self.log_tabs, _random.Random(0).randint)
+        return body_bytes(batch.build(plan, self._tokens))
 
     def write(self, plan: WritePlan) -> None:
         if not plan:
@@ -278,7 +324,13 @@ _INVALID_PREFIX = re.compile(r"^Invalid requests\[\d+\]\.\w+: ")
 # A guard that names no request: its metadata was not where the cycle read it.
 _METADATA_CLASH = re.compile(r"developer ?metadata\b.*\b(already exists|not found|does not exist)", re.I)
 PROTECTED = "protected cell or object"  # Google names no request for this one
+TOO_LARGE = "Request payload size exceeds the limit"  # 400 to a body over 10,485,760 bytes
 TOO_LONG = "characters in a single cell"
+
+
+def body_bytes(requests_: list[dict[str, Any]]) -> int:
+    """The size of a batchUpdate body as `requests` sends it (json.dumps with its default separators)."""
+    return len(json.dumps({"requests": requests_}).encode("utf-8"))
 
 
 def _names(tabs: Sequence[str]) -> str:
@@ -604,8 +656,9 @@ class _Batch:
         if sheet is None:
             sheet = _Sheet(self.new_id(), op.tab, NEW_SHEET_ROWS, NEW_SHEET_COLS, [[]], {}, [], new=True)
             self.sheets[op.tab] = sheet
+            first = {"index": 0} if op.look is not None and op.look.first else {}
             self.structure.append({"addSheet": {"properties": {
-                "sheetId": sheet.sheet_id, "title": op.tab,
+                "sheetId": sheet.sheet_id, "title": op.tab, **first,
                 "gridProperties": {"rowCount": NEW_SHEET_ROWS, "columnCount": NEW_SHEET_COLS,
                                    "frozenRowCount": 1}}}})
         added = set()

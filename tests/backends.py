@@ -274,6 +274,7 @@ class GoogleBackend:
         self.double = GoogleDouble(locale="id_ID", time_zone="Asia/Jakarta")
         self.client = self.double.gspread_client()
         self.spreadsheet_id = ""
+        self.max_request_bytes = 2_000_000  # worker.max_request_bytes (tests set it smaller)
 
     def create(self, rows: list[dict[str, object]], settings: Settings,
                tab: str = "Respons Formulir 1") -> None:
@@ -286,7 +287,8 @@ class GoogleBackend:
         from sync.google_retry import RetryPolicy
         from sync.google_store import GoogleStore
 
-        return GoogleStore(self.client, self.spreadsheet_id, retry=RetryPolicy(sleep=lambda _: None))
+        return GoogleStore(self.client, self.spreadsheet_id, retry=RetryPolicy(sleep=lambda _: None),
+                           max_request_bytes=self.max_request_bytes)
 
     def writer(self) -> LetterWriter:
         from letters.google_writer import GoogleLetterWriter

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from config.settings import Settings
 from sync.bench import NaiveStore, render, run_bench
 from sync.store import AppendRow, EnsureTab, MarkResponse, UpdateRow, WritePlan
 from tests.google_double import GoogleDouble
@@ -39,6 +40,9 @@ def test_the_bench_measures_the_quota_promises(figures: dict[str, Any]) -> None:
                     "docs.documents.batchUpdate": figures["letters_drafted"]}
     assert figures["busy_cycle_requests"] == sum(busy.values())
     assert figures["busy_cycle_requests"] == 2 + 2 * figures["letters_drafted"]
+    assert figures["busy_cycles"] == 1
+    assert 0 < figures["largest_request_bytes"] <= Settings().worker.max_request_bytes
+    assert 0 < figures["largest_response_bytes"] <= Settings().worker.max_request_bytes
 
 
 def test_the_naive_way_is_measured_on_the_same_cycle(figures: dict[str, Any]) -> None:

@@ -6,7 +6,8 @@ import pytest
 
 from sync.selftest import Check, render, run_selftest
 
-NAMES = ("crash_google", "crash_local", "quota_storms", "staff_edits", "hostile_input", "privacy", "local_faults")
+NAMES = ("crash_google", "crash_local", "crash_split", "quota_storms", "staff_edits", "hostile_input", "privacy",
+         "local_faults")
 # Checks that find a real bug not fixed yet: strict, so the fix makes these tests fail until the entry goes.
 KNOWN_GAPS: dict[str, str] = {}  # check name -> why it is expected to fail (none now)
 
@@ -38,6 +39,10 @@ def test_crash_google(checks: dict[str, Check]) -> None:
 
 def test_crash_local(checks: dict[str, Check]) -> None:
     _check(checks, "crash_local")
+
+
+def test_crash_split(checks: dict[str, Check]) -> None:
+    _check(checks, "crash_split")
 
 
 def test_quota_storms(checks: dict[str, Check]) -> None:

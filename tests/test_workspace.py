@@ -210,7 +210,18 @@ def test_google_formatting_travels_in_the_cycles_one_write(tmp_path: Path, setti
     before = len(backend.double.log)
     run_cycle(backend.store(), Context.from_settings(settings), NOW, backend.writer())
     methods = [e.method_id for e in backend.double.log[before:] if e.method_id.startswith("sheets.")]
-    assert methods == ["sheets.spreadsheets.get", "sheets.spreadsheets.batchUpdate"]
+    # a new store's read (its grid sizes first, then the values), then the one write
+    assert methods == ["sheets.spreadsheets.get", "sheets.spreadsheets.get", "sheets.spreadsheets.batchUpdate"]
     sent = next(e.request for e in backend.double.log[before:] if e.method_id.endswith("batchUpdate"))
     kinds = {next(iter(r)) for r in sent["requests"]}
     assert {"setBasicFilter", "addConditionalFormatRule", "updateDimensionProperties", "repeatCell"} <= kinds
+
+
+def test_the_spreadsheet_opens_on_the_guide(backend, settings, cycle) -> None:
+    backend.create(demo.sample_rows(2), settings)
+    cycle()
+    assert backend.tabs()[0] == workspace.GUIDE_TAB
+    if isinstance(backend, LocalBackend):
+        book = load_workbook(backend.path)
+        assert book.active.title == workspace.GUIDE_TAB
+        assert [s.title for s in book.worksheets if s.sheet_view.tabSelected] == [workspace.GUIDE_TAB]

@@ -21,6 +21,7 @@ from sync.selftest.edits import staff_edits
 from sync.selftest.faults import local_faults
 from sync.selftest.hostile import hostile_input
 from sync.selftest.privacy import privacy
+from sync.selftest.split import crash_split
 from sync.selftest.storms import quota_storms
 
 TESTS = "tests/test_selftest.py"
@@ -45,6 +46,7 @@ def run_selftest(fast: bool = True) -> list[Check]:
     checks: list[tuple[str, Callable[[], tuple[str, bool]]]] = [
         ("crash_google", lambda: crash_google(responses, cases)),
         ("crash_local", lambda: crash_local(responses, cases)),
+        ("crash_split", lambda: crash_split(responses, cases)),
         ("quota_storms", lambda: quota_storms(responses, cases)),
         ("staff_edits", lambda: staff_edits(responses, cases)),
         ("hostile_input", lambda: hostile_input(examples)),

@@ -23,7 +23,7 @@ from rules.errors import SapaError
 from sync import demo
 from sync.bench import RESPONSES_TAB as RESPONSES_TAB  # re-exported for the checks
 from sync.context import Context
-from sync.cycle import run_cycle
+from sync.cycle import run_cycle, run_cycles
 from sync.status import status
 from sync.tabs import CASE_ID
 from sync.text import cell_text
@@ -32,8 +32,11 @@ T = TypeVar("T")
 NUMBER = re.compile(r"^[^/]+/(\d+)/")
 
 
-def make_ctx() -> Context:
-    return Context.from_settings(Settings())
+def make_ctx(max_request_bytes: int | None = None) -> Context:
+    """The default configuration; with `max_request_bytes`, a write budget that cuts the busy cycle in parts."""
+    if max_request_bytes is None:
+        return Context.from_settings(Settings())
+    return Context.from_settings(Settings.model_validate({"worker": {"max_request_bytes": max_request_bytes}}))
 
 
 # --- invariants ------------------------------------------------------------------------------
@@ -256,12 +259,14 @@ def local_state(folder: Path) -> tuple[dict[str, list[list[object]]], dict[str, 
     return local_tables(folder), letters
 
 
-def local_cycle(folder: Path) -> Any:
+def local_cycle(folder: Path, max_request_bytes: int | None = None) -> Any:
+    """One busy cycle on the workbook in `folder`; with a budget, the cycles of its parts back to back."""
     from sync.bench import BUSY_AT
     from tests.backends import LocalBackend
 
     backend = LocalBackend(folder)
-    return run_cycle(backend.store(), make_ctx(), BUSY_AT, backend.writer())
+    ctx = make_ctx(max_request_bytes)
+    return run_cycles(lambda: run_cycle(backend.store(), ctx, BUSY_AT, backend.writer()))
 
 
 # --- crash injection ---------------------------------------------------------------------------

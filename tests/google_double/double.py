@@ -22,11 +22,13 @@ from . import fields, routes
 from .docs import Document
 from .drive_files import DriveFile
 from .errors import (
+    MAX_REQUEST_BYTES,
     ApiError,
     SimulatedCrash,
     drive_not_found,
     fault_error,
     not_found_entity,
+    payload_too_large,
     permission_denied,
     rpc_error,
 )
@@ -53,6 +55,8 @@ class LogEntry(NamedTuple):
     status: int | None
     request: Any
     response: Any
+    request_bytes: int = 0  # the body's size as sent
+    response_bytes: int = 0  # the answer's size as sent back (0 when none was)
 
 
 class GoogleDouble(StaffMixin):
@@ -99,6 +103,7 @@ class GoogleDouble(StaffMixin):
         self._faults: list[Fault] = []
         self._rate_limit: RateLimit | None = None
         self._services: dict[tuple[str, str], Any] = {}
+        self.max_request_bytes = MAX_REQUEST_BYTES  # a larger body is refused, as Google does
 
     # ------------------------------------------------------------ transports
     def requests_session(self, session: requests.Session | None = None) -> requests.Session:
@@ -209,6 +214,8 @@ class GoogleDouble(StaffMixin):
             hook(self, method_id, req)
         api = routes.api_of(host)
         write = method != "GET"
+        if len(raw) > self.max_request_bytes:
+            return self._finish(req, error_response(payload_too_large(self.max_request_bytes)))
         fault = self._take_fault(method_id)
         if fault is not None and not fault.applied:
             if fault.kind != "status":
@@ -248,7 +255,7 @@ class GoogleDouble(StaffMixin):
         except fields.MaskError as err:
             return error_response(rpc_error(400, str(err)))
 
-    def _record(self, req: Request, response: Response | None, status: int | None) -> None:
+    def _record(self, req: Request, response: Response | None, status: int | None, size: int = 0) -> None:
         try:
             request_json = json.loads(req.body) if req.body else None
         except (ValueError, UnicodeDecodeError):
@@ -261,12 +268,15 @@ class GoogleDouble(StaffMixin):
                 response.status if response else status,
                 request_json,
                 response.data if response else None,
+                len(req.body),
+                size,
             )
         )
 
     def _finish(self, req: Request, response: Response) -> tuple[int, dict[str, str], bytes]:
-        self._record(req, response, None)
-        return response.encode()
+        encoded = response.encode()
+        self._record(req, response, None, len(encoded[2]))
+        return encoded
 
     # ------------------------------------------------------------ state access for handlers
     def new_id(self, length: int = 44) -> str:

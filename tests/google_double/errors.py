@@ -195,3 +195,18 @@ def fault_error(api: str, code: int, write: bool) -> ApiError:
     if api == "drive":
         return drive_error(code, DEFAULT_MESSAGES.get(code, "Backend Error"))
     return rpc_error(code)
+
+
+MAX_REQUEST_BYTES = 10_485_760  # Google's limit on a request body
+
+
+def payload_too_large(limit: int = MAX_REQUEST_BYTES) -> ApiError:
+    """Google's answer to a request body over its limit: 400, with the classic ``errors[]`` too
+    (as Google's front end sends it, e.g. jlolling/talendcomp_tGoogleSheet#1, SCRT-HQ/PSGSuite#62)."""
+    message = f"Request payload size exceeds the limit: {limit} bytes."
+    return ApiError(400, {"error": {
+        "code": 400,
+        "message": message,
+        "errors": [{"message": message, "domain": "global", "reason": "badRequest"}],
+        "status": "INVALID_ARGUMENT",
+    }})

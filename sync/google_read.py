@@ -1,0 +1,186 @@
+"""Reading a Google spreadsheet within the request budget: in one answer, or in parts.
+
+The cycle's read is one `spreadsheets.get` of every tab's values and row metadata. On a
+large spreadsheet that answer alone would be megabytes (about 5 MB for 1,000 responses and
+their cases), so the grid sizes decide: when the answer is estimated over the budget
+(`worker.max_request_bytes`), the tabs are read in row ranges, several requests whose answers
+each fit, and put together as if read at once. The sizes come from a cheap first call
+(`fields=sheets.properties`) on a store's first read, then from its previous read.
+
+Parts are read one after the other, so staff may sort, insert or delete rows in between: such
+a read would be torn (a row seen twice, another missed: a response taken in twice). After the
+parts, one more request reads the first column and the row metadata of every tab read in
+parts; if any row the parts saw holds something else now, the read fails as a TransientError
+and the next cycle reads again. (Edits of single cells in between are harmless: each cell is
+read as it was at some moment of the read, as a person typing during a one-request read would
+be.) New rows below the ones read (a form response arriving) are left for the next cycle.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import gspread
+
+from rules.errors import TransientError
+
+# Bytes a grid cell takes in the read's answer, by tab, until a read of that tab measured it: a tab
+# of the worker's is mostly formatted empty rows (about 5 a cell: the whole answer of a new office,
+# 11 tabs of 1,000 rows, is about 1.5 MB); a form response is about 50 a cell.
+CELL_BYTES = 5.0  # to decide whether one answer fits
+FIRST_PART_CELL_BYTES = 50.0  # to size a tab's first part, until its answer says more
+MIN_CELL_BYTES = 1.0
+PROPERTIES_FIELDS = (
+    "developerMetadata(metadataId,metadataKey),"
+    "sheets.properties(sheetId,title,gridProperties(rowCount,columnCount))"
+)
+CHECK_FIELDS = (
+    "sheets(properties(sheetId),data(startRow,rowData(values(effectiveValue)),"
+    "rowMetadata(developerMetadata(metadataId))))"
+)
+
+Get = Callable[[dict[str, Any]], tuple[Any, int]]  # params -> (answer body, its bytes)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One tab's grid size, as the spreadsheet's properties give it."""
+
+    sheet_id: int
+    title: str
+    rows: int
+    cols: int
+
+
+@dataclass(frozen=True)
+class Window:
+    """Rows [start, end) (0-based) of a tab."""
+
+    grid: Grid
+    start: int
+    end: int
+
+    def a1(self, columns: int | None = None) -> str:
+        title = self.grid.title.replace("'", "''")
+        last = gspread.utils.rowcol_to_a1(1, max(columns or self.grid.cols, 1)).rstrip("1")
+        return f"'{title}'!A{self.start + 1}:{last}{self.end}"
+
+
+def grids(body: dict[str, Any]) -> list[Grid]:
+    out = []
+    for sheet in body.get("sheets") or []:
+        props = sheet.get("properties") or {}
+        grid = props.get("gridProperties") or {}
+        out.append(Grid(int(props.get("sheetId", 0)), str(props.get("title", "")),
+                        int(grid.get("rowCount", 0)), int(grid.get("columnCount", 0))))
+    return out
+
+
+Density = dict[str, float]  # tab title -> bytes a grid cell took in its last answer
+
+
+def answer_estimate(tabs: Iterable[Grid], density: Density) -> float:
+    return sum(g.rows * g.cols * density.get(g.title, CELL_BYTES) for g in tabs)
+
+
+def learn(density: Density, body: dict[str, Any], windows: Sequence[Window] | None = None) -> None:
+    """Record what each tab's cells took in `body` (read whole, or the rows of `windows`)."""
+    asked = {w.grid.title: (w.end - w.start) * w.grid.cols for w in windows or ()}
+    for sheet in body.get("sheets") or []:
+        props = sheet.get("properties") or {}
+        title = str(props.get("title", ""))
+        grid = props.get("gridProperties") or {}
+        cells = asked.get(title, int(grid.get("rowCount", 0)) * int(grid.get("columnCount", 0)))
+        if cells:
+            density[title] = max(MIN_CELL_BYTES, len(json.dumps(sheet.get("data") or [])) / cells)
+
+
+def read_in_parts(get: Get, props: dict[str, Any], tabs: Sequence[Grid], budget: int, density: Density,
+                  fields: str) -> dict[str, Any]:
+    """The spreadsheet as one read would give it, read in row ranges whose answers are each estimated
+    within `budget` (each tab's estimate learned from its part before); checked untorn."""
+    data: dict[int, list[dict[str, Any]]] = {}
+    queue = [Window(g, 0, g.rows) for g in tabs if g.rows and g.cols]
+    requests: list[list[Window]] = []
+    while queue:
+        windows = _next_request(queue, budget, density)
+        body, _ = get({"includeGridData": "true", "fields": fields, "ranges": [w.a1() for w in windows]})
+        learn(density, body, windows)
+        for sheet in body.get("sheets") or []:
+            sheet_id = int((sheet.get("properties") or {}).get("sheetId", 0))
+            data.setdefault(sheet_id, []).extend(sheet.get("data") or [])
+        requests.append(windows)
+    split = {w.grid.sheet_id: w.grid for ws in requests for w in ws if _split(w.grid, requests)}
+    if split:
+        _check(get, data, list(split.values()))
+    merged = dict(props)
+    merged["sheets"] = [{**sheet, "data": data.get(int((sheet.get("properties") or {}).get("sheetId", 0)), [])}
+                        for sheet in props.get("sheets") or []]
+    return merged
+
+
+def _next_request(queue: list[Window], budget: int, density: Density) -> list[Window]:
+    """Take from `queue` (rows still to read, by tab) the ranges of one request within `budget`."""
+    windows: list[Window] = []
+    room = float(budget)
+    while queue:
+        rest = queue[0]
+        per_row = rest.grid.cols * density.get(rest.grid.title, FIRST_PART_CELL_BYTES)
+        fits = int(room // per_row)
+        if fits < 1 and windows:
+            break
+        end = min(rest.end, rest.start + max(fits, 1))
+        windows.append(Window(rest.grid, rest.start, end))
+        room -= (end - rest.start) * per_row
+        if end < rest.end:
+            queue[0] = Window(rest.grid, end, rest.end)
+            break
+        queue.pop(0)
+    return windows
+
+
+def _split(grid: Grid, requests: list[list[Window]]) -> bool:
+    return sum(1 for ws in requests if any(w.grid.sheet_id == grid.sheet_id for w in ws)) > 1
+
+
+def _check(get: Get, data: dict[int, list[dict[str, Any]]], split: list[Grid]) -> None:
+    """Fail unless every row the parts read of the `split` tabs still holds what they saw there."""
+    windows = [Window(g, 0, g.rows) for g in split]
+    body, _ = get({"includeGridData": "true", "fields": CHECK_FIELDS, "ranges": [w.a1(1) for w in windows]})
+    now = {int((s.get("properties") or {}).get("sheetId", 0)): _rows(s.get("data") or [], first_only=True)
+           for s in body.get("sheets") or []}
+    for grid in split:
+        seen, current = _rows(data.get(grid.sheet_id, []), first_only=True), now.get(grid.sheet_id, {})
+        for index, (value, meta) in seen.items():
+            if value is None and not meta:
+                continue  # an empty row then: a new response may have arrived in it since
+            if current.get(index) != (value, meta):
+                raise TransientError(
+                    f"rows of tab '{grid.title}' were sorted, inserted or deleted while the worker read the "
+                    "spreadsheet in parts; nothing was written. The next cycle reads it again."
+                )
+
+
+def _rows(data: list[dict[str, Any]], *, first_only: bool) -> dict[int, tuple[object, tuple[int, ...]]]:
+    """Row index -> (first cell's value, ids of the row's metadata)."""
+    out: dict[int, tuple[object, tuple[int, ...]]] = {}
+    for block in data:
+        start = int(block.get("startRow", 0))
+        values = block.get("rowData") or []
+        metas = block.get("rowMetadata") or []
+        for offset in range(max(len(values), len(metas))):
+            row = values[offset] if offset < len(values) else {}
+            cells = row.get("values") or []
+            first = cells[0].get("effectiveValue") if cells and first_only and cells[0] else None
+            meta = metas[offset] if offset < len(metas) else {}
+            ids = tuple(sorted(int(m["metadataId"]) for m in meta.get("developerMetadata") or []
+                               if "metadataId" in m))
+            out[start + offset] = (_frozen(first), ids)
+    return out
+
+
+def _frozen(value: object) -> object:
+    return tuple(sorted(value.items())) if isinstance(value, dict) else value
