@@ -7,7 +7,7 @@ them out so that an office can copy the file and change what differs.
 from __future__ import annotations
 
 import string
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -223,6 +223,14 @@ class Intake(_Strict):
     max_cell_chars: int = Field(
         default=30000, ge=1000, le=32767,
         description="longer answers are cut in the worker's tabs (xlsx holds 32,767)",
+    )
+    history_before: date | None = Field(
+        default=None,
+        description="go-live date (WIB): responses received before it are numbered as usual but recorded "
+                    "as historical cases ('Riwayat (sebelum sistem)'): in the register, in no queue, with no "
+                    "deadline and no letter, until the Admin picks 'Proses sebagai kasus baru' for one. Set it "
+                    "to the day the office connects the worker to a form that already has responses; changing it "
+                    "later never renumbers or moves a case",
     )
 
 

@@ -26,6 +26,7 @@ STATE_LABELS: dict[str, str] = {
     "referred": "Dirujuk ke lembaga lain (Sub Koordinator)",
     "closed": "Selesai",
     "rejected": "Ditolak",
+    "history": "Riwayat (sebelum sistem)",
 }
 # The step alone, as the log tab names a move ("Penerimaan → Identifikasi").
 STEP_NAMES: dict[str, str] = {state: label.split(" (")[0] for state, label in STATE_LABELS.items()}
@@ -53,10 +54,13 @@ QUEUE: dict[str, str | None] = {
     "referred": "subkoor",
     "closed": None,
     "rejected": None,
+    "history": None,
 }
 
-# States in which the office is no longer working the case itself: no SLA clock runs.
-CLOCK_STOPPED: frozenset[str] = frozenset({"referred", "closed", "rejected"})
+# States in which the office is no longer working the case itself: no SLA clock runs. A
+# historical case (received before the office connected the worker, `intake.history_before`)
+# waits for no one until the Admin brings it into the procedure.
+CLOCK_STOPPED: frozenset[str] = frozenset({"referred", "closed", "rejected", "history"})
 
 # --- Fields that decisions require --------------------------------------------------
 
@@ -178,6 +182,9 @@ TRANSITIONS: tuple[Transition, ...] = (
       "Kepala Dinas membuka kembali pengaduan yang ditolak."),
     T("referred", "Buka kembali", "kadis", "identification", ("alasan",),
       "Kepala Dinas menarik kembali rujukan dan menangani ulang kasus."),
+    # A complaint from before the worker (history) enters the procedure when the Admin says so.
+    T("history", "Proses sebagai kasus baru", "admin", "intake", (),
+      "Admin memasukkan pengaduan lama (sebelum sistem) ke prosedur; batas waktunya dihitung dari saat ini."),
 )
 del T
 

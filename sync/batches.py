@@ -92,6 +92,9 @@ def fit(plan: WritePlan, budget: int, measure: Measure, ctx: Context, most: int 
     owners = subjects_of(plan.operations, keys)
     subjects = list(dict.fromkeys(o for o in owners if o is not None))
     taken = len(subjects) if most is None else min(most, len(subjects))
+    rough = plan_bytes(plan)  # cheap: a first cut without building a store's request of the whole plan
+    if rough > budget and taken > 1:
+        taken = max(1, min(taken, int(taken * budget / rough)))
     while True:
         chosen = set(subjects[:taken])
         inside = [owner is None or owner in chosen for owner in owners]

@@ -52,6 +52,7 @@ import logging
 import random as _random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -306,6 +307,7 @@ class _Plan:
     def build(self) -> list[dict[str, Any]]:
         tabs = layouts(self.settings)
         responses = self.responses_tabs()
+        self.offer_go_live(responses)
         editors = editor_roles(tabs)
         for layout in tabs.all:
             self.ensure(layout)
@@ -345,6 +347,25 @@ class _Plan:
                 "nothing was changed."
             ) from None
         return [self.tabs[name] for name in names]
+
+    def offer_go_live(self, responses: Sequence[_Tab]) -> None:
+        """A form with responses the worker has not numbered, and no go-live date: say what will happen."""
+        if self.settings.intake.history_before is not None:
+            return
+        marker = self.settings.tabs.response_marker_column
+        waiting = 0
+        for tab in responses:
+            at = tab.headers.index(marker) if marker in tab.headers else None
+            waiting += sum(1 for row in tab.values[1:] if any(cell_text(v) for v in row)
+                           and (at is None or at >= len(row) or not cell_text(row[at])))
+        if waiting:
+            today = datetime.now(self.settings.zone).date().isoformat()
+            self.report.warnings.append(
+                f"{waiting} form responses are not numbered yet and intake.history_before is empty: the first "
+                "cycle makes each an active case in the Admin's queue, with deadlines from its own date. If "
+                f"they were handled before the worker, set `intake: history_before: {today}` (today) in the "
+                f"configuration first (respons lama menjadi kasus riwayat, bukan antrean Admin)."
+            )
 
     def ensure(self, layout: Layout) -> None:
         tab = self.tabs.get(layout.name)

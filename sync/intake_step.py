@@ -13,11 +13,12 @@ from datetime import datetime
 from rules import values
 from rules.case_ids import Sequence
 from rules.intake import is_resubmission, review_reason
+from rules.workflow import INITIAL_STATE
 from sync.context import Context
 from sync.events import ADMIN, SYSTEM, Event, Record
 from sync.identify import Identities, Response
 from sync.store import MarkResponse
-from sync.tabs import DISMISS, RELEASE, R, V
+from sync.tabs import DISMISS, RELEASE, STEP_DATE, R, V
 
 PENDING = "Menunggu tinjauan Admin"
 DISMISSED = "Diabaikan oleh Admin"
@@ -35,8 +36,18 @@ class Intake:
     events: list[Event] = field(default_factory=list)
 
 
-def new_register(stamp: datetime, source: str) -> Record:
-    return {R.STATE_KEY: "intake", R.CREATED: stamp, R.ENTERED: stamp, R.SOURCE: source}
+HISTORY_SOURCE = "Formulir (sebelum sistem)"
+
+
+def new_register(stamp: datetime, source: str, state: str = INITIAL_STATE) -> Record:
+    return {R.STATE_KEY: state, R.CREATED: stamp, R.ENTERED: stamp, STEP_DATE[state]: stamp, R.SOURCE: source}
+
+
+def is_history(response: Response, ctx: Context) -> bool:
+    """Received before the go-live date (`intake.history_before`)? A response whose time cannot be
+    read is never history: a complaint must not be filed away on a guess."""
+    before = ctx.settings.intake.history_before
+    return before is not None and response.submitted is not None and response.submitted.date() < before
 
 
 def take_in(
@@ -60,7 +71,8 @@ def take_in(
         out.events.append(Event(marker, SYSTEM, "ID yang sama ditemukan di dua baris respons; "
                                 "baris salinan diperlakukan sebagai respons baru", "marker_clash"))
 
-    earliest = _first_by_answers(ids, now)
+    earliest = _first_by_answers(ids, now) if ids.new else {}  # an idle cycle compares no answers
+    history: list[str] = []
     for response in sorted(ids.new, key=lambda r: (r.submitted or now, r.order)):
         year = (response.submitted or now).year
         reason = review_reason(response.answers, ctx.spec, response.unreadable)
@@ -73,6 +85,10 @@ def take_in(
             marker = review_seq.next(year)
             out.review_rows[marker] = {V.REASON: reason, V.STATUS: PENDING}
             out.events.append(Event(marker, SYSTEM, "Respons masuk tinjauan Admin", "to_review", reason))
+        elif is_history(response, ctx):
+            marker = case_seq.next(year)
+            out.new_cases[marker] = new_register(stamp, HISTORY_SOURCE, "history")
+            history.append(marker)
         else:
             marker = case_seq.next(year)
             out.new_cases[marker] = new_register(stamp, "Formulir")
@@ -81,6 +97,11 @@ def take_in(
         earliest.setdefault(response.dup_key, (marker, response))
         mark(response, marker)
 
+    if history:  # one log row, not thousands: the register lists each case
+        span = history[0] if len(history) == 1 else f"{history[0]} s.d. {history[-1]}"
+        out.events.append(Event(span, SYSTEM, f"{len(history)} respons sebelum sistem dicatat sebagai kasus riwayat",
+                                "history_recorded", "Tanpa antrean dan batas waktu; Admin dapat memprosesnya "
+                                "dengan keputusan 'Proses sebagai kasus baru'."))
     for review_id, record in review.items():
         action = values.text(record.get(V.ACTION))
         status = values.text(record.get(V.STATUS)) or PENDING

@@ -20,13 +20,13 @@ from rules.duplicates import find_duplicates_in_batch
 from rules.intake import read_complaint, review_reason
 from rules.triage import RISK_LEVELS, Triage, triage
 from rules.whatsapp import contact
-from rules.workflow import CLOCK_STOPPED, STATES, TRANSITIONS
+from rules.workflow import CLOCK_STOPPED, INITIAL_STATE, STATES, TRANSITIONS
 from sync import cells, form_structure, workspace
 from sync.case_step import advance, state_of
 from sync.context import Context
 from sync.events import SYSTEM, Event, Record, log_rows, records
 from sync.identify import Identities, Response, identify, read_responses
-from sync.intake_step import PENDING, new_register, take_in
+from sync.intake_step import PENDING, is_history, new_register, take_in
 from sync.letters_step import LetterOrder, LetterPlan, agenda_row, link_cells, plan_letters
 from sync.reconcile import reconcile
 from sync.store import EnsureTab, Operation, Snapshot, Value, WritePlan
@@ -91,12 +91,11 @@ def plan_cycle(
     messages: dict[tuple[str, str], str | None] = {}
     for case_id in sorted(set(register) | set(intake.new_cases) | _case_markers(ids, ctx)):
         record: Record = {**register.get(case_id, {}), **intake.new_cases.get(case_id, {})}
-        if case_id not in register and case_id not in intake.new_cases:
-            record |= new_register(stamp, "Dipulihkan dari tab respons")
-            events.append(Event(case_id, SYSTEM, "Baris daftar kasus dipulihkan", "register_restored"))
-        if case_id in intake.new_cases:
-            record[STEP_DATE["intake"]] = stamp
         response = ids.owner.get(case_id)
+        if case_id not in register and case_id not in intake.new_cases:
+            state = "history" if response is not None and is_history(response, ctx) else INITIAL_STATE
+            record |= new_register(stamp, "Dipulihkan dari tab respons", state)
+            events.append(Event(case_id, SYSTEM, "Baris daftar kasus dipulihkan", "register_restored"))
         complaint = None
         if response is not None:
             complaint = read_complaint(response.answers, ctx.spec, day_first=response.day_first,
@@ -209,9 +208,12 @@ def _desired(
 
 
 def _belongs(role: str, case_id: str, record: Record, rows: dict[str, Record]) -> bool:
-    """A role's tab lists a case once it reached a step where that role can act."""
-    if role == "admin" or case_id in rows:
+    """A role's tab lists a case once it reached a step where that role can act. The Admin's
+    tab lists every case but a historical one, until the Admin types its ID there."""
+    if case_id in rows:
         return True
+    if role == "admin":
+        return state_of(record) != "history"
     reached = {s for s in STATES if values.text(record.get(STEP_DATE[s]))} | {state_of(record)}
     return bool(reached & ROLE_STATES.get(role, set()))
 

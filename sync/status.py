@@ -51,7 +51,7 @@ def status(snapshot: Snapshot, ctx: Context, now: datetime) -> dict[str, Any]:
         "by_state": {s: by_state[s] for s in STATES if by_state[s]},
         "overdue": clocks["terlambat"],
         "nearly_overdue": clocks["hampir_terlambat"],
-        "darurat": sum(1 for c in cases.values() if risk_of(c.get(R.RISK)) == "tinggi"),
+        "darurat": sum(1 for c in cases.values() if risk_of(c.get(R.RISK)) == "tinggi" and state_of(c) != "history"),
         "warnings": sum(int(values.text(c.get(R.WARNINGS)) or 0) for c in cases.values()),
         "cases_with_warnings": sum(1 for c in cases.values() if (values.text(c.get(R.WARNINGS)) or "0") != "0"),
         "edited_after_intake": sum(1 for c in cases.values() if values.text(c.get(R.EDITED))),

@@ -85,6 +85,8 @@ def case_clock(
     """The deadline that runs out first, and its status key, or (None, None) when none runs."""
     if received is None:
         return None, None
+    if cell_text(record.get(STEP_DATE["history"])):  # a complaint from before the worker: timed from when
+        received = parse_time(record.get(STEP_DATE["intake"])) or received  # the Admin brought it in
     policy = ctx.settings.sla.policy()
     found = deadlines(received, level, state_of(record), parse_time(record.get(R.ENTERED)), policy)
     due = most_urgent(found)

@@ -27,7 +27,8 @@ TURN = "B6D7A8"  # your turn
 STAFF = "FFF2CC"  # a column staff fill in
 
 YES = "Ya"  # how every yes/no column says yes ("Giliran Anda?", "Persetujuan Data")
-FINISHED = (STATE_LABELS["closed"], STATE_LABELS["rejected"])  # how "Tahap Sekarang" shows a finished case
+# How "Tahap Sekarang" shows a case nobody works on: finished, or from before the worker.
+FINISHED = (STATE_LABELS["closed"], STATE_LABELS["rejected"], STATE_LABELS["history"])
 ROW_HEIGHT = 45  # points: three wrapped lines, so a long answer does not push the row off the screen
 
 # Widths in characters, by the kind of content a column holds.
@@ -191,11 +192,15 @@ def guide_text(settings: Settings) -> tuple[tuple[str, str], ...]:
         ("Warna merah", "'Status Waktu' Terlambat: batas waktu sudah lewat."),
         ("Warna jingga", "'Status Waktu' Hampir terlambat: batas waktu segera tiba."),
         ("Warna hijau", "'Giliran Anda?' Ya: kasus menunggu keputusan Anda."),
-        ("Warna abu-abu", "Kasus selesai atau ditolak."),
+        ("Warna abu-abu", "Kasus selesai, ditolak, atau riwayat (sebelum sistem)."),
         ("Kasus selesai", "Kasus Selesai dan Ditolak disembunyikan oleh filter pada kolom 'Tahap Sekarang'. "
                           "Untuk melihatnya: klik tombol filter pada judul kolom 'Tahap Sekarang' dan centang "
                           "semua nilai (atau hapus filter: Data > Filter)."),
         ("Urut dan saring", "Gunakan tombol filter pada baris judul. Warna tetap mengikuti datanya."),
+        ("Kasus riwayat", f"Pengaduan yang masuk sebelum sistem dipakai tercatat di tab '{t.case_register}' "
+                          "dengan tahap 'Riwayat (sebelum sistem)', tanpa batas waktu. Untuk memprosesnya: tulis "
+                          f"ID Kasus-nya di baris kosong tab '{t.intake}' dan pilih Keputusan 'Proses sebagai "
+                          "kasus baru'; batas waktunya dihitung sejak saat itu."),
     )
 
 

@@ -402,3 +402,13 @@ def test_a_resent_write_whose_answer_was_lost_is_refused_not_applied_twice(offic
     for title in office.backend.tabs():
         for entries in office.double.row_metadata(office.sid, title).values():
             assert len(entries) == 1, (title, entries)
+
+
+def test_init_offers_a_go_live_date_when_old_responses_wait(tmp_path: Path) -> None:
+    office = Office(tmp_path, rows=6)
+    report = office.init()
+    (offer,) = [w for w in report.warnings if "history_before" in w]
+    assert offer.startswith("6 form responses are not numbered yet") and "history_before: 20" in offer
+    office.settings = office.settings.model_copy(update={"intake": office.settings.intake.model_copy(
+        update={"history_before": NOW.date()})})
+    assert not [w for w in office.init().warnings if "history_before" in w]
