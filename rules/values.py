@@ -31,7 +31,8 @@ def text(cell: Cell) -> str | None:
         return None if cell is None else ("Ya" if cell else "Tidak")
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
-    value = _CONTROL.sub("", str(cell)).strip()
+    raw = str(cell)
+    value = (raw if raw.isprintable() else _CONTROL.sub("", raw)).strip()  # printable: no control character
     return value or None
 
 

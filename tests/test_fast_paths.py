@@ -23,6 +23,14 @@ def normalize_the_long_way(value: str) -> str:
     return _SPACES.sub(" ", plain).strip().casefold()
 
 
+def text_the_long_way(cell: object) -> str | None:
+    if cell is None or isinstance(cell, bool):
+        return None if cell is None else ("Ya" if cell else "Tidak")
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", str(cell)).strip() or None
+
+
 def choice_key_the_long_way(cell: object, labels: Mapping[str, str]) -> tuple[str | None, str | None]:
     raw = values.text(cell)
     if raw is None:
@@ -42,6 +50,12 @@ TEXT = st.one_of(WORDS, st.text(max_size=12), st.text(alphabet="aAéÉ \t\n\u030
 @given(TEXT)
 def test_normalize_gives_what_the_full_unicode_normalization_gives(value: str) -> None:
     assert values.normalize(value) == normalize_the_long_way(value)
+
+
+@given(st.one_of(TEXT, st.text(alphabet="a \x00\x07\t\n\r\x0b\x1f\x7f\xa0\u2028\ud800", max_size=8),
+                 st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False)))
+def test_text_gives_what_removing_control_characters_gives(cell: object) -> None:
+    assert values.text(cell) == text_the_long_way(cell)
 
 
 @given(st.dictionaries(TEXT, TEXT, max_size=6), st.one_of(st.none(), TEXT, st.integers(0, 3), st.booleans()))
