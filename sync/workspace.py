@@ -27,8 +27,11 @@ TURN = "B6D7A8"  # your turn
 STAFF = "FFF2CC"  # a column staff fill in
 
 YES = "Ya"  # how every yes/no column says yes ("Giliran Anda?", "Persetujuan Data")
-# How "Tahap Sekarang" shows a case nobody works on: finished, or from before the worker.
-FINISHED = (STATE_LABELS["closed"], STATE_LABELS["rejected"], STATE_LABELS["history"])
+FINISHED = (STATE_LABELS["closed"], STATE_LABELS["rejected"])  # how "Tahap Sekarang" shows a finished case
+# Grey: a case nobody works on, finished or from before the worker (a role tab lists a historical
+# case only from when the Admin types its ID until the next cycle brings it in; the filter, which
+# an .xlsx limits to two values, hides finished cases only).
+QUIET = (*FINISHED, STATE_LABELS["history"])
 ROW_HEIGHT = 45  # points: three wrapped lines, so a long answer does not push the row off the screen
 
 # Widths in characters, by the kind of content a column holds.
@@ -65,7 +68,7 @@ def wrapped(headers: Sequence[str]) -> tuple[str, ...]:
 def role_highlights(risk: str, clock: str, turn: str, state: str) -> tuple[Highlight, ...]:
     """Colours of a role tab, in priority order: a finished case is grey whatever else it is."""
     return (
-        Highlight(state, FINISHED, GREY, grey_text=True),
+        Highlight(state, QUIET, GREY, grey_text=True),
         Highlight(clock, (CLOCK_LABELS["terlambat"],), LATE, cell=True),
         Highlight(clock, (CLOCK_LABELS["hampir_terlambat"],), SOON, cell=True),
         Highlight(turn, (YES,), TURN, cell=True),
@@ -75,7 +78,7 @@ def role_highlights(risk: str, clock: str, turn: str, state: str) -> tuple[Highl
 
 def register_highlights(risk: str, clock: str, state: str) -> tuple[Highlight, ...]:
     return (
-        Highlight(state, FINISHED, GREY, grey_text=True),
+        Highlight(state, QUIET, GREY, grey_text=True),
         Highlight(clock, (CLOCK_LABELS["terlambat"],), LATE, cell=True),
         Highlight(clock, (CLOCK_LABELS["hampir_terlambat"],), SOON, cell=True),
         Highlight(risk, (RISK_LABELS["tinggi"],), RED),
