@@ -374,8 +374,9 @@ class _Plan:
             cols = max(NEW_SHEET_COLS, len(layout.headers))
             tab = _Tab(sheet_id, layout.name, NEW_SHEET_ROWS, cols, [], [[]], {}, 1, [], new=True)
             self.tabs[layout.name] = tab
+            first = {"index": 0} if layout.look is not None and layout.look.first else {}
             self.structure.append({"addSheet": {"properties": {
-                "sheetId": sheet_id, "title": layout.name,
+                "sheetId": sheet_id, "title": layout.name, **first,
                 "gridProperties": {"rowCount": NEW_SHEET_ROWS, "columnCount": cols, "frozenRowCount": 1}}}})
             self.report.tabs_created.append(layout.name)
         elif tab.frozen < 1:

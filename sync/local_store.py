@@ -358,6 +358,16 @@ def _ensure_tab(book: Workbook, op: EnsureTab) -> None:
         _set_dropdown(book, sheet, column, f"{op.tab}: {dropdown.header}", dropdown.choices)
     if op.look is not None:
         _dress(target, op.look)
+    if new and op.look is not None and op.look.first:
+        _open_on(book, sheet)
+
+
+def _open_on(book: Workbook, sheet: Worksheet) -> None:
+    """Make `sheet` the first tab and the one the workbook opens on."""
+    book.move_sheet(sheet, offset=-book.index(sheet))
+    for other in book.worksheets:
+        other.sheet_view.tabSelected = other is sheet
+    book.active = 0
 
 
 # --- the workspace's look (sync/workspace.py) ------------------------------------------------

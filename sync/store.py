@@ -111,6 +111,7 @@ class Look:
     filter_hides: tuple[tuple[str, tuple[str, ...]], ...] = ()  # header -> values the filter hides
     heartbeat: Heartbeat | None = None
     row_height: int | None = None  # points, for every data row (None: each row fits its text)
+    first: bool = False  # a new tab becomes the first one, the one the spreadsheet opens on
 
 
 @dataclass(frozen=True)

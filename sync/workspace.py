@@ -166,6 +166,7 @@ def guide_look(settings: Settings) -> Look:
         row_height=ROW_HEIGHT,
         wrapped=(TEXT,),
         heartbeat=Heartbeat(TEXT, HEARTBEAT_ROW, stale_minutes(settings)),
+        first=True,
     )
 
 

@@ -216,3 +216,12 @@ def test_google_formatting_travels_in_the_cycles_one_write(tmp_path: Path, setti
     kinds = {next(iter(r)) for r in sent["requests"]}
     assert {"setBasicFilter", "addConditionalFormatRule", "updateDimensionProperties", "repeatCell"} <= kinds
 
+
+def test_the_spreadsheet_opens_on_the_guide(backend, settings, cycle) -> None:
+    backend.create(demo.sample_rows(2), settings)
+    cycle()
+    assert backend.tabs()[0] == workspace.GUIDE_TAB
+    if isinstance(backend, LocalBackend):
+        book = load_workbook(backend.path)
+        assert book.active.title == workspace.GUIDE_TAB
+        assert [s.title for s in book.worksheets if s.sheet_view.tabSelected] == [workspace.GUIDE_TAB]
