@@ -4,8 +4,11 @@ The cycle's read is one `spreadsheets.get` of every tab's values and row metadat
 large spreadsheet that answer alone would be megabytes (about 5 MB for 1,000 responses and
 their cases), so the grid sizes decide: when the answer is estimated over the budget
 (`worker.max_request_bytes`), the tabs are read in row ranges, several requests whose answers
-each fit, and put together as if read at once. The sizes come from a cheap first call
-(`fields=sheets.properties`) on a store's first read, then from its previous read.
+each fit, and put together as if read at once. The grid sizes come from a cheap first call
+(`fields=sheets.properties`), made on a store's first read and whenever the last read was
+large; what each row takes is remembered from the store's last read (`Profile`); a row never
+read is estimated (at first 50 bytes a cell, then as the part of its tab just read), so a
+first read in parts of a fresh process may overshoot a little and takes more requests.
 
 Parts are read one after the other, so staff may sort, insert or delete rows in between: such
 a read would be torn (a row seen twice, another missed: a response taken in twice). After the
@@ -31,8 +34,8 @@ from rules.errors import TransientError
 # of the worker's is mostly formatted empty rows (about 5 a cell: the whole answer of a new office,
 # 11 tabs of 1,000 rows, is about 1.5 MB); a form response is about 50 a cell.
 CELL_BYTES = 5.0  # to decide whether one answer fits
-FIRST_PART_CELL_BYTES = 50.0  # to size a tab's first part, until its answer says more
-MIN_CELL_BYTES = 1.0
+FIRST_PART_CELL_BYTES = 50.0  # for a row never read: until a part of its tab was read, then as in that part
+CHECK_ROW_BYTES = 200  # a row's first cell and metadata ids in the check's answer (a case ID and an id or two)
 PROPERTIES_FIELDS = (
     "developerMetadata(metadataId,metadataKey),"
     "sheets.properties(sheetId,title,gridProperties(rowCount,columnCount))"
@@ -79,62 +82,88 @@ def grids(body: dict[str, Any]) -> list[Grid]:
     return out
 
 
-Density = dict[str, float]  # tab title -> bytes a grid cell took in its last answer
+Profile = dict[str, dict[int, int]]  # tab title -> row index -> bytes the row took in its last answer
 
 
-def answer_estimate(tabs: Iterable[Grid], density: Density) -> float:
-    return sum(g.rows * g.cols * density.get(g.title, CELL_BYTES) for g in tabs)
+def answer_estimate(tabs: Iterable[Grid], profile: Profile) -> float:
+    """The bytes one answer of every tab would take: rows as last read, others at CELL_BYTES a cell."""
+    return sum(_window_bytes(Window(g, 0, g.rows), profile, CELL_BYTES) for g in tabs)
 
 
-def learn(density: Density, body: dict[str, Any], windows: Sequence[Window] | None = None) -> None:
-    """Record what each tab's cells took in `body` (read whole, or the rows of `windows`)."""
-    asked = {w.grid.title: (w.end - w.start) * w.grid.cols for w in windows or ()}
+def _window_bytes(window: Window, profile: Profile, cell_bytes: float) -> float:
+    known = profile.get(window.grid.title, {})
+    unknown = window.grid.cols * cell_bytes
+    return sum(known.get(row, unknown) for row in range(window.start, window.end))
+
+
+def learn(profile: Profile, body: dict[str, Any]) -> None:
+    """Record what each row of each tab took in `body` (its values and its metadata)."""
     for sheet in body.get("sheets") or []:
-        props = sheet.get("properties") or {}
-        title = str(props.get("title", ""))
-        grid = props.get("gridProperties") or {}
-        cells = asked.get(title, int(grid.get("rowCount", 0)) * int(grid.get("columnCount", 0)))
-        if cells:
-            density[title] = max(MIN_CELL_BYTES, len(json.dumps(sheet.get("data") or [])) / cells)
+        rows = profile.setdefault(str((sheet.get("properties") or {}).get("title", "")), {})
+        for block in sheet.get("data") or []:
+            start = int(block.get("startRow", 0))
+            values, metas = block.get("rowData") or [], block.get("rowMetadata") or []
+            for offset in range(max(len(values), len(metas))):
+                size = len(json.dumps(values[offset])) if offset < len(values) else 0
+                size += len(json.dumps(metas[offset])) if offset < len(metas) else 0
+                rows[start + offset] = size + ROW_OVERHEAD
 
 
-def read_in_parts(get: Get, props: dict[str, Any], tabs: Sequence[Grid], budget: int, density: Density,
+ROW_OVERHEAD = 4  # separators between rows in an answer
+MARGIN = 0.95  # of the budget a part is planned to fill: rows never read are only estimated
+
+
+def read_in_parts(get: Get, props: dict[str, Any], tabs: Sequence[Grid], budget: int, profile: Profile,
                   fields: str) -> dict[str, Any]:
     """The spreadsheet as one read would give it, read in row ranges whose answers are each estimated
-    within `budget` (each tab's estimate learned from its part before); checked untorn."""
+    within `budget` (from the rows' sizes at the last read; rows never read at FIRST_PART_CELL_BYTES a
+    cell); checked untorn."""
     data: dict[int, list[dict[str, Any]]] = {}
     queue = [Window(g, 0, g.rows) for g in tabs if g.rows and g.cols]
     requests: list[list[Window]] = []
+    recent: dict[str, float] = {}  # tab -> bytes a cell took in its part just read: for its rows never read
+
+    def size(window: Window) -> float:
+        cell = recent.get(window.grid.title, FIRST_PART_CELL_BYTES)
+        return _window_bytes(window, profile, cell)
+
     while queue:
-        windows = _next_request(queue, budget, density)
+        windows = _next_request(queue, budget, size)
         body, _ = get({"includeGridData": "true", "fields": fields, "ranges": [w.a1() for w in windows]})
-        learn(density, body, windows)
+        learn(profile, body)
+        for w in windows:
+            known = profile.get(w.grid.title, {})
+            read = sum(known.get(row, 0) for row in range(w.start, w.end))
+            recent[w.grid.title] = max(read / ((w.end - w.start) * max(w.grid.cols, 1)), 0.1)
         for sheet in body.get("sheets") or []:
             sheet_id = int((sheet.get("properties") or {}).get("sheetId", 0))
             data.setdefault(sheet_id, []).extend(sheet.get("data") or [])
         requests.append(windows)
     split = {w.grid.sheet_id: w.grid for ws in requests for w in ws if _split(w.grid, requests)}
     if split:
-        _check(get, data, list(split.values()))
+        _check(get, data, list(split.values()), budget)
     merged = dict(props)
     merged["sheets"] = [{**sheet, "data": data.get(int((sheet.get("properties") or {}).get("sheetId", 0)), [])}
                         for sheet in props.get("sheets") or []]
     return merged
 
 
-def _next_request(queue: list[Window], budget: int, density: Density) -> list[Window]:
+def _next_request(queue: list[Window], budget: int, size: Callable[[Window], float]) -> list[Window]:
     """Take from `queue` (rows still to read, by tab) the ranges of one request within `budget`."""
     windows: list[Window] = []
-    room = float(budget)
+    room = budget * MARGIN
     while queue:
         rest = queue[0]
-        per_row = rest.grid.cols * density.get(rest.grid.title, FIRST_PART_CELL_BYTES)
-        fits = int(room // per_row)
-        if fits < 1 and windows:
+        end = rest.start
+        while end < rest.end:
+            row = size(Window(rest.grid, end, end + 1))
+            if row > room and (end > rest.start or windows):
+                break
+            room -= row
+            end += 1
+        if end == rest.start:
             break
-        end = min(rest.end, rest.start + max(fits, 1))
         windows.append(Window(rest.grid, rest.start, end))
-        room -= (end - rest.start) * per_row
         if end < rest.end:
             queue[0] = Window(rest.grid, end, rest.end)
             break
@@ -146,14 +175,18 @@ def _split(grid: Grid, requests: list[list[Window]]) -> bool:
     return sum(1 for ws in requests if any(w.grid.sheet_id == grid.sheet_id for w in ws)) > 1
 
 
-def _check(get: Get, data: dict[int, list[dict[str, Any]]], split: list[Grid]) -> None:
-    """Fail unless every row the parts read of the `split` tabs still holds what they saw there."""
-    windows = [Window(g, 0, g.rows) for g in split]
-    body, _ = get({"includeGridData": "true", "fields": CHECK_FIELDS, "ranges": [w.a1(1) for w in windows]})
-    now = {int((s.get("properties") or {}).get("sheetId", 0)): _rows(s.get("data") or [], first_only=True)
-           for s in body.get("sheets") or []}
+def _check(get: Get, data: dict[int, list[dict[str, Any]]], split: list[Grid], budget: int) -> None:
+    """Fail unless every row the parts read of the `split` tabs still holds what they saw there
+    (their first column and row metadata, read again in requests within `budget`)."""
+    now: dict[int, list[dict[str, Any]]] = {}
+    queue = [Window(g, 0, g.rows) for g in split]
+    while queue:
+        windows = _next_request(queue, budget, lambda w: (w.end - w.start) * CHECK_ROW_BYTES)
+        body, _ = get({"includeGridData": "true", "fields": CHECK_FIELDS, "ranges": [w.a1(1) for w in windows]})
+        for sheet in body.get("sheets") or []:
+            now.setdefault(int((sheet.get("properties") or {}).get("sheetId", 0)), []).extend(sheet.get("data") or [])
     for grid in split:
-        seen, current = _rows(data.get(grid.sheet_id, []), first_only=True), now.get(grid.sheet_id, {})
+        seen, current = _rows(data.get(grid.sheet_id, [])), _rows(now.get(grid.sheet_id, []))
         for index, (value, meta) in seen.items():
             if value is None and not meta:
                 continue  # an empty row then: a new response may have arrived in it since
@@ -164,7 +197,7 @@ def _check(get: Get, data: dict[int, list[dict[str, Any]]], split: list[Grid]) -
                 )
 
 
-def _rows(data: list[dict[str, Any]], *, first_only: bool) -> dict[int, tuple[object, tuple[int, ...]]]:
+def _rows(data: list[dict[str, Any]]) -> dict[int, tuple[object, tuple[int, ...]]]:
     """Row index -> (first cell's value, ids of the row's metadata)."""
     out: dict[int, tuple[object, tuple[int, ...]]] = {}
     for block in data:
@@ -174,7 +207,7 @@ def _rows(data: list[dict[str, Any]], *, first_only: bool) -> dict[int, tuple[ob
         for offset in range(max(len(values), len(metas))):
             row = values[offset] if offset < len(values) else {}
             cells = row.get("values") or []
-            first = cells[0].get("effectiveValue") if cells and first_only and cells[0] else None
+            first = cells[0].get("effectiveValue") if cells and cells[0] else None
             meta = metas[offset] if offset < len(metas) else {}
             ids = tuple(sorted(int(m["metadataId"]) for m in meta.get("developerMetadata") or []
                                if "metadataId" in m))

@@ -155,7 +155,7 @@ class GoogleStore:
         self._tokens: list[int] = []
         self._writing: _Batch | None = None  # the batch being sent, to explain a refusal
         self._grids: list[google_read.Grid] | None = None  # the tabs' sizes at the last read
-        self._density: google_read.Density = {}  # what a cell of each tab took in the last answer
+        self._profile: google_read.Profile = {}  # what each row of each tab took in the last answer
 
     # --- requests -------------------------------------------------------------------
 
@@ -276,14 +276,14 @@ class GoogleStore:
 
         budget = self.max_request_bytes
         props: dict[str, Any] | None = None
-        if self._grids is None or google_read.answer_estimate(self._grids, self._density) > budget:
+        if self._grids is None or google_read.answer_estimate(self._grids, self._profile) > budget:
             props, _ = get({"fields": google_read.PROPERTIES_FIELDS})
             self._grids = google_read.grids(props)
-        if props is None or google_read.answer_estimate(self._grids, self._density) <= budget:
+        if props is None or google_read.answer_estimate(self._grids, self._profile) <= budget:
             body, _ = get({"includeGridData": "true", "fields": READ_FIELDS})
-            google_read.learn(self._density, body)
+            google_read.learn(self._profile, body)
         else:
-            body = google_read.read_in_parts(get, props, self._grids, budget, self._density, READ_FIELDS)
+            body = google_read.read_in_parts(get, props, self._grids, budget, self._profile, READ_FIELDS)
         self._grids = google_read.grids(body)
         return dict(body)
 
