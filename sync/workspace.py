@@ -41,7 +41,7 @@ _WIDE_HEADERS = {"Cerita Kejadian", "Isi Respons (ringkas)", "Pesan Sistem", "Al
                  "Catatan Validasi", "Keterangan", "Alamat Korban", "Catatan Sistem", "Kemungkinan Duplikat",
                  "Laporan akhir penanganan kasus", "Tindakan yang dilakukan", "Hasil asesmen", "Rekomendasi",
                  "Kondisi korban", "Langkah usulan", "Alasan", "Catatan", "Catatan Admin", "Alasan Ditinjau",
-                 "Bantuan Segera", "Layanan yang diminta", "Tautan Dokumen", "Tindakan"}
+                 "Bantuan Segera", "Layanan yang diminta", "Tautan Dokumen", "Tindakan", "Anggota tim"}
 _SHORT = {"Keputusan": 30, "Tindakan Admin": 20, "Risiko": 11, "Usia": 7, "Giliran Anda?": 10,
           "Jenis Kelamin": 11, "Aman via WA?": 12, "Dalam Bahaya?": 12, "Disabilitas": 12, "Status": 14,
           "Peran": 16, "Saluran": 17, "Tautan WhatsApp": 28,
