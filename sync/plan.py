@@ -230,8 +230,9 @@ def _listed_before(layout: Layout, register: dict[str, Record], key: str) -> boo
 def _link_duplicates(
     new_cases: dict[str, Record], cases: dict[str, Complaint], registers: dict[str, Record], ctx: Context
 ) -> list[Event]:
-    """Probable duplicates of this cycle's new cases among open cases: linked, never merged."""
-    fresh = [(i, cases[i]) for i in sorted(new_cases) if i in cases]
+    """Probable duplicates of this cycle's new cases among open cases: linked, never merged.
+    A historical case (before the go-live date) is not looked at: nobody works on it."""
+    fresh = [(i, cases[i]) for i in sorted(new_cases) if i in cases and state_of(registers[i]) not in CLOCK_STOPPED]
     if not fresh:
         return []
     open_cases = [

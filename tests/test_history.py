@@ -31,8 +31,9 @@ def run(backend: Backend, ctx: Context, now: datetime = NOW):  # type: ignore[no
 
 
 def create(backend: Backend, settings: Settings) -> None:
-    rows = [response_row(timestamp=t, story=f"cerita {i}", reporter_phone=f"0812-3456-70{i:02d}",
+    rows = [response_row(timestamp=t, story=f"cerita {i}", reporter_phone=f"0812-3456-70{max(i, 1):02d}",
                          in_danger="Ya" if i == 0 else "Tidak") for i, t in enumerate(BEFORE + AFTER)]
+    # the first two old responses share the reporter's phone: nobody is asked to compare old cases
     backend.create(rows, settings)
 
 
@@ -51,6 +52,9 @@ def test_responses_before_the_go_live_date_are_history_numbered_as_usual(backend
     created = [r[L.ID] for r in log if r[L.CODE] == "case_created"]
     assert created == ["SAPA-2026-0004", "SAPA-2026-0005"]
     assert [r[L.ID] for r in log if r[L.CODE] == "history_recorded"] == ["SAPA-2026-0001 s.d. SAPA-2026-0003"]
+    old = {"SAPA-2026-0001", "SAPA-2026-0002", "SAPA-2026-0003"}
+    assert not [r for r in log if r[L.CODE] == "duplicate_flagged" and r[L.ID] in old]
+    assert all(cases[case][R.DUPLICATES] is None for case in old)
     report = current_status(backend, ctx)
     assert report["by_state"] == {"intake": 2, "history": 3}
     assert report["overdue"] == 1  # SAPA-2026-0004, received a day ago: history is never overdue
