@@ -1,6 +1,6 @@
-"""`python -m sync`: a thin command line over the cycle.
+"""`sapa-sync` (or `python -m sync`): a thin command line over the cycle.
 
-Exit codes: 0 success, 2 bad configuration or input file, 1 anything else.
+Exit codes: see EXIT_CODES (0 success, 1 failed cycle or unexpected, 2 configuration or input, 130 interrupted).
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import time
@@ -33,6 +34,7 @@ from sync.cycle import run_cycle, run_cycles
 from sync.health import Watch, alarming, heartbeat, staff_message, stale_message, state_path
 from sync.health import load as load_health
 from sync.local_store import LocalStore
+from sync.logs import configure as configure_logs
 from sync.status import render, status
 from sync.store import Store
 from sync.tabs import R
@@ -41,16 +43,24 @@ from sync.text import cell_text
 log = logging.getLogger("sync")
 
 
+EXIT_CODES = """exit codes:
+  0    success
+  1    a cycle failed (the next `once` or `run` cycle tries again), or an unexpected error
+  2    bad configuration or input (the message says what to fix)
+  130  interrupted (Ctrl-C)"""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logs(verbose=args.verbose, as_json=args.log_json)
     try:
-        return int(args.command(args))
+        code = int(args.command(args))
+        sys.stdout.flush()  # inside the try: a closed pipe shows here, not at the interpreter's exit
+        return code
+    except BrokenPipeError:  # `sapa-sync status | head`: the reader left, which is no error
+        _quiet_closed_stdout()
+        return 0
     except SapaError as err:
         print(f"error: {err}", file=sys.stderr)
         return err.exit_code
@@ -61,44 +71,73 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def _quiet_closed_stdout() -> None:
+    """Point standard output at devnull, so that the interpreter's final flush raises nothing."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (a test's capture): nothing is flushed at exit
+        pass
+    finally:
+        os.close(devnull)
+
+
+def _global_options(parser: argparse.ArgumentParser, default: Callable[[object], object]) -> None:
+    """The options every command takes, before or after the command's name."""
+    parser.add_argument("--config", type=Path, default=default(None),
+                        help="configuration file (default: the packaged config/default.yaml)")
+    parser.add_argument("--workbook", type=Path, default=default(None),
+                        help="local .xlsx workbook (overrides store.workbook)")
+    parser.add_argument("-v", "--verbose", action="store_true", default=default(False),
+                        help="more detail in the program log")
+    parser.add_argument("--log-json", action="store_true", default=default(False),
+                        help="program log as one JSON object a line (time, level, message, cycle counts)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m sync",
+        prog="sapa-sync",
         description="sapa-sync: turns SAPA form responses into cases and routes them to staff tabs.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--config", type=Path, help="configuration file (default: config/default.yaml)")
-    parser.add_argument("--workbook", type=Path, help="local .xlsx workbook (overrides store.workbook)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="more detail in the program log")
+    _global_options(parser, lambda value: value)
+    options = argparse.ArgumentParser(add_help=False)  # after the command: only what is given overrides
+    _global_options(options, lambda value: argparse.SUPPRESS)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    demo = commands.add_parser("demo", help="make a sample workbook and run one cycle on it")
+    def add_parser(name: str, help: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help, description=help, parents=[options], epilog=EXIT_CODES,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    demo = add_parser("demo", help="make a sample workbook and run one cycle on it")
     demo.add_argument("--dir", type=Path, default=Path("sapa-demo"), help="folder for the sample (sapa-demo)")
     demo.add_argument("--force", action="store_true", help="replace an earlier demo in the folder, letters too")
     demo.set_defaults(command=cmd_demo)
 
-    once = commands.add_parser("once", help="run one cycle")
+    once = add_parser("once", help="run one cycle")
     once.set_defaults(command=cmd_once)
 
-    run = commands.add_parser("run", help="run a cycle every poll_interval_seconds until stopped")
+    run = add_parser("run", help="run a cycle every poll_interval_seconds until stopped")
     run.add_argument("--interval", type=int, help="seconds between cycles (overrides the configuration)")
     run.set_defaults(command=cmd_run)
 
-    init = commands.add_parser("init", help="prepare the Google spreadsheet: tabs, dropdowns, protections, templates")
+    init = add_parser("init", help="prepare the Google spreadsheet: tabs, dropdowns, protections, templates")
     init.set_defaults(command=cmd_init)
 
-    doctor = commands.add_parser("doctor", help="check the set-up (workbook or Google) and say what to fix (ID/EN)")
+    doctor = add_parser("doctor", help="check the set-up (workbook or Google) and say what to fix (ID/EN)")
     doctor.set_defaults(command=cmd_doctor)
 
-    bench = commands.add_parser("bench", help="measure API requests per cycle over the Google API double")
+    bench = add_parser("bench", help="measure API requests per cycle over the Google API double")
     bench.add_argument("--json", action="store_true", help="one JSON object on standard output")
     bench.add_argument("--responses", type=int, default=60, help="new responses in the busy cycle (60)")
     bench.set_defaults(command=cmd_bench)
 
-    selftest = commands.add_parser("selftest", help="prove the reliability and privacy guarantees; print the figures")
+    selftest = add_parser("selftest", help="prove the reliability and privacy guarantees; print the figures")
     selftest.add_argument("--slow", action="store_true", help="the full sweep (bigger busy cycle); minutes")
     selftest.set_defaults(command=cmd_selftest)
 
-    stat = commands.add_parser("status", help="count responses, cases, review rows and states")
+    stat = add_parser("status", help="count responses, cases, review rows and states")
     stat.add_argument("--json", action="store_true", help="one JSON object on standard output")
     stat.set_defaults(command=cmd_status)
     return parser

@@ -119,4 +119,18 @@ def _report(snapshot: Snapshot, result: CycleResult, part: Part) -> None:
         len(result.plan.operations),
         f" ({part.size} bytes; {len(part.subjects) - part.taken} cases and reviews left for the next cycle)"
         if part.cut else "",
+        extra={"fields": _counts(snapshot, result, part, created)},
     )
+
+
+def _counts(snapshot: Snapshot, result: CycleResult, part: Part, created: list[str]) -> dict[str, int]:
+    """The cycle line's figures as fields (`--log-json`): counts only, no case contents."""
+    return {
+        "responses": sum(len(t.rows) for t in snapshot.response_tabs),
+        "new_cases": len(created),
+        "to_review": result.count("to_review"),
+        "decisions_applied": result.count("transition"),
+        "letters": len(result.letters),
+        "writes": len(result.plan.operations),
+        "left_for_next_cycle": len(part.subjects) - part.taken if part.cut else 0,
+    }

@@ -132,3 +132,53 @@ def test_selftest_without_the_test_install_says_what_to_install(monkeypatch: pyt
     monkeypatch.setitem(sys.modules, "hypothesis", None)  # as after `pip install -r requirements.txt` only
     assert main(["selftest"]) == 2
     assert "requirements-dev.txt" in capsys.readouterr().err
+
+
+def test_global_options_are_taken_after_the_command_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    workbook = tmp_path / "w.xlsx"
+    from config.settings import Settings
+
+    demo.write_responses(workbook, demo.sample_rows()[:3], Settings())
+    assert main(["once", "--workbook", str(workbook), "-v"]) == 0
+    assert main(["status", "--json", "--workbook", str(workbook)]) == 0
+    assert json.loads(capsys.readouterr().out)["cases"] == 3
+
+
+def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for line in ("0    success", "1    a cycle failed", "2    bad configuration", "130  interrupted"):
+        assert line in out
+
+
+def test_status_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    workbook = tmp_path / "w.xlsx"
+    from config.settings import Settings
+
+    demo.write_responses(workbook, demo.sample_rows()[:3], Settings())
+    assert main(["--workbook", str(workbook), "once"]) == 0
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"PYTHONPATH": str(ROOT)}
+    reader_gone = f'"{sys.executable}" -m sync --workbook "{workbook}" status | true; echo "$' + '{PIPESTATUS[0]}"'
+    done = subprocess.run(["bash", "-c", reader_gone], cwd=tmp_path, capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert done.stdout.strip() == "0", done.stderr
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
+
+
+def test_log_json_makes_each_log_line_one_object_with_the_cycle_counts(tmp_path: Path) -> None:
+    workbook = tmp_path / "w.xlsx"
+    from config.settings import Settings
+
+    rows = demo.sample_rows()[:3]
+    demo.write_responses(workbook, rows, Settings())
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "sync", "once", "--workbook", str(workbook), "--log-json"],
+                          cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stderr.splitlines() if line.strip()]
+    assert lines and all({"time", "level", "message"} <= set(line) for line in lines)
+    cycle = next(line for line in lines if line["message"].startswith("cycle done"))
+    assert cycle["responses"] == 3 and cycle["new_cases"] == 3 and cycle["level"] == "INFO"
+    seeded = {str(r.get(f)) for r in rows for f in ("reporter_name", "victim_name", "reporter_phone")}
+    assert not [s for s in seeded if len(s) > 4 and s in done.stderr]
