@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from config.letters import Letters
+from config.recap import Recap
 from rules.complaint import FIELDS, URGENT_NEEDS, VIOLENCE_TYPES
 from rules.duplicates import DuplicatePolicy
 from rules.sla import SlaPolicy
@@ -409,6 +410,7 @@ class Settings(_Strict):
         description="an idle cycle refreshes the 'Diperbarui sistem' time on the Panduan tab at most this often",
     )
     worker: Worker = Worker()
+    recap: Recap = Recap()
 
     @field_validator("timezone")
     @classmethod
