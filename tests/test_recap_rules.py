@@ -237,3 +237,28 @@ def test_categories_follow_the_configuration() -> None:
     blocks = {b.key: b for b in categories(MAPPING)}
     assert blocks["kecamatan"].values[-2:] == ("Di luar Kota Singkawang", UNKNOWN)
     assert blocks["saluran"].values[:4] == tuple(SETTINGS.form.choices.channels)
+
+
+# --- the tab's rows ---------------------------------------------------------------------
+
+
+def test_the_tabs_rows_have_unique_keys_and_the_charts_rows_sit_at_fixed_places() -> None:
+    from rules.recap_table import HEADERS, MONTHS, ON_TIME_SERIES, VIOLENCE_SERIES, YEAR, series_keys, table_rows
+
+    small = _recap([CaseFacts(datetime(2026, 11, 3), "intake", violence=("fisik", "psikis"), place="Kebun")])
+    other = Settings(workflow={"lembaga": ["A"]}, form={"choices": {"channels": ["X"]}})
+    large = recap([], (), 2026, other.recap.mapping(other), PROMISE, AS_OF)
+    rows, rows_elsewhere = table_rows(small, 48), table_rows(large, 48)
+    assert len({r.key for r in rows}) == len(rows)
+    assert [r.key for r in rows][:20] == [r.key for r in rows_elsewhere][:20]  # the charts' rows
+    assert set(series_keys(rows, VIOLENCE_SERIES)) <= {r.key for r in rows[:20]}
+    assert set(ON_TIME_SERIES) <= {r.key for r in rows[:20]}
+    cells = {r.key: r.cells() for r in rows}
+    assert list(cells["kasus"]) == list(HEADERS)
+    assert cells["kasus"]["Nov"] == 1 and cells["kasus"][YEAR] == 1 and cells["kasus"]["Okt"] == 0
+    assert cells["jenis_kekerasan:Fisik"]["Nov"] == 1 and cells["jenis_kekerasan:Psikis"][YEAR] == 1
+    assert "dihitung sekali pada setiap jenisnya" in (cells["jenis_kekerasan:Fisik"]["Keterangan"] or "")
+    assert "'Kebun' (1 kasus)" in (cells["peringatan"]["Keterangan"] or "")
+    assert cells["layanan:promise_met"]["Nov"] == 0 and cells["tahun"]["Nilai"] == 2026
+    assert len(MONTHS) == 12
+    assert table_rows(_recap([]), 48)[-1].note is None  # no warning: the row is blank
