@@ -1,4 +1,5 @@
-"""Settings of the official letters (Surat Tugas, Surat Rujukan), embedded as `Settings.letters`.
+"""Settings of the official letters (Surat Tugas, Surat Rujukan) and the case documents (Laporan Hasil
+Penjangkauan, Kronologi Kejadian, Laporan Akhir Penanganan Kasus), embedded as `Settings.letters`.
 
 THE DEFAULT STAFF ARE FICTIONAL PLACEHOLDERS ("Nama Kepala Dinas", NIP
 19700101 199001 1 001, ...). The office must replace them with its real officials
@@ -110,6 +111,11 @@ class LetterNumbering(_Strict):
     counter: CounterScope = Field(
         default="per_type", description="'per_type': each letter type counts from 1 yearly; 'shared': one counter"
     )
+    reports_numbered: bool = Field(
+        default=True,
+        description="the final case report (laporan akhir) takes a number like a letter (codes.laporan_akhir); "
+                    "false: reports carry no number",
+    )
 
     @model_validator(mode="after")
     def _valid(self) -> LetterNumbering:
@@ -119,6 +125,11 @@ class LetterNumbering(_Strict):
             raise ValueError(f"codes must include the letter types {missing}")
         if not {"anak", "dewasa"} <= set(self.codes["surat_rujukan"]):
             raise ValueError("codes.surat_rujukan needs the variants 'anak' and 'dewasa'")
+        if self.reports_numbered and "laporan_akhir" not in self.codes:
+            raise ValueError(
+                "reports_numbered is true but codes has no laporan_akhir: add e.g. laporan_akhir: {umum: '400.2'} "
+                "under codes, or set reports_numbered: false"
+            )
         return self
 
     def rules(self) -> Numbering:
@@ -130,6 +141,9 @@ class LetterTemplates(_Strict):
 
     surat_tugas: Path | None = None
     surat_rujukan: Path | None = None
+    laporan_penjangkauan: Path | None = None
+    kronologi_kejadian: Path | None = None
+    laporan_akhir: Path | None = None
 
 
 class Letters(_Strict):

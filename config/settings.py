@@ -14,14 +14,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from config.destinations import Destination, as_destination, default_destinations, destination_named
 from config.letters import Letters
+from config.monitoring import Monitoring
 from config.recap import Recap
 from rules.complaint import FIELDS, URGENT_NEEDS, VIOLENCE_TYPES
 from rules.duplicates import DuplicatePolicy
 from rules.sla import SlaPolicy
 from rules.triage import TriagePolicy
 from rules.whatsapp import DEFAULT_TEMPLATE, WhatsAppPolicy
-from rules.workflow import DEFAULT_LEMBAGA, WorkflowOptions
+from rules.workflow import WorkflowOptions
 
 
 class _Strict(BaseModel):
@@ -277,7 +279,19 @@ class Workflow(_Strict):
         default_factory=list,
         description="names accepted in 'Anggota tim' (empty: the names in letters.staff)",
     )
-    lembaga: list[str] = Field(default_factory=lambda: list(DEFAULT_LEMBAGA))
+    lembaga: list[Destination] = Field(
+        default_factory=default_destinations,
+        description="referral destinations: the name staff pick, the addressee of the Surat Rujukan (kepala) "
+                    "and its address (alamat); a name alone is addressed to 'Pimpinan <name>' at 'Tempat'",
+    )
+
+    @field_validator("lembaga", mode="before")
+    @classmethod
+    def _names_alone(cls, value: object) -> object:
+        return [as_destination(item) for item in value] if isinstance(value, list) else value
+
+    def destination(self, name: str) -> Destination:
+        return destination_named(self.lembaga, name)
 
 
 class Triage(_Strict):
@@ -404,6 +418,7 @@ class Settings(_Strict):
     whatsapp: WhatsApp = WhatsApp()
     duplicates: Duplicates = Duplicates()
     letters: Letters = Letters()
+    monitoring: Monitoring = Monitoring()
     poll_interval_seconds: int = Field(default=60, ge=10)
     heartbeat_minutes: int = Field(
         default=15, ge=1,
@@ -424,7 +439,7 @@ class Settings(_Strict):
     def workflow_options(self) -> WorkflowOptions:
         """The team is picked from workflow.staff, or else from the letters' staff list."""
         staff = self.workflow.staff or [m.nama for m in self.letters.staff]
-        return WorkflowOptions(staff=tuple(staff), lembaga=tuple(self.workflow.lembaga))
+        return WorkflowOptions(staff=tuple(staff), lembaga=tuple(d.nama for d in self.workflow.lembaga))
 
     @property
     def zone(self) -> ZoneInfo:

@@ -39,7 +39,9 @@ SECTIONS = {
             "shown to the Admin as 'Jawaban Lain' without a warning), and answer labels. A renamed question "
             "is also recognised on its own when that is unambiguous, with a warning.",
     "intake": "What sends a response to the Admin's review tab instead of making a case.",
-    "workflow": "Names accepted in 'Anggota tim' (empty: any) and the referral destinations.",
+    "workflow": "Names accepted in 'Anggota tim' (empty: any) and the referral destinations: the name staff "
+                "pick, the head's title the Surat Rujukan is addressed to ('Yth. ...') and the address "
+                "('di ...'); REPLACE THE ADDRESSES with the street addresses your office writes to.",
     "triage": "Risk: which answers make a case DARURAT (tinggi) or sedang.",
     "sla": "Deadlines in hours: first contact by risk, the whole service (the office promises "
            "2 days), optional per step.",
@@ -47,6 +49,8 @@ SECTIONS = {
     "duplicates": "When a new case is linked to an open one as a probable duplicate.",
     "letters": "Letters (Surat Tugas, Surat Rujukan). THE STAFF BELOW ARE PLACEHOLDERS: replace them with "
                "your officials (name, NIP, rank, position) before drafting real letters.",
+    "monitoring": "Monitoring by the Konselor after a case is closed or referred: follow-up days per risk "
+                  "level (tinggi = DARURAT, sooner) and how many days before its day a follow-up shows as due.",
     "poll_interval_seconds": "How often `python -m sync run` looks for new responses.",
     "heartbeat_minutes": "How often an idle cycle refreshes 'Diperbarui sistem' on the Panduan tab (a busy "
                          "cycle always does); the cell turns red when the worker seems stopped.",

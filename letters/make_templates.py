@@ -161,6 +161,109 @@ def _signature(doc: DocxDocument, *, with_date: bool) -> None:
     _para(doc, "{{tembusan}}", NUMBERED)
 
 
+def _signer(doc: DocxDocument, who: str, opening: str = "") -> None:
+    """A report's signature block on the right: place and date, `opening` (e.g. `Yang melaporkan,`),
+    the signer's position, room to sign, full name and NIP, from the placeholders `*_<who>`."""
+    block = Layout(align=CENTER, left=SIGNATURE_INDENT, keep=True)
+    _para(doc, layout=Layout(keep=True))
+    _para(doc, "{{kota}}, {{tanggal_surat}}", block)
+    if opening:
+        _para(doc, opening, block)
+    _para(doc, f"{{{{jabatan_{who}}}}},", block, bold=True)
+    for _ in range(4):
+        _para(doc, layout=block)
+    _para(doc, f"{{{{nama_{who}}}}}", block, bold=True, underline=True)
+    _para(doc, f"NIP. {{{{nip_{who}}}}}", Layout(align=CENTER, left=SIGNATURE_INDENT))
+
+
+def _report_heading(doc: DocxDocument, title: str, number_line: str = "") -> None:
+    """Kop, the title centred and underlined, an optional number line, and the case number."""
+    _kop(doc)
+    _para(doc, title, Layout(align=CENTER), bold=True, underline=True)
+    if number_line:
+        _para(doc, number_line, Layout(align=CENTER))
+    _para(doc, "Nomor Kasus: {{nomor_kasus}}", Layout(align=CENTER, after=12))
+
+
+def _sections(doc: DocxDocument, sections: list[tuple[str, str, Layout]]) -> None:
+    """Numbered section titles, each followed by its block placeholder."""
+    for index, (title, placeholder, layout) in enumerate(sections, start=1):
+        title_line = _para(doc, f"{index}.\t{title}", replace(NUMBERED, keep=True), bold=True)
+        title_line.paragraph_format.space_before = Pt(6)
+        _para(doc, placeholder, layout)
+
+
+LABELLED = Layout(left=6.35, first=-5.6, tabs=(6.0, 6.35))  # `Label<TAB>:<TAB>value` lines under a section title
+CONFIDENTIAL = (
+    "Laporan ini memuat data pribadi korban dan bersifat rahasia: hanya untuk keperluan penanganan kasus."
+)
+
+
+def laporan_penjangkauan() -> DocxDocument:
+    """The Tim Penjangkauan's report to the Kepala Dinas (SOP step 5): who went, when, what was done,
+    the assessment, recommendations and follow-up."""
+    doc = _new_document("Templat Laporan Hasil Penjangkauan SAPA")
+    _report_heading(doc, "LAPORAN HASIL PENJANGKAUAN")
+    body = Layout(align=JUSTIFY, first=1.25, after=6)
+    _para(doc, "Yth. {{kepada}}")
+    _para(doc, "di {{kota}}", Layout(after=12))
+    _para(
+        doc,
+        "Berdasarkan Surat Tugas Nomor {{nomor_surat_tugas}}, Tim Penjangkauan telah melaksanakan "
+        "{{jenis_penjangkauan}} dalam rangka penanganan kasus nomor {{nomor_kasus}} pada Layanan SAPA, "
+        "dengan hasil sebagai berikut:",
+        body,
+    )
+    _sections(doc, [
+        ("Tim yang melaksanakan:", "{{daftar_tim}}", Layout(left=1.5, first=-0.75, tabs=(1.5,))),
+        ("Waktu dan tempat:", "{{waktu_tempat}}", LABELLED),
+        ("Kegiatan yang dilakukan:", "{{tindakan}}", INDENTED_TEXT),
+        ("Hasil asesmen:", "{{asesmen}}", INDENTED_TEXT),
+        ("Rekomendasi:", "{{rekomendasi}}", INDENTED_TEXT),
+        ("Tindak lanjut:", "{{tindak_lanjut}}", INDENTED_TEXT),
+    ])
+    _para(
+        doc,
+        f"Demikian laporan ini kami sampaikan sebagai bahan pertimbangan Kepala Dinas dalam memutuskan "
+        f"tindak lanjut penanganan kasus. {CONFIDENTIAL}",
+        replace(body, after=0, keep=True),
+    ).paragraph_format.space_before = Pt(6)
+    _signer(doc, "pelapor", "Yang melaporkan,")
+    return doc
+
+
+def kronologi_kejadian() -> DocxDocument:
+    """The chronology the Surat Rujukan attaches: the incident as reported, then the handling so far."""
+    doc = _new_document("Templat Kronologi Kejadian SAPA")
+    _report_heading(doc, "KRONOLOGI KEJADIAN")
+    _sections(doc, [
+        ("Identitas korban:", "{{identitas_korban}}", LABELLED),
+        ("Keterangan kejadian:", "{{keterangan_kejadian}}", LABELLED),
+        ("Uraian kejadian (sebagaimana disampaikan pelapor):", "{{uraian_kejadian}}", INDENTED_TEXT),
+        ("Riwayat penanganan:", "{{riwayat_penanganan}}", LABELLED),
+    ])
+    _para(doc, CONFIDENTIAL, Layout(align=JUSTIFY, keep=True)).paragraph_format.space_before = Pt(12)
+    _signer(doc, "penyusun", "Yang menyusun,")
+    return doc
+
+
+def laporan_akhir() -> DocxDocument:
+    """The Sub Koordinator's final case report (SOP step 6, a case the office closes itself); the
+    number line is empty when the office does not number its reports."""
+    doc = _new_document("Templat Laporan Akhir Penanganan Kasus SAPA")
+    _report_heading(doc, "LAPORAN AKHIR PENANGANAN KASUS", "{{nomor_laporan}}")
+    _sections(doc, [
+        ("Identitas korban:", "{{identitas_korban}}", LABELLED),
+        ("Kronologi kejadian:", "{{kronologi}}", INDENTED_TEXT),
+        ("Layanan yang telah diberikan:", "{{layanan_diberikan}}", LABELLED),
+        ("Hasil penanganan:", "{{hasil_penanganan}}", INDENTED_TEXT),
+        ("Kesimpulan:", "{{kesimpulan}}", INDENTED_TEXT),
+    ])
+    _para(doc, CONFIDENTIAL, Layout(align=JUSTIFY, keep=True)).paragraph_format.space_before = Pt(12)
+    _signer(doc, "penyusun", "Yang membuat laporan,")
+    return doc
+
+
 def surat_tugas() -> DocxDocument:
     doc = _new_document("Templat Surat Tugas Tim Penjangkauan SAPA")
     _kop(doc)
@@ -202,14 +305,14 @@ def surat_rujukan() -> DocxDocument:
     _para(doc, "Sifat\t:\tRahasia", heading)
     _para(doc, "Lampiran\t:\t{{jumlah_lampiran}}", heading)
     _para(doc, "Hal\t:\tRujukan Penanganan Kasus {{nomor_kasus}}", replace(heading, after=12))
-    _para(doc, "Yth. {{lembaga_tujuan}}")
+    _para(doc, "Yth. {{kepada}}")
     _para(doc, "di {{alamat_lembaga}}", Layout(after=12))
     body = Layout(align=JUSTIFY, first=1.25, after=6)
     _para(
         doc,
         "Sehubungan dengan penanganan kasus nomor {{nomor_kasus}} pada Layanan SAPA, bersama ini kami "
-        "rujuk korban kepada lembaga yang Saudara pimpin untuk mendapatkan layanan lanjutan, dengan "
-        "keterangan sebagai berikut:",
+        "rujuk korban untuk mendapatkan layanan lanjutan pada {{lembaga_tujuan}}, dengan keterangan "
+        "sebagai berikut:",
         body,
     )
     sections = [
@@ -235,6 +338,12 @@ def surat_rujukan() -> DocxDocument:
     return doc
 
 
+BUILDERS = {
+    "surat_tugas": surat_tugas, "surat_rujukan": surat_rujukan, "laporan_penjangkauan": laporan_penjangkauan,
+    "kronologi_kejadian": kronologi_kejadian, "laporan_akhir": laporan_akhir,
+}
+
+
 def _save_stable(doc: DocxDocument, path: Path) -> None:
     """Save with fixed zip timestamps, so that regenerating an unchanged template changes no byte."""
     buffer = io.BytesIO()
@@ -251,7 +360,7 @@ def _save_stable(doc: DocxDocument, path: Path) -> None:
 def main(folder: Path = TEMPLATES) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, build in (("surat_tugas", surat_tugas), ("surat_rujukan", surat_rujukan)):
+    for name, build in BUILDERS.items():
         path = folder / f"{name}.docx"
         _save_stable(build(), path)
         written.append(path)

@@ -13,12 +13,13 @@ from datetime import date
 from config.letters import KepalaDinas, Letters, StaffMember
 from config.settings import Office
 from rules.dates_id import long_date
+from rules.numbers_id import counted, in_words
 
 SURAT_TUGAS = "surat_tugas"
 SURAT_RUJUKAN = "surat_rujukan"
-_UNITS = (
-    "nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "sebelas",
-)
+LAPORAN_PENJANGKAUAN = "laporan_penjangkauan"
+KRONOLOGI_KEJADIAN = "kronologi_kejadian"
+LAPORAN_AKHIR = "laporan_akhir"
 
 
 def one_line(text: str) -> str:
@@ -45,18 +46,7 @@ def numbered(items: Sequence[str]) -> str:
 
 def terbilang(number: int) -> str:
     """Indonesian number words for 0..999 (`12` → `dua belas`), for counts such as attachments."""
-    if not 0 <= number <= 999:
-        raise ValueError(f"terbilang covers 0..999, got {number}")
-    if number < 12:
-        return _UNITS[number]
-    if number < 20:
-        return f"{_UNITS[number - 10]} belas"
-    if number < 100:
-        tens, rest = divmod(number, 10)
-        return f"{_UNITS[tens]} puluh" + (f" {_UNITS[rest]}" if rest else "")
-    hundreds, rest = divmod(number, 100)
-    head = "seratus" if hundreds == 1 else f"{_UNITS[hundreds]} ratus"
-    return head + (f" {terbilang(rest)}" if rest else "")
+    return in_words(number)
 
 
 def daftar_anggota(members: Sequence[StaffMember]) -> str:
@@ -145,16 +135,22 @@ def surat_rujukan(
     layanan_diminta: str,
     lampiran: Sequence[str],
     alamat_lembaga: str = "Tempat",
+    kepada: str = "",
 ) -> dict[str, str]:
-    """Every placeholder of the shipped Surat Rujukan template; free text keeps its lines."""
-    count = len([item for item in lampiran if item.strip()])
+    """Every placeholder of the shipped Surat Rujukan template; free text keeps its lines.
+
+    `kepada` is the addressee after "Yth.", the head of the destination by title
+    ("Kepala UPTD PPA Kota Singkawang"; config.destinations); `lampiran` the documents
+    that exist, which the header counts in words ("2 (dua) berkas")."""
+    attached = [item for item in lampiran if item.strip()]
     return {
         **kop(office),
         **penanda_tangan(letters.kepala_dinas),
         "nomor_surat": one_line(nomor_surat),
         "tanggal_surat": long_date(tanggal),
         "nomor_kasus": one_line(nomor_kasus),
-        "jumlah_lampiran": f"{count} ({terbilang(count)}) berkas" if count else "-",
+        "jumlah_lampiran": counted(len(attached), "berkas"),
+        "kepada": one_line(kepada) or one_line(lembaga_tujuan),
         "lembaga_tujuan": one_line(lembaga_tujuan),
         "alamat_lembaga": one_line(alamat_lembaga) or "Tempat",
         "identitas_korban": labelled(identitas_korban) or "-",
@@ -162,6 +158,118 @@ def surat_rujukan(
         "layanan_diberikan": layanan_diberikan.strip() or "-",
         "kondisi_korban": kondisi_korban.strip() or "-",
         "layanan_diminta": layanan_diminta.strip() or "-",
-        "daftar_lampiran": numbered([item for item in lampiran if item.strip()]) or "-",
+        "daftar_lampiran": numbered(attached) or "-",
         "tembusan": tembusan(letters.tembusan_surat_rujukan),
+    }
+
+
+def signer(who: str, member: StaffMember | None) -> dict[str, str]:
+    """A report's signature placeholders `jabatan_<who>`, `nama_<who>`, `nip_<who>`; an unnamed signer
+    leaves room to write the name by hand."""
+    if member is None:
+        return {f"jabatan_{who}": "Tim Penjangkauan", f"nama_{who}": "(.............................)",
+                f"nip_{who}": "-"}
+    return {f"jabatan_{who}": one_line(member.jabatan).rstrip(","), f"nama_{who}": one_line(member.nama),
+            f"nip_{who}": one_line(member.nip)}
+
+
+def daftar_tim(members: Sequence[StaffMember]) -> str:
+    """`1.<TAB>Name (Position);` per member of the outreach team."""
+    return numbered([f"{one_line(m.nama)} ({one_line(m.jabatan)})" for m in members])
+
+
+def timeline(entries: Sequence[tuple[date, str]]) -> str:
+    """`28 November 2026<TAB>:<TAB>what happened` lines, oldest first, as a chronology lists them."""
+    return "\n".join(f"{long_date(day)}\t:\t{one_line(text)}" for day, text in sorted(entries, key=lambda e: e[0]))
+
+
+def _text(value: str) -> str:
+    """Free text keeps its lines; blank is `-`, never an empty section."""
+    return value.strip() or "-"
+
+
+def laporan_penjangkauan(
+    office: Office,
+    letters: Letters,
+    *,
+    tanggal: date,
+    nomor_kasus: str,
+    nomor_surat_tugas: str,
+    anggota: Sequence[StaffMember],
+    jenis_penjangkauan: Sequence[str],
+    waktu: str,
+    tempat: str,
+    tindakan: str,
+    asesmen: str,
+    rekomendasi: str,
+    tindak_lanjut: str,
+) -> dict[str, str]:
+    """Every placeholder of the Laporan Hasil Penjangkauan: signed by the first member of the team."""
+    return {
+        **kop(office),
+        "tanggal_surat": long_date(tanggal),
+        "nomor_kasus": one_line(nomor_kasus),
+        "kepada": one_line(letters.kepala_dinas.jabatan).rstrip(","),
+        "nomor_surat_tugas": one_line(nomor_surat_tugas) or "-",
+        "jenis_penjangkauan": join_words([j.lower() for j in jenis_penjangkauan]) or "penjangkauan",
+        "daftar_tim": daftar_tim(anggota) or "-",
+        "waktu_tempat": labelled({"Waktu": waktu, "Tempat": tempat}),
+        "tindakan": _text(tindakan),
+        "asesmen": _text(asesmen),
+        "rekomendasi": _text(rekomendasi),
+        "tindak_lanjut": _text(tindak_lanjut),
+        **signer("pelapor", anggota[0] if anggota else None),
+    }
+
+
+def kronologi_kejadian(
+    office: Office,
+    *,
+    tanggal: date,
+    nomor_kasus: str,
+    identitas_korban: Mapping[str, str],
+    keterangan_kejadian: Mapping[str, str],
+    uraian_kejadian: str,
+    riwayat_penanganan: Sequence[tuple[date, str]],
+    penyusun: StaffMember | None,
+) -> dict[str, str]:
+    """Every placeholder of the Kronologi Kejadian the Surat Rujukan attaches."""
+    return {
+        **kop(office),
+        "tanggal_surat": long_date(tanggal),
+        "nomor_kasus": one_line(nomor_kasus),
+        "identitas_korban": labelled(identitas_korban) or "-",
+        "keterangan_kejadian": labelled(keterangan_kejadian) or "-",
+        "uraian_kejadian": _text(uraian_kejadian),
+        "riwayat_penanganan": timeline(riwayat_penanganan) or "-",
+        **signer("penyusun", penyusun),
+    }
+
+
+def laporan_akhir(
+    office: Office,
+    *,
+    nomor_laporan: str | None,
+    tanggal: date,
+    nomor_kasus: str,
+    identitas_korban: Mapping[str, str],
+    kronologi: str,
+    layanan_diberikan: Sequence[tuple[date, str]],
+    hasil_penanganan: str,
+    kesimpulan: str,
+    penyusun: StaffMember | None,
+) -> dict[str, str]:
+    """Every placeholder of the Laporan Akhir Penanganan Kasus; no number line when the office does not
+    number its reports (`nomor_laporan` None)."""
+    return {
+        **kop(office),
+        "nomor_laporan": f"Nomor: {one_line(nomor_laporan)}" if nomor_laporan else "",
+        "tanggal_surat": long_date(tanggal),
+        "nomor_kasus": one_line(nomor_kasus),
+        "identitas_korban": labelled(identitas_korban) or "-",
+        "kronologi": _text(kronologi),
+        "layanan_diberikan": timeline(layanan_diberikan) or "-",
+        "hasil_penanganan": _text(hasil_penanganan),
+        "kesimpulan": _text(kesimpulan),
+        **signer("penyusun", penyusun),
     }

@@ -23,10 +23,12 @@ DEFAULT_PATTERN = "{kode}/{urut}/{unit}/{tahun}"
 PATTERN_FIELDS = frozenset({"kode", "urut", "unit", "tahun", "bulan_romawi"})
 
 # Permendagri 83/2022 (unverified, so configurable): 800.1.11.1 Surat Perintah/Tugas,
-# 400.2.4 Perlindungan Anak, 400.2.3 Perlindungan Perempuan. Letter type → variant → code.
+# 400.2.4 Perlindungan Anak, 400.2.3 Perlindungan Perempuan, 400.2 Pemberdayaan Perempuan dan
+# Perlindungan Anak (the final case report, when the office numbers its reports). Type → variant → code.
 DEFAULT_CODES: dict[str, dict[str, str]] = {
     "surat_tugas": {"umum": "800.1.11.1"},
     "surat_rujukan": {"anak": "400.2.4", "dewasa": "400.2.3"},
+    "laporan_akhir": {"umum": "400.2"},
 }
 
 CounterScope = Literal["per_type", "shared"]

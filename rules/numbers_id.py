@@ -37,3 +37,29 @@ def spelled_number(words: Sequence[str]) -> int | None:
     if len(rest) == 1 and rest[0] in DIGITS and rest[0] != "se":
         return total + DIGITS[rest[0]]
     return total if words and not rest else None
+
+
+_UNITS: tuple[str, ...] = (
+    "nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "sebelas",
+)
+
+
+def in_words(number: int) -> str:
+    """Indonesian words for 0..999 (`12` → `dua belas`, `100` → `seratus`), as letters spell out counts."""
+    if not 0 <= number <= 999:
+        raise ValueError(f"in_words covers 0..999, got {number}")
+    if number < 12:
+        return _UNITS[number]
+    if number < 20:
+        return f"{_UNITS[number - 10]} belas"
+    if number < 100:
+        tens, rest = divmod(number, 10)
+        return f"{_UNITS[tens]} puluh" + (f" {_UNITS[rest]}" if rest else "")
+    hundreds, rest = divmod(number, 100)
+    head = "seratus" if hundreds == 1 else f"{_UNITS[hundreds]} ratus"
+    return head + (f" {in_words(rest)}" if rest else "")
+
+
+def counted(number: int, unit: str) -> str:
+    """A count as official letters write it: `2 (dua) berkas`; nothing is `-`."""
+    return f"{number} ({in_words(number)}) {unit}" if number else "-"
