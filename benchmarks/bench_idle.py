@@ -32,10 +32,10 @@ def bench(responses: int, repeat: int, folder: Path) -> dict[str, float | int]:
     from openpyxl import load_workbook
 
     from config.settings import Settings
-    from sync import demo
-    from sync.context import Context
-    from sync.cycle import run_cycle
-    from sync.local_store import LocalStore
+    from sync.commands import demo
+    from sync.cycle.context import Context
+    from sync.cycle.run import run_cycle
+    from sync.stores.local_store import LocalStore
 
     settings = Settings()
     ctx = Context.from_settings(settings)

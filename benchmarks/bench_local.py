@@ -22,9 +22,9 @@ CYCLE = """
 import json, resource, sys, time
 from datetime import UTC, datetime
 from config.settings import Settings
-from sync.context import Context
-from sync.cycle import run_cycle
-from sync.local_store import LocalStore
+from sync.cycle.context import Context
+from sync.cycle.run import run_cycle
+from sync.stores.local_store import LocalStore
 ctx = Context.from_settings(Settings())
 started = time.perf_counter()
 result = run_cycle(LocalStore(__import__("pathlib").Path(sys.argv[1])), ctx, datetime(2027, 1, 2, tzinfo=UTC))
@@ -42,7 +42,7 @@ def cycle(path: Path) -> dict[str, float]:
 
 def bench(size: int, folder: Path) -> dict[str, float | int]:
     from config.settings import Settings
-    from sync import demo
+    from sync.commands import demo
 
     path = folder / f"bench-{size}.xlsx"
     demo.write_responses(path, demo.sample_rows(size, start=datetime(2025, 1, 1)), Settings())

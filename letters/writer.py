@@ -10,7 +10,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 
 
 class Order(Protocol):
-    """What a writer needs of a letter order (sync.letters_step.LetterOrder)."""
+    """What a writer needs of a letter order (sync.cycle.letters_step.LetterOrder)."""
 
     @property
     def key(self) -> str: ...

@@ -35,7 +35,7 @@ class TransientError(SapaError):
 
 class PayloadTooLarge(TransientError):
     """Google refused a request as too large ("Request payload size exceeds the limit"): nothing of
-    it was applied; the same changes fit when sent in smaller parts (see sync/batches.py)."""
+    it was applied; the same changes fit when sent in smaller parts (see sync/cycle/batches.py)."""
 
 
 class RequestRefused(SapaError):

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from config.settings import Settings
-from sync.context import Context
-from sync.cycle import run_cycle
-from sync.plan import CyclePlan
-from tests.backends import Backend, GoogleBackend, LocalBackend
+from sync.commands.selftest.office import Backend, GoogleBackend, LocalBackend
+from sync.cycle.context import Context
+from sync.cycle.plan import CyclePlan
+from sync.cycle.run import run_cycle
 
 NOW = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)  # 10:00 WIB
 

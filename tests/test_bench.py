@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from config.settings import Settings
-from sync.bench import NaiveStore, render, run_bench
-from sync.store import AppendRow, EnsureTab, MarkResponse, UpdateRow, WritePlan
-from tests.google_double import GoogleDouble
+from googledouble import GoogleDouble
+from sync.commands.bench import NaiveStore, render, run_bench
+from sync.stores.store import AppendRow, EnsureTab, MarkResponse, UpdateRow, WritePlan
 
 KEYS = {"idle_cycle_requests", "busy_cycle_requests", "new_responses", "letters_drafted", "requests_per_letter",
         "naive_requests", "busy_cycle_sheets_requests", "by_method"}

@@ -12,17 +12,17 @@ import pytest
 import requests
 
 from config.settings import Settings
+from googledouble import SimulatedCrash
 from rules.errors import PayloadTooLarge, TransientError
-from sync import demo
-from sync.batches import plan_bytes
-from sync.context import Context
-from sync.cycle import CycleResult, run_cycle, run_cycles
-from sync.google_store import GoogleStore
-from sync.selftest.common import Crash, crash_at
-from sync.tabs import CASE_ID, REVIEW_ID
-from tests.backends import Backend, GoogleBackend
+from sync.commands import demo
+from sync.commands.selftest.common import Crash, crash_at
+from sync.commands.selftest.office import Backend, GoogleBackend
+from sync.cycle.batches import plan_bytes
+from sync.cycle.context import Context
+from sync.cycle.run import CycleResult, run_cycle, run_cycles
+from sync.cycle.tabs import CASE_ID, REVIEW_ID
+from sync.stores.google_store import GoogleStore
 from tests.conftest import NOW
-from tests.google_double import SimulatedCrash
 
 # A budget that cuts the first cycle over 40 responses in parts on each backend (the Google write
 # that creates the tabs, with their look, is about 170 KB alone).
@@ -145,7 +145,7 @@ def test_a_too_large_refusal_is_its_own_error_never_rows_moved(tmp_path: Path, s
     google.double.max_request_bytes = 1_000
     store = google.store()
     snapshot = store.read([t.name for t in ctx.tabs.all])
-    from sync.plan import plan_cycle
+    from sync.cycle.plan import plan_cycle
 
     plan = plan_cycle(snapshot, ctx, ctx.local_time(NOW), letters=False).plan
     with pytest.raises(PayloadTooLarge, match="too large") as refused:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from sync import demo
-from sync.cli import main
+from sync.commands import demo
+from sync.commands.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -115,13 +115,13 @@ def test_requirements_are_pinned() -> None:
 def test_selftest_exits_1_when_any_figure_is_not_met(monkeypatch: pytest.MonkeyPatch,
                                                      capsys: pytest.CaptureFixture[str],
                                                      passed: tuple[bool, bool], code: int) -> None:
-    import sync.selftest
-    from sync.selftest import Check
+    import sync.commands.selftest
+    from sync.commands.selftest import Check
 
     def checks(fast: bool = True) -> list[Check]:  # the report and exit code only: the checks have their tests
         return [Check(f"c{i}", f"figure {i}", ok, f"tests/test_selftest.py::test_c{i}") for i, ok in enumerate(passed)]
 
-    monkeypatch.setattr(sync.selftest, "run_selftest", checks)
+    monkeypatch.setattr(sync.commands.selftest, "run_selftest", checks)
     assert main(["selftest"]) == code
     out = capsys.readouterr().out
     assert out.count("PASS") == sum(passed) and out.count("FAIL") == len(passed) - sum(passed)

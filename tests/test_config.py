@@ -7,7 +7,7 @@ import pytest
 from config import DEFAULT_CONFIG, load_settings
 from config.settings import Settings
 from rules.errors import ConfigError
-from sync.cli import main
+from sync.commands.cli import main
 
 
 def test_the_shipped_file_spells_out_the_model_defaults() -> None:

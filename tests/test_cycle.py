@@ -6,11 +6,11 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 from config.settings import Settings
-from sync import demo
-from sync.context import Context
-from sync.status import status
-from sync.tabs import DISMISS, RELEASE, I, L, R, V
-from tests.backends import Backend, response_row
+from sync.commands import demo
+from sync.commands.selftest.office import Backend, response_row
+from sync.commands.status import status
+from sync.cycle.context import Context
+from sync.cycle.tabs import DISMISS, RELEASE, I, L, R, V
 from tests.conftest import NOW
 
 MARKER = "ID Kasus SAPA"
@@ -259,7 +259,7 @@ def test_an_identical_form_sent_later_than_the_window_is_a_new_case(backend, set
 def test_a_custom_id_pattern(backend, cycle, tmp_path) -> None:
     settings = Settings.model_validate({"case_ids": {"pattern": "PPA/{year}/{seq:05d}"}})
     backend.create([response_row()], settings)
-    from sync.cycle import run_cycle
+    from sync.cycle.run import run_cycle
 
     run_cycle(backend.store(), Context.from_settings(settings), datetime(2026, 11, 28).astimezone())
     assert markers(backend) == ["PPA/2026/00001"]

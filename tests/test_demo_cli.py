@@ -14,8 +14,8 @@ import yaml
 
 from config.settings import Settings
 from rules.errors import TransientError
-from sync import demo
-from sync.cli import main
+from sync.commands import demo
+from sync.commands.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 OLD_LETTER = "SAPA-2026-0099-surat-tugas.docx"

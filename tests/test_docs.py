@@ -8,7 +8,7 @@ from pathlib import Path
 
 from config.settings import Settings
 from rules.workflow import FIELDS, TRANSITIONS
-from sync.tabs import layouts
+from sync.cycle.tabs import layouts
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 GUIDE = (DOCS / "panduan-staf.md").read_text(encoding="utf-8")

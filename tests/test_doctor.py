@@ -9,14 +9,14 @@ import pytest
 
 from config.letters import Letters
 from config.settings import Google, Settings
+from googledouble import GoogleDouble
 from rules.complaint import FIELDS
 from rules.errors import ConfigError
-from sync import demo
-from sync.doctor import Finding, diagnose, exit_code, form_headers, render
-from sync.google_init import init_spreadsheet
-from sync.google_retry import RetryPolicy
-from tests.backends import google_spreadsheet
-from tests.google_double import GoogleDouble
+from sync.commands import demo
+from sync.commands.doctor import Finding, diagnose, exit_code, form_headers, render
+from sync.commands.google_init import init_spreadsheet
+from sync.commands.selftest.office import google_spreadsheet
+from sync.stores.google_retry import RetryPolicy
 from tests.test_placeholders import OFFICE_LETTERS
 
 WORKER = "sapa-sync@sapa-test.iam.gserviceaccount.com"

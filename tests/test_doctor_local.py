@@ -8,8 +8,8 @@ import pytest
 from openpyxl import load_workbook
 
 from config.settings import Settings
-from sync import cli, demo
-from sync.doctor_local import diagnose_local
+from sync.commands import cli, demo
+from sync.commands.doctor_local import diagnose_local
 
 
 def workbook(tmp_path: Path) -> Path:

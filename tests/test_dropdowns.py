@@ -36,12 +36,12 @@ from rules.workflow import (
     decisions_of_role,
     split_list,
 )
-from sync.context import Context
-from sync.local_store import LocalStore
-from sync.store import Dropdown, EnsureTab, WritePlan
-from sync.tabs import DISMISS, LETTER_STATUSES, RELEASE, A, I, R, V, role_fields
-from sync.text import cell_text
-from tests.backends import Backend, GoogleBackend, LocalBackend, response_row
+from sync.commands.selftest.office import Backend, GoogleBackend, LocalBackend, response_row
+from sync.cycle.context import Context
+from sync.cycle.tabs import DISMISS, LETTER_STATUSES, RELEASE, A, I, R, V, role_fields
+from sync.stores.local_store import LocalStore
+from sync.stores.store import Dropdown, EnsureTab, WritePlan
+from sync.stores.text import cell_text
 from tests.conftest import NOW
 from tests.test_cycle import records
 
@@ -416,7 +416,7 @@ def test_an_old_workbook_gets_range_dropdowns_at_the_next_ensure_tab(tmp_path: P
 
 def test_the_next_cycle_upgrades_an_old_workbook_s_inline_dropdowns(tmp_path: Path, settings: Settings) -> None:
     """Every header is there, so nothing else would make the cycle write the tabs' dropdowns again."""
-    from sync.cycle import run_cycle
+    from sync.cycle.run import run_cycle
 
     backend = LocalBackend(tmp_path)
     ctx = Context.from_settings(settings)

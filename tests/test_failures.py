@@ -14,13 +14,13 @@ import pytest
 
 from config.settings import Settings
 from rules.errors import RequestRefused, SapaError, TransientError
-from sync import demo
-from sync.context import Context
-from sync.cycle import run_cycle
-from sync.demo_walk import FORWARD
-from sync.health import ALARM, RECOVERED, Health, Watch, load
-from sync.tabs import I, L
-from tests.backends import Backend, GoogleBackend, LocalBackend, after_first, response_row
+from sync.commands import demo
+from sync.commands.demo_walk import FORWARD
+from sync.commands.health import ALARM, RECOVERED, Health, Watch, load
+from sync.commands.selftest.office import Backend, GoogleBackend, LocalBackend, after_first, response_row
+from sync.cycle.context import Context
+from sync.cycle.run import run_cycle
+from sync.cycle.tabs import I, L
 from tests.conftest import NOW
 
 BATCH = "sheets.spreadsheets.batchUpdate"
@@ -81,7 +81,7 @@ def test_a_protection_that_leaves_the_worker_out_is_refused_naming_the_tab(
 def test_a_cell_over_googles_limit_is_refused_naming_the_request_and_tab(
     google: GoogleBackend, ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.google_double import values as double_values
+    from googledouble import values as double_values
 
     long_story = (STORY + ". ") * 200  # 8,800 characters: the worker's tabs keep up to 30,000
     google.create([response_row(story=long_story, reporter_name=REPORTER)], Settings())
@@ -104,8 +104,8 @@ def test_a_cell_over_googles_limit_is_refused_naming_the_request_and_tab(
 def test_a_refusal_is_rows_moved_only_when_a_guard_or_the_write_token_failed(
     google: GoogleBackend, ctx: Context, refusal: str, expected: type[SapaError]
 ) -> None:
-    from tests.google_double import sheets_batch
-    from tests.google_double.errors import invalid_argument
+    from googledouble import sheets_batch
+    from googledouble.errors import invalid_argument
 
     google.create([response_row(story=STORY)], Settings())
 
@@ -222,7 +222,7 @@ def test_three_failed_once_runs_exit_1_with_an_alarm_that_status_and_the_log_tab
     lock = tmp_path / ".~lock.sapa.xlsx#"
     lock.write_text("x")
     once = ["--workbook", str(workbook), "once"]
-    from sync.cli import main
+    from sync.commands.cli import main
 
     codes, errors = [], []
     for _ in range(3):
@@ -255,7 +255,7 @@ def test_the_threshold_is_configurable(tmp_path: Path, capsys: pytest.CaptureFix
     (tmp_path / ".~lock.sapa.xlsx#").write_text("x")
     config = tmp_path / "office.yaml"
     config.write_text(f"worker:\n  alarm_after_failed_cycles: 1\n  state_file: {tmp_path / 'health.json'}\n")
-    from sync.cli import main
+    from sync.commands.cli import main
 
     assert main(["--config", str(config), "--workbook", str(workbook), "once"]) == 1
     assert "ALARM: 1 cycles in a row" in capsys.readouterr().err
@@ -263,7 +263,7 @@ def test_the_threshold_is_configurable(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_run_logs_the_alarm_for_the_operator(tmp_path: Path, ctx: Context, caplog: pytest.LogCaptureFixture) -> None:
-    from sync.cli import _guarded
+    from sync.commands.cli import _guarded
 
     backend = LocalBackend(tmp_path)
     backend.create([response_row()], Settings())
@@ -281,8 +281,8 @@ def test_the_record_lives_beside_the_workbook_or_in_the_users_state_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from config import load_settings
-    from sync.cli import main
-    from sync.health import state_path
+    from sync.commands.cli import main
+    from sync.commands.health import state_path
 
     assert main(["--workbook", str(tmp_path / "gone" / "sapa.xlsx"), "once"]) == 2
     assert not (tmp_path / "gone").exists()  # a wrong path makes no folder
@@ -309,7 +309,7 @@ def test_a_successful_cycle_is_recorded_and_kept_through_failures(tmp_path: Path
 def test_status_gives_the_last_cycle_and_warns_when_it_is_three_poll_intervals_old(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from sync.cli import main
+    from sync.commands.cli import main
 
     workbook = tmp_path / "sapa.xlsx"
     demo.write_responses(workbook, demo.sample_rows(3), Settings())

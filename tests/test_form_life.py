@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 
 from config.settings import Settings
 from rules.complaint import FIELDS
-from sync.context import Context
-from sync.form_structure import CODE
-from sync.responses import legacy_fingerprint
-from sync.status import status
-from sync.tabs import I, L, R
-from tests.backends import Backend, response_row
+from sync.commands.selftest.office import Backend, response_row
+from sync.commands.status import status
+from sync.cycle.context import Context
+from sync.cycle.form_structure import CODE
+from sync.cycle.tabs import I, L, R
+from sync.stores.responses import legacy_fingerprint
 from tests.conftest import NOW
 
 MARKER = "ID Kasus SAPA"

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from config.settings import Settings
 from rules.errors import ConfigError
-from sync.google_auth import SCOPES, clients, load_credentials
+from sync.stores.google_auth import SCOPES, clients, load_credentials
 
 
 @pytest.fixture

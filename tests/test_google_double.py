@@ -18,8 +18,8 @@ from googleapiclient.http import MediaIoBaseUpload
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.google_double import GoogleDouble, SimulatedCrash
-from tests.google_double.a1 import col_index, col_letter
+from googledouble import GoogleDouble, SimulatedCrash
+from googledouble.a1 import col_index, col_letter
 
 TAB = "Respons Formulir 1"
 HEADER = ["Timestamp", "Nama", "Nomor HP", "Isi pengaduan"]

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.google_double import GoogleDouble
+from googledouble import GoogleDouble
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 CASSETTES = SHARED / "google-api-recordings" / "gspread-cassettes"

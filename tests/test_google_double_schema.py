@@ -18,7 +18,7 @@ import googleapiclient
 import pytest
 from googleapiclient.http import MediaIoBaseUpload
 
-from tests.google_double import IMPLEMENTED_METHOD_IDS, GoogleDouble
+from googledouble import IMPLEMENTED_METHOD_IDS, GoogleDouble
 
 DOCUMENTS = Path(googleapiclient.__file__).parent / "discovery_cache" / "documents"
 API_FILES = {"sheets": "sheets.v4.json", "drive": "drive.v3.json", "docs": "docs.v1.json"}

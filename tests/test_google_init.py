@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 
 from config.settings import Google, Settings
+from googledouble import GoogleDouble
+from googledouble.a1 import cell_name
 from letters.google_writer import GoogleLetterWriter
 from rules.errors import InputError, SapaError, StructureError, TransientError
-from sync import demo
-from sync.context import Context
-from sync.cycle import run_cycle
-from sync.demo_walk import FORWARD
-from sync.google_init import (
+from sync.commands import demo
+from sync.commands.demo_walk import FORWARD
+from sync.commands.google_init import (
     AGENDA_ROLES,
     TEMPLATE_NAMES,
     TEMPLATE_PROPERTY,
@@ -25,13 +25,13 @@ from sync.google_init import (
     find_templates,
     init_spreadsheet,
 )
-from sync.google_retry import RetryPolicy
-from sync.google_store import END, KEY
-from sync.tabs import I, Layout, layouts
-from tests.backends import GoogleBackend, after_first, template_lines
+from sync.commands.selftest.office import GoogleBackend, after_first, template_lines
+from sync.cycle.context import Context
+from sync.cycle.run import run_cycle
+from sync.cycle.tabs import I, Layout, layouts
+from sync.stores.google_retry import RetryPolicy
+from sync.stores.google_store import END, KEY
 from tests.conftest import NOW
-from tests.google_double import GoogleDouble
-from tests.google_double.a1 import cell_name
 from tests.test_workflow_cycle import act
 
 GET = "sheets.spreadsheets.get"

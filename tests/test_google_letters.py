@@ -8,11 +8,11 @@ import pytest
 from docx import Document
 
 from config.settings import Settings
+from googledouble import GoogleDouble
 from letters import values as letter_values
 from letters.google_writer import GoogleLetterWriter
 from letters.writer import TEMPLATES
-from sync.letters_step import LetterOrder
-from tests.google_double import GoogleDouble
+from sync.cycle.letters_step import LetterOrder
 
 SETTINGS = Settings()
 

@@ -15,18 +15,18 @@ import pytest
 import requests
 
 from config.settings import Settings
+from googledouble import GoogleDouble, SimulatedCrash
+from googledouble.a1 import cell_name
 from rules.errors import InputError, RequestRefused, StructureError, TransientError
-from sync import demo
-from sync.context import Context
-from sync.cycle import run_cycle
-from sync.demo_walk import FORWARD
-from sync.google_retry import RetryPolicy, call_with_retry, is_retryable
-from sync.google_store import GoogleStore
-from sync.tabs import I
-from tests.backends import GoogleBackend, after_first, response_row
+from sync.commands import demo
+from sync.commands.demo_walk import FORWARD
+from sync.commands.selftest.office import GoogleBackend, after_first, response_row
+from sync.cycle.context import Context
+from sync.cycle.run import run_cycle
+from sync.cycle.tabs import I
+from sync.stores.google_retry import RetryPolicy, call_with_retry, is_retryable
+from sync.stores.google_store import GoogleStore
 from tests.conftest import NOW
-from tests.google_double import GoogleDouble, SimulatedCrash
-from tests.google_double.a1 import cell_name
 from tests.test_workflow_cycle import act
 
 GET = "sheets.spreadsheets.get"
@@ -76,7 +76,7 @@ def test_idle_cycle_costs_one_request_and_busy_cycle_two(google: GoogleBackend, 
     google.double.reset_counts()
     result = run_cycle(store, ctx, NOW)
     assert result.count("case_created") >= 50
-    # a store's first read asks for the grid sizes first (sync/google_read.py): one cheap get more
+    # a store's first read asks for the grid sizes first (sync/stores/google_read.py): one cheap get more
     assert dict(google.double.counts) == {GET: 2, BATCH: 1}
     assert "includeGridData" not in google.double.log[0].url
 
@@ -204,8 +204,8 @@ def test_a_refused_write_is_reported_without_the_value_google_quotes_back(
     google: GoogleBackend, ctx: Context, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Google's "Invalid value at '…', "<value>"" echoes what was sent: a reporter's answer stays out of the log."""
-    from tests.google_double import sheets_batch
-    from tests.google_double.errors import invalid_value
+    from googledouble import sheets_batch
+    from googledouble.errors import invalid_value
 
     story = "Ani dipukul ayah tirinya di Jl. Merdeka 12"
     google.create([response_row(story=story)], Settings())
@@ -236,7 +236,7 @@ def test_a_refused_write_is_reported_without_the_value_google_quotes_back(
      "Developer metadata with ID 123 already exists."),
 ])
 def test_error_messages_keep_what_went_wrong_but_no_value_google_echoes(message: str, kept: str) -> None:
-    from sync.google_retry import error_message
+    from sync.stores.google_retry import error_message
 
     response = requests.Response()
     response._content = json.dumps({"error": {"code": 400, "message": message}}).encode()

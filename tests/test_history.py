@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 
 from config.settings import Settings
 from rules.workflow import STATE_LABELS
-from sync.context import Context
-from sync.cycle import run_cycle
-from sync.tabs import STEP_DATE, I, L, R
-from tests.backends import Backend, response_row
+from sync.commands.selftest.office import Backend, response_row
+from sync.cycle.context import Context
+from sync.cycle.run import run_cycle
+from sync.cycle.tabs import STEP_DATE, I, L, R
 from tests.conftest import NOW
 from tests.test_cycle import current_status, markers, records
 from tests.test_workflow_cycle import register, row

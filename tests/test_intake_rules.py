@@ -8,8 +8,8 @@ from config.settings import Settings
 from rules.case_ids import IdPattern, Sequence
 from rules.intake import duplicate_key, find_columns, read_complaint, review_reason
 from rules.triage import triage
-from sync.context import Context
-from tests.backends import response_row
+from sync.commands.selftest.office import response_row
+from sync.cycle.context import Context
 
 SPEC = Context.from_settings(Settings()).spec
 

@@ -8,11 +8,11 @@ import pytest
 
 from config.settings import Settings
 from rules.errors import SapaError, TransientError
-from sync.context import Context
-from sync.cycle import run_cycle
-from sync.demo_walk import ASSIGN, FORWARD, IDENTIFY, REFER, REPORT, VERIFY
-from sync.tabs import A, I
-from tests.backends import LocalBackend, response_row
+from sync.commands.demo_walk import ASSIGN, FORWARD, IDENTIFY, REFER, REPORT, VERIFY
+from sync.commands.selftest.office import LocalBackend, response_row
+from sync.cycle.context import Context
+from sync.cycle.run import run_cycle
+from sync.cycle.tabs import A, I
 from tests.conftest import NOW
 from tests.test_cycle import records
 from tests.test_workflow_cycle import act, row

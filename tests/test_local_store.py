@@ -13,12 +13,12 @@ from openpyxl import load_workbook
 
 from config.settings import Settings
 from rules.errors import InputError, SapaError, StructureError, TransientError
-from sync import demo
-from sync.context import Context
-from sync.cycle import run_cycle
-from sync.local_store import LocalStore
-from sync.store import AppendRow, EnsureTab, WritePlan
-from tests.backends import response_row
+from sync.commands import demo
+from sync.commands.selftest.office import response_row
+from sync.cycle.context import Context
+from sync.cycle.run import run_cycle
+from sync.stores.local_store import LocalStore
+from sync.stores.store import AppendRow, EnsureTab, WritePlan
 from tests.conftest import NOW
 
 CTX = Context.from_settings(Settings())
@@ -119,7 +119,7 @@ def test_a_workbook_changed_during_the_cycle_is_not_overwritten(tmp_path: Path) 
     store = LocalStore(path)
     snapshot = store.read(TABS)
     os.utime(path, ns=(1, 1))  # someone saved it meanwhile
-    from sync.plan import plan_cycle
+    from sync.cycle.plan import plan_cycle
 
     plan = plan_cycle(snapshot, CTX, NOW.replace(tzinfo=None)).plan
     with pytest.raises(TransientError, match="changed on disk"):
@@ -133,7 +133,7 @@ def test_a_staff_save_during_the_read_or_the_save_is_kept(
     """LibreOffice saves the file while the worker is loading it, or building its new copy: the staff's save wins."""
     import openpyxl
 
-    from sync import local_store
+    from sync.stores import local_store
 
     path = make(tmp_path)
     saved: list[str] = []
@@ -169,7 +169,7 @@ def test_a_staff_save_during_the_read_or_the_save_is_kept(
 
 
 def test_a_workbook_moved_away_during_the_cycle_is_said_so(tmp_path: Path) -> None:
-    from sync.plan import plan_cycle
+    from sync.cycle.plan import plan_cycle
 
     path = make(tmp_path)
     store = LocalStore(path)
@@ -266,7 +266,7 @@ def test_a_crash_at_every_write_leaves_old_or_new_and_the_next_cycle_finishes(
 def test_a_crash_after_the_rename_leaves_the_new_workbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = make(tmp_path, [response_row()])
     with monkeypatch.context() as patch:
-        import sync.local_store as module
+        import sync.stores.local_store as module
 
         _crash_after(patch, module, "_sync_folder", 1)
         with pytest.raises(Crash):

@@ -14,9 +14,9 @@ import yaml
 from config import load_settings
 from config.placeholders import placeholders
 from config.settings import Settings
-from sync import demo
-from sync.cli import main
-from sync.doctor_local import diagnose_local
+from sync.commands import demo
+from sync.commands.cli import main
+from sync.commands.doctor_local import diagnose_local
 
 # An office that has replaced the shipped staff with its own (fictional here, but not the shipped ones).
 OFFICE_LETTERS: dict[str, Any] = {

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from config.settings import Settings
-from sync.context import Context
-from tests.backends import GoogleBackend, LocalBackend
+from sync.commands.selftest.office import GoogleBackend, LocalBackend
+from sync.commands.selftest.strategies import ROWS, keeps_every_response_and_makes_no_formula
+from sync.cycle.context import Context
 from tests.conftest import NOW
-from tests.strategies import ROWS, keeps_every_response_and_makes_no_formula
 
 CTX = Context.from_settings(Settings())
 EXAMPLES = int(os.environ.get("SAPA_EXAMPLES", "40"))  # raise it for a longer search

@@ -8,11 +8,11 @@ from urllib.parse import unquote
 
 from openpyxl import load_workbook
 
-from sync.cells import GOOGLE_MOMENT, LOCAL_MOMENT, same
-from sync.demo_walk import FORWARD, IDENTIFY, VERIFY
-from sync.store import Link
-from sync.tabs import STEP_DATE, A, I, L, R, V
-from tests.backends import Backend, GoogleBackend, LocalBackend, response_row
+from sync.commands.demo_walk import FORWARD, IDENTIFY, VERIFY
+from sync.commands.selftest.office import Backend, GoogleBackend, LocalBackend, response_row
+from sync.cycle.tabs import STEP_DATE, A, I, L, R, V
+from sync.stores.cells import GOOGLE_MOMENT, LOCAL_MOMENT, same
+from sync.stores.store import Link
 from tests.conftest import NOW
 from tests.test_cycle import records
 from tests.test_letters_cycle import agenda, walk_to

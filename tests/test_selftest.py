@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sync.selftest import Check, render, run_selftest
+from sync.commands.selftest import Check, render, run_selftest
 
 NAMES = ("crash_google", "crash_local", "crash_split", "quota_storms", "staff_edits", "hostile_input", "privacy",
          "local_faults")

@@ -16,10 +16,10 @@ import pytest
 from openpyxl import load_workbook
 
 from rules.workflow import STATE_LABELS, STEP_NAMES
-from sync.cli import main
-from sync.health import Health, alarm_event, recovery_event
-from sync.responses import RESPONSE_TABS
-from sync.tabs import LETTER_STATUSES
+from sync.commands.cli import main
+from sync.commands.health import Health, alarm_event, recovery_event
+from sync.cycle.tabs import LETTER_STATUSES
+from sync.stores.responses import RESPONSE_TABS
 
 TECHNICAL = {"Kode", "Kode Tahap", "Sidik Respons", "Kunci Keputusan"}
 ENGLISH = {

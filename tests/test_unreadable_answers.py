@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from sync.demo_walk import FORWARD
-from sync.tabs import I, V
-from tests.backends import response_row
+from sync.commands.demo_walk import FORWARD
+from sync.commands.selftest.office import response_row
+from sync.cycle.tabs import I, V
 from tests.test_cycle import records
 from tests.test_workflow_cycle import act, row
 

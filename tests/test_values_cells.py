@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.backends import Backend, LocalBackend, response_row
+from sync.commands.selftest.office import Backend, LocalBackend, response_row
 from tests.conftest import NOW
 
 ADULT_LOW_RISK = {"in_danger": "Tidak", "victim_age": "30", "violence_types": "Psikis"}  # a 24-hour clock
@@ -27,8 +27,8 @@ def test_an_idle_cycle_an_hour_later_writes_nothing(backend: Backend, settings, 
 def test_an_idle_local_cycle_only_streams_the_workbook(tmp_path, settings, ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from openpyxl import load_workbook
 
-    from sync import local_store
-    from sync.cycle import run_cycle
+    from sync.cycle.run import run_cycle
+    from sync.stores import local_store
 
     backend = LocalBackend(tmp_path)
     backend.create([response_row(**ADULT_LOW_RISK)], settings)
@@ -47,7 +47,7 @@ def test_an_idle_local_cycle_only_streams_the_workbook(tmp_path, settings, ctx, 
 
 
 def test_a_count_is_a_number_cell(backend: Backend, settings, ctx, cycle) -> None:  # type: ignore[no-untyped-def]
-    from sync.tabs import R
+    from sync.cycle.tabs import R
     from tests.test_cycle import records
 
     backend.create([response_row(**ADULT_LOW_RISK, reporter_phone="12")], settings)  # an unusable number: a warning

@@ -9,9 +9,9 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from rules.workflow import STATE_LABELS
-from sync.demo_walk import ASSIGN, CLOSE, FORWARD, IDENTIFY, REFER, REFER_NO_CONSENT, REJECT, REPORT, VERIFY
-from sync.tabs import I, L, R
-from tests.backends import Backend, LocalBackend, response_row
+from sync.commands.demo_walk import ASSIGN, CLOSE, FORWARD, IDENTIFY, REFER, REFER_NO_CONSENT, REJECT, REPORT, VERIFY
+from sync.commands.selftest.office import Backend, LocalBackend, response_row
+from sync.cycle.tabs import I, L, R
 from tests.conftest import NOW
 from tests.test_cycle import current_status, records
 
@@ -251,7 +251,7 @@ EDIT = st.one_of(
 @hsettings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(EDIT, min_size=1, max_size=6))
 def test_random_staff_edits_never_change_another_cases_row(tmp_path_factory, settings, ctx, edits) -> None:
-    from sync.cycle import run_cycle
+    from sync.cycle.run import run_cycle
 
     backend = LocalBackend(tmp_path_factory.mktemp("prop"))
     names = {f"SAPA-2026-{n:04d}": f"Korban{n}" for n in range(1, 5)}

@@ -12,12 +12,13 @@ from openpyxl import load_workbook
 
 from config.settings import Settings
 from rules.workflow import STATE_LABELS
-from sync import demo, workspace
-from sync.context import Context
-from sync.cycle import run_cycle
-from sync.store import UpdateRow
-from sync.tabs import I, L, R, V, layouts
-from tests.backends import Backend, GoogleBackend, LocalBackend, response_row
+from sync.commands import demo
+from sync.commands.selftest.office import Backend, GoogleBackend, LocalBackend, response_row
+from sync.cycle.context import Context
+from sync.cycle.run import run_cycle
+from sync.cycle.tabs import I, L, R, V, layouts
+from sync.stores import workspace
+from sync.stores.store import UpdateRow
 from tests.conftest import NOW
 from tests.test_workflow_cycle import act
 

@@ -1,4 +1,4 @@
-"""The local read (sync/xlsx_rows.py) gives exactly the values openpyxl reads, of every kind of cell.
+"""The local read (sync/stores/xlsx_rows.py) gives exactly the values openpyxl reads, of every kind of cell.
 
 Each workbook is read three ways: by the store, by openpyxl's streaming read (what the
 store used before), and by a full `load_workbook`; values and their types must agree.
@@ -21,13 +21,13 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from sync.local_store import LocalStore
-from sync.store import Table
-from sync.text import cell_text
-from sync.xlsx_rows import sheet_values
+from sync.stores.local_store import LocalStore
+from sync.stores.store import Table
+from sync.stores.text import cell_text
+from sync.stores.xlsx_rows import sheet_values
 
 LIBREOFFICE = Path(__file__).parent / "data" / "libreoffice_cells.xlsx"
-MOMENT = '[$-421]d mmm yyyy hh"."mm "WIB"'  # the worker's date-cell formats (sync/cells.py)
+MOMENT = '[$-421]d mmm yyyy hh"."mm "WIB"'  # the worker's date-cell formats (sync/stores/cells.py)
 DAY = "[$-421]d mmm yyyy"
 TAB = "Respons Formulir 1"
 
@@ -70,7 +70,7 @@ def every_kind(path: Path) -> Path:
 
 
 def streamed(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """What openpyxl's streaming read gives (the store's read before sync/xlsx_rows.py)."""
+    """What openpyxl's streaming read gives (the store's read before sync/stores/xlsx_rows.py)."""
     book = load_workbook(io.BytesIO(path.read_bytes()), read_only=True)
     out = {}
     for name in book.sheetnames:

@@ -1,0 +1,399 @@
+"""`sapa-sync` (or `python -m sync`): a thin command line over the cycle.
+
+Exit codes: see EXIT_CODES (0 success, 1 failed cycle or unexpected, 2 configuration or input, 130 interrupted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import schedule
+
+from config import load_settings
+from config.placeholders import placeholders
+from config.placeholders import warning as placeholder_warning
+from config.settings import Settings
+from letters.local_writer import LocalLetterWriter
+from letters.writer import LetterWriter
+from rules.errors import InputError, SapaError, where
+from sync.commands import demo as demo_data
+from sync.commands import demo_walk
+from sync.commands.health import Watch, alarming, heartbeat, staff_message, stale_message, state_path
+from sync.commands.health import load as load_health
+from sync.commands.logs import configure as configure_logs
+from sync.commands.status import render, status
+from sync.cycle.context import Context
+from sync.cycle.run import run_cycle, run_cycles
+from sync.cycle.tabs import R
+from sync.stores.local_store import LocalStore
+from sync.stores.store import Store
+from sync.stores.text import cell_text
+
+log = logging.getLogger("sync")
+
+
+EXIT_CODES = """exit codes:
+  0    success
+  1    a cycle failed (the next `once` or `run` cycle tries again), or an unexpected error
+  2    bad configuration or input (the message says what to fix)
+  130  interrupted (Ctrl-C)"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    configure_logs(verbose=args.verbose, as_json=args.log_json)
+    try:
+        code = int(args.command(args))
+        sys.stdout.flush()  # inside the try: a closed pipe shows here, not at the interpreter's exit
+        return code
+    except BrokenPipeError:  # `sapa-sync status | head`: the reader left, which is no error
+        _quiet_closed_stdout()
+        return 0
+    except SapaError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as err:  # report without its message, which may quote a reporter's text
+        print(f"error: unexpected {type(err).__name__} at {where(err)}; please report it", file=sys.stderr)
+        return 1
+
+
+def _quiet_closed_stdout() -> None:
+    """Point standard output at devnull, so that the interpreter's final flush raises nothing."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (a test's capture): nothing is flushed at exit
+        pass
+    finally:
+        os.close(devnull)
+
+
+def _global_options(parser: argparse.ArgumentParser, default: Callable[[object], object]) -> None:
+    """The options every command takes, before or after the command's name."""
+    parser.add_argument("--config", type=Path, default=default(None),
+                        help="configuration file (default: the packaged config/default.yaml)")
+    parser.add_argument("--workbook", type=Path, default=default(None),
+                        help="local .xlsx workbook (overrides store.workbook)")
+    parser.add_argument("-v", "--verbose", action="store_true", default=default(False),
+                        help="more detail in the program log")
+    parser.add_argument("--log-json", action="store_true", default=default(False),
+                        help="program log as one JSON object a line (time, level, message, cycle counts)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sapa-sync",
+        description="sapa-sync: turns SAPA form responses into cases and routes them to staff tabs.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _global_options(parser, lambda value: value)
+    options = argparse.ArgumentParser(add_help=False)  # after the command: only what is given overrides
+    _global_options(options, lambda value: argparse.SUPPRESS)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def add_parser(name: str, help: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help, description=help, parents=[options], epilog=EXIT_CODES,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    demo = add_parser("demo", help="make a sample workbook and run one cycle on it")
+    demo.add_argument("--dir", type=Path, default=Path("sapa-demo"), help="folder for the sample (sapa-demo)")
+    demo.add_argument("--force", action="store_true", help="replace an earlier demo in the folder, letters too")
+    demo.set_defaults(command=cmd_demo)
+
+    once = add_parser("once", help="run one cycle")
+    once.set_defaults(command=cmd_once)
+
+    run = add_parser("run", help="run a cycle every poll_interval_seconds until stopped")
+    run.add_argument("--interval", type=int, help="seconds between cycles (overrides the configuration)")
+    run.set_defaults(command=cmd_run)
+
+    init = add_parser("init", help="prepare the Google spreadsheet: tabs, dropdowns, protections, templates")
+    init.set_defaults(command=cmd_init)
+
+    doctor = add_parser("doctor", help="check the set-up (workbook or Google) and say what to fix (ID/EN)")
+    doctor.set_defaults(command=cmd_doctor)
+
+    bench = add_parser("bench", help="measure API requests per cycle over the Google API double")
+    bench.add_argument("--json", action="store_true", help="one JSON object on standard output")
+    bench.add_argument("--responses", type=int, default=60, help="new responses in the busy cycle (60)")
+    bench.set_defaults(command=cmd_bench)
+
+    selftest = add_parser("selftest", help="prove the reliability and privacy guarantees; print the figures")
+    selftest.add_argument("--slow", action="store_true", help="the full sweep (bigger busy cycle); minutes")
+    selftest.set_defaults(command=cmd_selftest)
+
+    stat = add_parser("status", help="count responses, cases, review rows and states")
+    stat.add_argument("--json", action="store_true", help="one JSON object on standard output")
+    stat.set_defaults(command=cmd_status)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    workbook = str(args.workbook) if getattr(args, "workbook", None) else None
+    backend = "local" if workbook else None  # --workbook means the local backend
+    return load_settings(args.config, **{"store.workbook": workbook, "store.backend": backend})
+
+
+def _warn_placeholders(settings: Settings) -> None:
+    found = placeholders(settings)
+    if found:
+        log.warning(placeholder_warning(found))
+
+
+def open_writer(settings: Settings, workbook: Path) -> LocalLetterWriter:
+    return LocalLetterWriter(workbook.parent / settings.letters.folder, settings.letters)
+
+
+def open_backend(settings: Settings) -> tuple[Store, LetterWriter | None]:
+    """The store and the letter writer the configuration names: local files or Google."""
+    if settings.store.backend == "google":
+        from letters.google_writer import GoogleLetterWriter
+        from sync.commands.google_init import find_templates
+        from sync.stores.google_auth import clients
+        from sync.stores.google_store import GoogleStore
+
+        sheets, drive, docs, _ = clients(settings)
+        store = GoogleStore(sheets, settings.google.spreadsheet_id, settings.store.responses_tab,
+                            log_tabs=(settings.tabs.log,), max_request_bytes=settings.worker.max_request_bytes)
+        folder = settings.google.letters_folder_id
+        if not folder:
+            log.warning("google.letters_folder_id is empty: no letter will be drafted")
+            return store, None
+        templates = find_templates(drive, folder)
+        missing = sorted({"surat_tugas", "surat_rujukan"} - set(templates))
+        if missing:
+            raise InputError(f"letter templates {missing} are not in the letters folder: run `python -m sync init`.")
+        return store, GoogleLetterWriter(drive, docs, folder, templates)
+    if settings.store.workbook is None:
+        raise InputError("no workbook given: pass --workbook FILE.xlsx or set store.workbook.")
+    workbook = settings.store.workbook
+    return LocalStore(workbook, settings.store.responses_tab), open_writer(settings, workbook)
+
+
+def open_store(settings: Settings) -> Store:
+    return open_backend(settings)[0]
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def cmd_once(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    _warn_placeholders(settings)
+    ctx = Context.from_settings(settings)
+    opened: list[Store] = []
+
+    def cycle() -> None:
+        store, writer = open_backend(settings)  # inside: a failure to connect is a failed cycle too
+        opened.append(store)
+        run_cycles(lambda: run_cycle(store, ctx, now(), writer))  # a large plan: its parts back to back
+
+    watch = Watch.from_settings(settings, ctx, now)
+    try:
+        watch.cycle(cycle, lambda: opened[0] if opened else None)
+    finally:
+        if watch.alarm:
+            print(watch.alarm, file=sys.stderr)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from sync.commands.bench import render as render_bench
+    from sync.commands.bench import run_bench
+
+    result = run_bench(args.responses)
+    print(json.dumps(result, ensure_ascii=False) if args.json else render_bench(result))
+    return 0
+
+
+def cmd_selftest(args: argparse.Namespace) -> int:
+    from sync.commands.selftest import render as render_checks
+    from sync.commands.selftest import run_selftest
+
+    try:  # the hostile-input check runs the tests' property, written with hypothesis
+        import hypothesis  # noqa: F401
+    except ImportError:
+        raise InputError(
+            "selftest needs hypothesis, which the worker itself does not: install the extra with "
+            "`python -m pip install 'sapa-sync[selftest]'` (or, in the source checkout, "
+            "`python -m pip install -r requirements-dev.txt`)."
+        ) from None
+    checks = run_selftest(fast=not args.slow)
+    print(render_checks(checks))
+    return 0 if all(check.passed for check in checks) else 1
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from sync.commands.google_init import init_spreadsheet
+    from sync.stores.google_auth import clients
+
+    settings = _google_settings(args)
+    sheets, drive, _, email = clients(settings)
+    print(init_spreadsheet(sheets, drive, settings, worker_email=email).render())
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from sync.commands.doctor import diagnose, exit_code
+    from sync.commands.doctor import render as render_findings
+
+    settings = _settings(args)
+    if settings.store.backend == "google":
+        findings = diagnose(settings)
+    else:
+        from sync.commands.doctor_local import diagnose_local
+
+        findings = diagnose_local(settings)
+    print(render_findings(findings))
+    return exit_code(findings)
+
+
+def _google_settings(args: argparse.Namespace) -> Settings:
+    settings = _settings(args)
+    if settings.store.backend != "google":
+        raise InputError("this command works on the Google spreadsheet: set store.backend: google in the "
+                         "configuration (and google.spreadsheet_id), then pass it with --config.")
+    return settings
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    ctx = Context.from_settings(settings)
+    report = status(open_store(settings).read([t.name for t in ctx.tabs.all]), ctx, ctx.local_time(now()))
+    health = load_health(state_path(settings))
+    report["failed_cycles"] = health.failed_cycles
+    report |= heartbeat(health, settings, now())
+    warning = staff_message(health, ctx.zone) if alarming(health, settings.worker.alarm_after_failed_cycles) else None
+    if warning is None and report["stale"]:
+        warning = stale_message(health, ctx.zone)
+    if warning:
+        report.setdefault("messages", []).append(warning)
+    text = render(report)
+    if warning and warning not in text:
+        text += "\n" + warning
+    print(json.dumps(report, ensure_ascii=False) if args.json else text)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    folder: Path = args.dir
+    workbook = folder / demo_data.WORKBOOK
+    letters = demo_data.letters_folder(folder, settings)
+    demo_data.check_replaceable(workbook, letters, force=args.force)  # before anything is written
+    with demo_data.staging(folder) as stage:
+        try:
+            report, walked = _build_demo(stage / workbook.name, settings)
+        except SapaError as err:  # its message speaks of the unfinished copy, which is thrown away
+            stopped = InputError if isinstance(err, InputError) else SapaError
+            raise stopped(f"the demo stopped before it was finished and changed nothing in {folder}: {err}") from None
+        demo_data.install(stage, workbook, letters)
+    tabs = settings.tabs
+    print(render(report))
+    print("\nIkuti kasus contoh di tab-tab peran (Admin, Sub Koordinator, Kepala Bidang, Kepala Dinas, Tim):")
+    for path, case_id in walked.cases.items():
+        print(f"  - {case_id}: {path}")
+    print(
+        f"\nBuka {workbook} (LibreOffice/Excel) dan lihat tab:\n"
+        f"  - '{tabs.intake}': kasus baru untuk Admin, dengan catatan validasi\n"
+        f"  - '{tabs.subkoor}', '{tabs.kabid}', '{tabs.kadis}', '{tabs.tim}': antrean dan keputusan tiap peran\n"
+        f"  - '{tabs.review}': respons yang perlu ditinjau Admin (isi 'Tindakan Admin')\n"
+        f"  - '{tabs.case_register}': daftar semua kasus\n"
+        f"  - '{settings.letters.register_tab}': agenda surat keluar; draf surat di folder {letters}\n"
+        f"  - '{tabs.log}': catatan setiap tindakan sistem\n"
+        f"  - 'Respons Formulir 1': kolom '{tabs.response_marker_column}' di ujung kanan\n"
+        f"Lalu jalankan lagi: python -m sync --workbook {workbook} once"
+    )
+    return 0
+
+
+def _build_demo(workbook: Path, settings: Settings) -> tuple[dict[str, Any], demo_walk.Walk]:
+    """The sample responses, a first cycle and the staff walk, in `workbook`; its status at the end."""
+    ctx = Context.from_settings(settings)
+    finish = now()
+    local_start = ctx.local_time(finish) - timedelta(hours=50)
+    rows = demo_data.sample_rows(start=local_start.replace(second=0, microsecond=0))
+    demo_data.write_responses(workbook, rows, settings)
+    last = max(r["timestamp"] for r in rows if isinstance(r["timestamp"], datetime))
+    first_cycle = (last + timedelta(minutes=15)).replace(tzinfo=ctx.zone)
+    store = LocalStore(workbook)
+    writer = open_writer(settings, workbook)
+    run_cycle(store, ctx, first_cycle, writer)
+    risks = {str(k): v for k, v in _register_risks(store, ctx).items()}
+    rounds = max(len(p) for p in demo_walk.PATHS.values())
+    walked = demo_walk.walk(store, ctx, first_cycle, (finish - first_cycle) / rounds,
+                            demo_walk.choose_cases(risks), writer)
+    return status(store.read([t.name for t in ctx.tabs.all]), ctx, ctx.local_time(finish)), walked
+
+
+def _register_risks(store: Store, ctx: Context) -> dict[str, str | None]:
+    table = store.read([ctx.tabs.register.name]).tabs[ctx.tabs.register.name]
+    return {str(table.get(r, R.ID)): cell_text(table.get(r, R.RISK)) for r in table.rows}
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    _warn_placeholders(settings)
+    ctx = Context.from_settings(settings)
+    store, writer = open_backend(settings)
+    interval = args.interval or settings.poll_interval_seconds
+    stopping = False
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+        log.info("stopping after the current cycle (signal %d)", signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    cycle = _guarded(lambda: run_cycles(lambda: run_cycle(store, ctx, now(), writer)),
+                     Watch.from_settings(settings, ctx, now), store)
+    cycle()
+    schedule.every(interval).seconds.do(cycle)
+    log.info("polling every %d s; Ctrl-C or SIGTERM stops", interval)
+    while not stopping:
+        schedule.run_pending()
+        time.sleep(min(1.0, interval))
+    schedule.clear()
+    return 0
+
+
+def _guarded(job: Callable[[], object], watch: Watch | None = None,
+             store: Store | None = None) -> Callable[[], None]:
+    """A cycle that logs a failure and lets the next cycle try again; `watch` counts failures."""
+
+    def wrapped() -> None:
+        try:
+            if watch is None:
+                job()
+            else:
+                watch.cycle(job, lambda: store)
+        except InputError as err:
+            log.error("%s", err)
+        except SapaError as err:
+            log.warning("cycle skipped: %s", err)
+        except Exception as err:
+            log.error(
+                "cycle failed: unexpected %s at %s; retrying next cycle", type(err).__name__, where(err)
+            )
+        if watch is not None and watch.alarm:
+            log.error("%s", watch.alarm)
+
+    return wrapped
+

@@ -1,0 +1,306 @@
+"""What every check shares: invariants, the prepared busy office, settling, crash injection."""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+from unittest import mock
+
+from config.settings import Settings
+from rules.complaint import FIELDS
+from rules.errors import SapaError
+from sync.commands import demo
+from sync.commands.bench import RESPONSES_TAB as RESPONSES_TAB  # re-exported for the checks
+from sync.commands.status import status
+from sync.cycle.context import Context
+from sync.cycle.run import run_cycle, run_cycles
+from sync.cycle.tabs import CASE_ID
+from sync.stores.local_store import Moment
+from sync.stores.text import cell_text
+
+T = TypeVar("T")
+NUMBER = re.compile(r"^[^/]+/(\d+)/")
+
+
+def make_ctx(max_request_bytes: int | None = None) -> Context:
+    """The default configuration; with `max_request_bytes`, a write budget that cuts the busy cycle in parts."""
+    if max_request_bytes is None:
+        return Context.from_settings(Settings())
+    return Context.from_settings(Settings.model_validate({"worker": {"max_request_bytes": max_request_bytes}}))
+
+
+# --- invariants ------------------------------------------------------------------------------
+
+
+def find_problems(tables: Mapping[str, list[list[object]]], ctx: Context) -> list[str]:
+    """Duplicates and gaps that must never happen, whatever the row order."""
+    found: list[str] = []
+
+    def rows_of(tab: str, *wanted: str) -> list[tuple[str, ...]]:
+        """The `wanted` columns of each row of `tab`, as text ("" for blank); none if one is missing."""
+        rows = tables.get(tab) or []
+        headers = [cell_text(h) for h in rows[0]] if rows else []
+        if not all(h in headers for h in wanted):
+            return []
+        at = [headers.index(h) for h in wanted]
+        return [tuple(str(cell_text(r[i]) or "") if i < len(r) else "" for i in at) for r in rows[1:]]
+
+    def column(tab: str, header: str) -> list[str]:
+        return [value for (value,) in rows_of(tab, header) if value]
+
+    letters_tab = Settings().letters.register_tab
+    one_row_a_case = [(t.name, CASE_ID) for t in ctx.tabs.all if CASE_ID in t.headers and t.name != letters_tab]
+    for tab, header in (*one_row_a_case, (RESPONSES_TAB, Settings().tabs.response_marker_column),
+                        (letters_tab, "ID Surat")):
+        values = column(tab, header)
+        dup = [v for v, n in Counter(values).items() if n > 1]
+        if dup:
+            found.append(f"duplicate {header} in {tab}: {dup[:3]}")
+    by_kind: dict[str, list[int]] = {}
+    for kind, number in rows_of(letters_tab, "Jenis Surat", "Nomor Surat"):  # row by row: blanks shift nothing
+        match = NUMBER.match(number)
+        if match:
+            by_kind.setdefault(kind, []).append(int(match.group(1)))
+    for kind, seen in by_kind.items():
+        if sorted(seen) != list(range(1, len(seen) + 1)):
+            found.append(f"letter numbers of {kind} not 1..n: {sorted(seen)}")
+    return found
+
+
+def all_accounted(tables: Mapping[str, list[list[object]]], ctx: Context, now: datetime) -> bool:
+    from sync.stores.store import Snapshot, Table
+
+    def table(title: str) -> Table:
+        rows = [list(r) for r in tables[title]]
+        headers = tuple(cell_text(h) or "" for h in rows[0]) if rows else ()
+        data = [(n, tuple(r)) for n, r in enumerate(rows[1:], start=2) if any(v not in (None, "") for v in r)]
+        return Table(title, headers, tuple(r for _, r in data), tuple(n for n, _ in data))
+
+    snapshot = Snapshot((table(RESPONSES_TAB),), {t: table(t) for t in tables if t != RESPONSES_TAB})
+    report = status(snapshot, ctx, ctx.local_time(now))
+    return bool(report["cases"] + report["review"] == report["responses"] and not report.get("unprocessed"))
+
+
+# --- the busy office on Google (the bench's scenario, over the API double) --------------------
+
+
+def busy_clock() -> datetime:
+    from sync.commands.bench import BUSY_AT
+
+    return BUSY_AT
+
+
+def freeze(double: Any) -> bytes:
+    return double.snapshot()  # type: ignore[no-any-return]
+
+
+def thaw(office: Any, blob: bytes) -> Any:
+    from googledouble import GoogleDouble
+    from letters.google_writer import GoogleLetterWriter
+    from sync.commands.bench import _Office
+
+    double = GoogleDouble.restore(blob, busy_clock)
+    drive, docs = double.service("drive", "v3"), double.service("docs", "v1")
+    writer = GoogleLetterWriter(drive, docs, office.folder, office.templates)
+    return _Office(double, office.ctx, office.spreadsheet_id, drive, docs, office.folder, office.templates, writer)
+
+
+_PREPARED: dict[tuple[int, Any], tuple[Any, bytes]] = {}
+# The fast run keeps one case per decision of the bench's busy cycle: every role tab, one letter of each kind.
+FAST_CASES = (0, 1, 2, 3, 5, 6)
+
+
+def bench_cases(cases: tuple[int, ...] | None) -> Any:
+    from sync.commands import bench
+
+    return bench.CASES if cases is None else tuple(bench.CASES[i] for i in cases)
+
+
+def google_prepared(responses: int, cases: tuple[int, ...] | None = None) -> tuple[Any, bytes]:
+    """The bench's office just before its busy cycle (decisions on every role tab, letters to draft)."""
+    if (responses, cases) not in _PREPARED:
+        from sync.commands import bench
+
+        office = bench.prepare(make_ctx(), responses, bench_cases(cases))
+        _PREPARED[responses, cases] = (office, freeze(office.double))
+    return _PREPARED[responses, cases]
+
+
+def parallel(function: Callable[..., T], points: list[tuple[Any, ...]]) -> list[T]:
+    """Run independent crash points on every core (forked, so prepared state is shared); serially elsewhere."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
+        return [function(*p) for p in points]
+    with ProcessPoolExecutor(min(4, os.cpu_count() or 1), mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(function, *zip(*points, strict=True)))
+
+
+def google_tables(office: Any) -> dict[str, list[list[object]]]:
+    return {t: office.tab(t) for t in office.double.sheet_titles(office.spreadsheet_id)}
+
+
+def google_letters(office: Any) -> list[str]:
+    """Every current letter document: its name and text (ids aside)."""
+    double = office.double
+    return sorted(f"{f.name}\n{double.document_text(f.id)}" for f in double.files.values()
+                  if office.folder in f.parents and not f.trashed and f.id not in office.templates.values())
+
+
+def google_state(office: Any) -> tuple[Any, list[str]]:
+    from sync.commands.bench import _contents
+
+    return _contents(office), google_letters(office)
+
+
+def settle(cycle: Callable[[], Any], rounds: int = 6) -> bool:
+    """Run cycles until one plans nothing; a transient failure just means another round."""
+    for _ in range(rounds):
+        try:
+            if not cycle().plan:
+                return True
+        except SapaError:
+            continue
+    return False
+
+
+# --- the busy office on a local workbook -----------------------------------------------------
+
+
+def _local_prepare(folder: Path, responses: int, cases: tuple[int, ...] | None) -> None:
+    """The bench's scenario on a local workbook: cases walked, new responses in, decisions typed."""
+    from openpyxl import load_workbook
+
+    from sync.commands.bench import BUSY_START, SETUP_AT, SETUP_START
+    from sync.commands.selftest.office import LocalBackend
+
+    CASES = bench_cases(cases)
+    ctx = make_ctx()
+    backend = LocalBackend(folder)
+    backend.create(demo.sample_rows(len(CASES), seed=3, start=SETUP_START), Settings())
+    writer = backend.writer()
+    run_cycle(backend.store(), ctx, SETUP_AT, writer)
+    intake = backend.tab(ctx.tabs.intake.name)
+    column = [cell_text(h) for h in intake[0]].index(CASE_ID)
+    ids = sorted(str(r[column]) for r in intake[1:] if str(r[column] or "").startswith("SAPA-"))
+
+    def type_step(case_id: str, step: tuple[str, dict[str, str]]) -> None:
+        role, cells = step
+        for header, value in cells.items():
+            backend.type_into(ctx.tabs.roles[role].name, CASE_ID, case_id, header, value)
+
+    for round_ in range(max(len(steps) for steps, _ in CASES)):
+        for case_id, (steps, _) in zip(ids, CASES, strict=False):
+            if round_ < len(steps):
+                type_step(case_id, steps[round_])
+        run_cycle(backend.store(), ctx, SETUP_AT + timedelta(hours=round_ + 1), writer)
+    book = load_workbook(backend.path)
+    sheet = book[RESPONSES_TAB]
+    start = sheet.max_row + 1
+    for number, row in enumerate(demo.sample_rows(responses, seed=7, start=BUSY_START), start=start):
+        for col, field in enumerate(FIELDS, start=1):
+            value = row.get(field)
+            cell = sheet.cell(row=number, column=col)
+            cell.value = value if value != "" else None
+            if isinstance(value, str):
+                cell.data_type = "s"
+            elif isinstance(value, datetime):
+                cell.number_format = "dd/mm/yyyy hh:mm:ss"
+    book.save(backend.path)
+    for case_id, (_, step) in zip(ids, CASES, strict=False):
+        type_step(case_id, step)
+
+
+_LOCAL_PREPARED: dict[tuple[int, Any], Path] = {}
+
+
+def local_prepared(responses: int, cases: tuple[int, ...] | None = None) -> Path:
+    """A folder holding the busy office's workbook just before its busy cycle; copy it, never change it.
+
+    Prepared once per process (about ten seconds) and shared by every local check.
+    """
+    if (responses, cases) not in _LOCAL_PREPARED:
+        root = Path(tempfile.mkdtemp(prefix="sapa-selftest-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        _local_prepare(root, responses, cases)
+        _LOCAL_PREPARED[responses, cases] = root
+    return _LOCAL_PREPARED[responses, cases]
+
+
+def local_tables(folder: Path) -> dict[str, list[list[object]]]:
+    """Every tab's values."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(folder / "sapa.xlsx")
+    return {s.title: [list(r) for r in s.iter_rows(values_only=True)] for s in book.worksheets}
+
+
+def local_state(folder: Path) -> tuple[dict[str, list[list[object]]], dict[str, str]]:
+    """Every tab's values and every letter's text."""
+    from sync.commands.selftest.office import docx_text
+
+    letters = {p.stem: docx_text(p) for p in sorted((folder / "Surat SAPA").glob("*.docx"))}
+    return local_tables(folder), letters
+
+
+def local_cycle(folder: Path, max_request_bytes: int | None = None, at: Callable[[Moment], None] | None = None) -> Any:
+    """One busy cycle on the workbook in `folder`; with a budget, the cycles of its parts back to back.
+
+    `at` is called at the moments of the cycle LocalStore names (staff saving then)."""
+    from sync.commands.bench import BUSY_AT
+    from sync.commands.selftest.office import LocalBackend
+
+    backend = LocalBackend(folder, at)
+    ctx = make_ctx(max_request_bytes)
+    return run_cycles(lambda: run_cycle(backend.store(), ctx, BUSY_AT, backend.writer()))
+
+
+# --- crash injection ---------------------------------------------------------------------------
+
+
+class Crash(BaseException):
+    """A kill at an arbitrary point: not an Exception, so nothing catches it."""
+
+
+WRITES: tuple[tuple[Any, str], ...] = ((zipfile.ZipFile, "writestr"), (os, "fsync"), (os, "replace"))
+
+
+@contextlib.contextmanager
+def counting(counts: Counter[str]) -> Iterator[None]:
+    with contextlib.ExitStack() as stack:
+        for target, name in WRITES:
+            real = getattr(target, name)
+
+            def wrapper(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
+                counts[_name] += 1
+                return _real(*args, **kwargs)
+
+            stack.enter_context(mock.patch.object(target, name, wrapper))
+        yield
+
+
+@contextlib.contextmanager
+def crash_at(name: str, k: int) -> Iterator[None]:
+    target = next(t for t, n in WRITES if n == name)
+    real = getattr(target, name)
+    calls = [0]
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        if calls[0] == k:
+            raise Crash(f"{name} #{k}")
+        return real(*args, **kwargs)
+
+    with mock.patch.object(target, name, wrapper):
+        yield

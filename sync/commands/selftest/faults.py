@@ -1,0 +1,87 @@
+"""Check 6: local file faults: crash during save, lock file, disk full, read-only."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+from config.settings import Settings
+from rules.errors import SapaError
+from sync.commands import demo
+from sync.commands.selftest.common import (
+    Crash,
+    crash_at,
+    make_ctx,
+    settle,
+)
+from sync.cycle.run import run_cycle
+from sync.stores.local_store import LocalStore
+
+# --- 6. local faults ----------------------------------------------------------------------------
+
+
+def local_faults() -> tuple[str, bool]:
+    from openpyxl import load_workbook
+
+    from rules.errors import InputError, TransientError
+    from sync.commands.bench import BUSY_AT
+
+    ctx = make_ctx()
+
+    def digest(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    def enospc(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    real_access = os.access
+    faults: dict[str, tuple[Callable[[Path], contextlib.AbstractContextManager[Any]], type[BaseException], str]] = {
+        "crash during save": (lambda p: crash_at("replace", 1), Crash, ""),
+        "lock file": (lambda p: _lock(p), TransientError, "LibreOffice or Excel"),
+        "disk full": (lambda p: mock.patch.object(zipfile.ZipFile, "writestr", enospc), SapaError, "full"),
+        "read-only file": (lambda p: mock.patch.object(
+            os, "access", lambda q, m: False if Path(q) == p else real_access(q, m)), InputError, "read-only"),
+    }
+    passed, notes = 0, []
+    for label, (fault, expected_error, words) in faults.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "sapa.xlsx"
+            demo.write_responses(path, demo.sample_rows(15), Settings())
+            before = digest(path)
+            error: BaseException | None = None
+            try:
+                with fault(path):
+                    run_cycle(LocalStore(path), ctx, BUSY_AT)
+            except BaseException as err:
+                error = err
+            unchanged = digest(path) == before
+            load_workbook(path)
+            leftovers = sorted(p.name for p in Path(tmp).iterdir() if p.name != "sapa.xlsx")
+            recovered = settle(lambda p=path: run_cycle(LocalStore(p), ctx, BUSY_AT))  # type: ignore[misc]
+            clear = isinstance(error, expected_error) and words in str(error)
+            if unchanged and clear and not leftovers and recovered:
+                passed += 1
+            else:
+                notes.append(f"{label}: unchanged={unchanged} clear={clear} leftovers={leftovers}")
+    figure = f"local faults: {passed}/{len(faults)} left the workbook intact with a clear message, then recovered"
+    if notes:
+        figure += "; " + "; ".join(notes)
+    return figure, passed == len(faults)
+
+
+@contextlib.contextmanager
+def _lock(path: Path) -> Iterator[None]:
+    lock = path.parent / f".~lock.{path.name}#"
+    lock.write_text("user")
+    try:
+        yield
+    finally:
+        lock.unlink()

@@ -1,0 +1,78 @@
+"""`status`: responses, cases, review rows, states, clocks and who is waiting longest."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from rules import values
+from rules.workflow import QUEUE, ROLE_LABELS, STATE_LABELS, STATES
+from sync.cycle.case_step import parse_time, state_of
+from sync.cycle.context import Context
+from sync.cycle.events import records
+from sync.cycle.form_structure import messages, read_structure
+from sync.cycle.identify import read_responses, without_copies
+from sync.cycle.intake_step import DISMISSED, RELEASED_PREFIX
+from sync.cycle.tabs import R, V
+from sync.cycle.views import case_clock, risk_of
+from sync.stores.store import Snapshot
+
+
+def status(snapshot: Snapshot, ctx: Context, now: datetime) -> dict[str, Any]:
+    """The figures of `status --json`; `now` is naive local (WIB) time."""
+    responses, copies = without_copies(read_responses(snapshot.response_tabs, ctx))
+    structure = messages(read_structure(snapshot.response_tabs, ctx), ctx)
+    cases = records(snapshot.tabs.get(ctx.tabs.register.name), R.ID)
+    reviews = records(snapshot.tabs.get(ctx.tabs.review.name), V.ID)
+    open_reviews = {
+        i: r for i, r in reviews.items() if not (values.text(r.get(V.STATUS)) or "").startswith(RELEASED_PREFIX)
+    }
+    by_state = Counter(state_of(c) for c in cases.values())
+    clocks: Counter[str] = Counter()
+    oldest: dict[str, dict[str, str]] = {}
+    for case_id, record in sorted(cases.items()):
+        received = parse_time(record.get(R.RECEIVED)) or parse_time(record.get(R.CREATED))
+        _, state_clock = case_clock(received, risk_of(record.get(R.RISK)), record, ctx, now)
+        clocks[state_clock or "none"] += 1
+        owner = QUEUE.get(state_of(record))
+        entered = parse_time(record.get(R.ENTERED))
+        if owner and entered:
+            best = oldest.get(owner)
+            if best is None or entered < datetime.fromisoformat(best["since"]):
+                oldest[owner] = {"case": case_id, "since": entered.isoformat(sep=" ", timespec="minutes"),
+                                 "state": state_of(record)}
+    return {
+        "responses": len(responses),
+        "cases": len(cases),
+        "review": len(open_reviews),
+        "review_pending": sum(1 for r in open_reviews.values() if values.text(r.get(V.STATUS)) != DISMISSED),
+        "unprocessed": sum(1 for r in responses if r.marker not in cases and r.marker not in reviews),
+        "by_state": {s: by_state[s] for s in STATES if by_state[s]},
+        "overdue": clocks["terlambat"],
+        "nearly_overdue": clocks["hampir_terlambat"],
+        "darurat": sum(1 for c in cases.values() if risk_of(c.get(R.RISK)) == "tinggi" and state_of(c) != "history"),
+        "warnings": sum(int(values.text(c.get(R.WARNINGS)) or 0) for c in cases.values()),
+        "cases_with_warnings": sum(1 for c in cases.values() if (values.text(c.get(R.WARNINGS)) or "0") != "0"),
+        "edited_after_intake": sum(1 for c in cases.values() if values.text(c.get(R.EDITED))),
+        "oldest_waiting": {role: oldest[role] for role in ROLE_LABELS if role in oldest},
+        "response_tabs": [t.name for t in snapshot.response_tabs],
+        "response_copies": copies,
+        "messages": structure,
+    }
+
+
+def render(report: dict[str, Any]) -> str:
+    lines = [
+        f"Respons formulir : {report['responses']}",
+        f"Kasus            : {report['cases']} ({report['darurat']} DARURAT)",
+        f"Tinjauan Admin   : {report['review']} ({report['review_pending']} menunggu)",
+        f"Belum diproses   : {report['unprocessed']}",
+        f"Terlambat        : {report['overdue']}; hampir terlambat: {report['nearly_overdue']}",
+        f"Peringatan       : {report['warnings']} pada {report['cases_with_warnings']} kasus",
+        "Per tahap        : " + (", ".join(f"{STATE_LABELS[k]} {v}" for k, v in report["by_state"].items()) or "-"),
+    ]
+    for role, oldest in report["oldest_waiting"].items():
+        lines.append(f"Terlama menunggu {ROLE_LABELS[role]}: {oldest['case']} sejak {oldest['since']}")
+    lines += [f"Perhatian: {text}" for text in report.get("messages", [])]
+    return "\n".join(lines)

@@ -1,0 +1,145 @@
+"""Moving a case along the procedure from the decisions staff wrote in their tabs.
+
+Each role's row of a case holds a decision and the fields it needs. A decision is
+applied once: the register keeps a short key of the last decision applied per
+role, so a decision left in a cell is not applied again when the case comes back
+to that role. A refused decision is not applied, and the row says why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from rules import values
+from rules.workflow import (
+    FIELD_LABELS,
+    INITIAL_STATE,
+    QUEUE,
+    REFERRAL_STATUSES,
+    ROLE_LABELS,
+    ROLES,
+    STATE_LABELS,
+    STEP_NAMES,
+    TRANSITIONS,
+    decide,
+    picks,
+)
+from sync.cycle.context import Context
+from sync.cycle.events import Event, Record
+from sync.cycle.tabs import STEP_DATE, I, R, role_fields
+
+
+@dataclass
+class Advance:
+    record: Record
+    messages: dict[str, str | None] = field(default_factory=dict)  # role -> its row's message
+    events: list[Event] = field(default_factory=list)
+    moved: tuple[str, str] | None = None  # (from, to) when a decision was applied
+
+
+def state_of(record: Mapping[str, object]) -> str:
+    state = values.text(record.get(R.STATE_KEY)) or INITIAL_STATE
+    return state if state in STATE_LABELS else INITIAL_STATE
+
+
+def staff_fields(role: str, row: Mapping[str, object]) -> dict[str, str | None]:
+    return {key: values.text(row.get(FIELD_LABELS[key])) for key in role_fields(role)}
+
+
+def advance(
+    case_id: str,
+    record: Record,
+    rows: Mapping[str, Mapping[str, object]],
+    ctx: Context,
+    stamp: datetime,
+) -> Advance:
+    """Apply at most one decision to the case (the queue owner's first)."""
+    out = Advance(dict(record))
+    state = state_of(record)
+    applied = _parse_applied(record.get(R.APPLIED))
+    owner = QUEUE.get(state)
+    order = [owner] if owner else []
+    order += [r for r in ROLES if r != owner]
+    moved = False
+    for role in order:
+        row = rows.get(role)
+        if row is None:
+            continue
+        decision = values.text(row.get(I.DECISION))
+        if decision is None:
+            out.messages[role] = None
+            continue
+        fields = staff_fields(role, row)
+        key = decision_key(decision, _needed(role, decision, fields))
+        if applied.get(role) == key:
+            out.messages[role] = _done(decision, state, role)
+            continue
+        if moved:
+            continue  # one step per cycle: the next cycle judges it against the new state
+        outcome = decide(state, role, decision, fields, ctx.settings.workflow_options())
+        if outcome.applied and outcome.transition is not None:
+            before, state, moved = state, outcome.state, True
+            out.moved = (before, state)
+            applied[role] = key
+            out.record |= {R.STATE_KEY: state, R.ENTERED: stamp, STEP_DATE[state]: stamp}
+            if state == "referred":
+                out.record |= {R.REFERRAL: REFERRAL_STATUSES[0], R.DESTINATION: fields.get("lembaga_tujuan")}
+            out.messages[role] = _done(decision, state, role)
+            out.events.append(Event(
+                case_id, ROLE_LABELS[role], outcome.transition.decision,
+                "transition", f"{STEP_NAMES[before]} → {STEP_NAMES[state]}",
+            ))
+        elif outcome.refused:
+            out.messages[role] = "✗ Belum diterapkan. " + outcome.message
+    out.record[R.APPLIED] = _format_applied(applied)
+    _follow_referral(case_id, state, rows.get("subkoor"), out)
+    return out
+
+
+def _needed(role: str, decision: str, fields: Mapping[str, str | None]) -> dict[str, str | None]:
+    """The fields a decision needs: other fields of the row may change without re-deciding."""
+    wanted = {k for t in TRANSITIONS if t.role == role and picks(decision, t.decision) for k in t.required}
+    return {k: v for k, v in fields.items() if k in wanted} if wanted else dict(fields)
+
+
+def _done(decision: str, state: str, role: str) -> str:
+    text = f"✓ Sudah diterapkan: {decision[:60]}."
+    if QUEUE.get(state) == role:
+        text += " Kasus kembali ke tahap Anda: perbarui isian, lalu pilih keputusan lagi."
+    return text
+
+
+def _follow_referral(case_id: str, state: str, row: Mapping[str, object] | None, out: Advance) -> None:
+    """The Sub Koordinator keeps the referral's status (dikirim / diterima / selesai)."""
+    if state != "referred" or row is None:
+        return
+    typed = values.text(row.get(FIELD_LABELS["status_rujukan"]))
+    status = next((s for s in REFERRAL_STATUSES if typed and values.normalize(s) == values.normalize(typed)), None)
+    if status and status != values.text(out.record.get(R.REFERRAL)):
+        out.record[R.REFERRAL] = status
+        out.events.append(Event(case_id, ROLE_LABELS["subkoor"], f"Status rujukan: {status}", "referral_status"))
+
+
+def decision_key(decision: str, fields: Mapping[str, str | None]) -> str:
+    """A short key of a decision and its fields: the same cell content, the same key."""
+    content = json.dumps([values.normalize(decision), sorted((k, v or "") for k, v in fields.items())])
+    return hashlib.sha256(content.encode("utf-8", "replace")).hexdigest()[:10]
+
+
+def _parse_applied(text: object) -> dict[str, str]:
+    pairs = (part.split("=", 1) for part in (values.text(text) or "").split(";") if "=" in part)
+    return {role.strip(): key.strip() for role, key in pairs if role.strip() in ROLE_LABELS}
+
+
+def _format_applied(applied: Mapping[str, str]) -> str | None:
+    return ";".join(f"{role}={applied[role]}" for role in ROLES if role in applied) or None
+
+
+def parse_time(value: object) -> datetime | None:
+    """A time the worker wrote (`2026-11-28 14:03`), or a date cell staff typed."""
+    return values.timestamp(value, day_first=True)
+

@@ -1,0 +1,130 @@
+"""What the office's form did to its responses tabs: renamed, missing, doubled and new
+columns, a marker column no longer at the right, a second responses tab.
+
+Each finding is said twice: in Indonesian for the staff (one row in the log tab when
+the findings change, and in `status --json` under `messages`), and in English for the
+operator's program log at every cycle. Titles of questions are not personal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from openpyxl.utils import get_column_letter
+
+from rules import values
+from rules.columns import Columns
+from sync.cycle.context import Context
+from sync.cycle.events import SYSTEM, Event
+from sync.cycle.identify import columns_of
+from sync.cycle.tabs import L
+from sync.stores import cells
+from sync.stores.store import Table
+
+CODE = "form_structure"
+ACTION = "Struktur tab respons formulir"
+SETTLED = "Struktur tab respons sesuai konfigurasi lagi"
+
+
+@dataclass(frozen=True)
+class TabStructure:
+    table: Table
+    columns: Columns
+    marker: int | None  # 0-based column of the worker's case ID marker
+
+
+def read_structure(tables: Sequence[Table], ctx: Context) -> list[TabStructure]:
+    return [TabStructure(t, columns_of(t, ctx), t.column(ctx.marker_header)) for t in tables]
+
+
+def messages(structure: Sequence[TabStructure], ctx: Context) -> list[str]:
+    """The findings in Indonesian, each naming its tab and column."""
+    out: list[str] = []
+    if len(structure) > 1:
+        names = ", ".join(f"'{s.table.name}'" for s in structure)
+        out.append(
+            f"Formulir menulis ke {len(structure)} tab respons ({names}); formulir ditautkan ulang? "
+            "Semua tab dibaca: respons yang sama di tab lama dan tab baru tetap satu kasus dengan ID yang sama."
+        )
+    questions = ctx.spec.questions
+    for s in structure:
+        tab, cols = s.table.name, s.columns
+        for r in cols.renamed:
+            how = "judulnya mirip" if r.how == "mirip" else "posisinya di antara pertanyaan lain"
+            out.append(
+                f"Tab '{tab}', kolom {letter(r.column)}: pertanyaan '{r.configured}' kini berjudul '{r.found}' "
+                f"(dikenali dari {how}). Jawabannya tetap dibaca. Bila benar, tulis judul baru di form.questions "
+                "konfigurasi."
+            )
+        for field in cols.missing:
+            out.append(
+                f"Tab '{tab}': kolom pertanyaan '{questions[field]}' tidak ditemukan. Jawabannya dianggap tidak "
+                "terbaca (bukan kosong) untuk kasus baru; data kasus lama di tab staf tidak diubah. Sesuaikan "
+                "form.questions atau form.aliases di konfigurasi dengan judul di formulir."
+            )
+        for title in cols.duplicated:
+            out.append(f"Tab '{tab}': judul kolom '{title}' ada lebih dari satu; hanya kolom pertama yang dibaca.")
+        for column, title in cols.extra:
+            if title in cols.unlisted:
+                out.append(
+                    f"Tab '{tab}', kolom {letter(column)}: kolom baru '{title}' (pertanyaan baru di formulir?). "
+                    "Jawabannya tampil di kolom 'Jawaban Lain' tab Admin. Daftarkan di form.extra_questions "
+                    "(atau form.aliases bila ini pertanyaan lama) di konfigurasi."
+                )
+        if s.marker is not None:
+            after = [i for i, h in enumerate(s.table.headers) if h and i > s.marker]
+            if after:
+                out.append(
+                    f"Tab '{tab}': kolom '{ctx.marker_header}' (kolom {letter(s.marker)}) tidak lagi paling kanan; "
+                    f"ada {len(after)} kolom sesudahnya. ID kasus tetap dibaca dari kolom itu; jangan diisi manual."
+                )
+    return out
+
+
+def problems(structure: Sequence[TabStructure], ctx: Context) -> list[str]:
+    """The findings in English, for the program log."""
+    out: list[str] = []
+    if len(structure) > 1:
+        out.append(f"the form wrote {len(structure)} responses tabs "
+                   f"({', '.join(repr(s.table.name) for s in structure)}); all are read")
+    questions = ctx.spec.questions
+    for s in structure:
+        tab, cols = s.table.name, s.columns
+        out += [f"question '{r.configured}' found as column {letter(r.column)} '{r.found}' in tab '{tab}' "
+                f"(by {'similar title' if r.how == 'mirip' else 'position'}); set form.questions to the new title"
+                for r in cols.renamed]
+        out += [f"column '{questions[f]}' is missing from tab '{tab}': its answers are unreadable. Fix "
+                "form.questions (or form.aliases) in the configuration to match the form's question."
+                for f in cols.missing]
+        out += [f"column '{t}' appears more than once in tab '{tab}': the first one is read."
+                for t in cols.duplicated]
+        out += [f"new column '{t}' in tab '{tab}' (a new question?): shown to the Admin as 'Jawaban Lain'; "
+                "list it in form.extra_questions or map it with form.aliases" for t in cols.unlisted]
+    return out
+
+
+def log_events(current: Sequence[str], log: Table | None) -> list[Event]:
+    """Log rows for the findings when they differ from those the log last recorded."""
+    if set(current) == last_logged(log):
+        return []
+    if not current:
+        return [Event("", SYSTEM, SETTLED, CODE)]
+    return [Event("", SYSTEM, ACTION, CODE, text) for text in current]
+
+
+def last_logged(log: Table | None) -> set[str]:
+    """The findings of the last structure rows in the log (rows of one cycle share their time)."""
+    if log is None:
+        return set()
+    rows: list[Mapping[str, object]] = [r for r in log.records() if values.text(r.get(L.CODE)) == CODE]
+    if not rows:
+        return set()
+    times = [cells.seconds(cells.moment(r.get(L.TIME))) or 0 for r in rows]  # staff may have sorted the log
+    last = max(times)
+    return {d for r, t in zip(rows, times, strict=True) if t == last and (d := values.text(r.get(L.DETAIL)))}
+
+
+def letter(column: int) -> str:
+    """A 0-based column as spreadsheet letters (0 -> A, 26 -> AA)."""
+    return str(get_column_letter(column + 1))

@@ -1,0 +1,215 @@
+"""What each tab's row of a case shows: computed from the response, the register and
+the fields other roles filled. Pure; `now` is passed in.
+
+Nothing shown changes with the clock alone but the time status ("Hampir terlambat",
+"Terlambat") at its thresholds: the deadline is a date cell the sheet itself compares
+with NOW(), so a cycle with nothing new has nothing to write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from rules import values
+from rules.complaint import Complaint
+from rules.sla import CLOCK_LABELS, Deadline, clock_status, deadlines, most_urgent
+from rules.triage import RISK_LEVELS, RiskLevel, Triage, risk_label
+from rules.whatsapp import WhatsAppContact, link_label
+from rules.workflow import FIELD_LABELS, QUEUE, ROLES, STATE_LABELS
+from sync.cycle.case_step import parse_time, state_of
+from sync.cycle.context import Context
+from sync.cycle.identify import Response
+from sync.cycle.tabs import STEP_DATE, I, Layout, R, role_fields
+from sync.stores import cells, workspace
+from sync.stores.store import Link, Value
+from sync.stores.text import cell_text
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case_id: str
+    record: Mapping[str, object]  # the register row after this cycle's decisions
+    response: Response | None
+    complaint: Complaint | None
+    triage: Triage | None
+    contact: WhatsAppContact | None
+    rows: Mapping[str, Mapping[str, object]]  # role -> that role's row of the case
+    kept: frozenset[str] = frozenset()  # columns whose question went missing: the tabs keep what they show
+
+
+# The columns each question's answer shows in; a column the form lost keeps what it showed.
+FIELD_HEADERS: dict[str, tuple[str, ...]] = {
+    "timestamp": (I.RECEIVED,),
+    "channel": (I.CHANNEL,),
+    "reporter_name": (I.REPORTER,),
+    "reporter_relation": (I.RELATION,),
+    "reporter_phone": (I.PHONE, I.WA_LINK, I.WA_NOTE),
+    "wa_safe": (I.WA_SAFE, I.WA_LINK, I.WA_NOTE),
+    "wa_safe_time": (I.WA_SAFE, I.WA_NOTE),
+    "victim_name": (I.VICTIM,),
+    "victim_sex": (I.SEX,),
+    "victim_age": (I.AGE,),
+    "victim_disability": (I.DISABILITY,),
+    "kecamatan": (I.KECAMATAN, I.KELURAHAN),
+    "kelurahan": (I.KELURAHAN,),
+    "victim_address": (I.ADDRESS,),
+    "violence_types": (I.VIOLENCE,),
+    "incident_place": (I.PLACE,),
+    "incident_date": (I.DATE,),
+    "perpetrator_relation": (I.PERPETRATOR,),
+    "story": (I.STORY,),
+    "in_danger": (I.DANGER,),
+    "urgent_needs": (I.NEEDS,),
+    "consent": (I.CONSENT,),
+}
+TIME_HEADERS = frozenset({I.RECEIVED, I.DUE})  # shown as date cells
+KEPT_RISK = "Risiko tercatat sebelumnya dipertahankan (kolom jawaban hilang dari tab respons)"
+
+
+def unread_headers(fields: Iterable[str]) -> frozenset[str]:
+    """The tab columns that show the answers of `fields`, plus the validation notes."""
+    return frozenset(h for f in fields for h in FIELD_HEADERS.get(f, ())) | {I.WARNINGS}
+
+
+def clock(view: CaseView, ctx: Context, now: datetime) -> tuple[Deadline | None, str | None]:
+    received = ((view.complaint.submitted_at if view.complaint else None) or parse_time(view.record.get(R.RECEIVED))
+                or parse_time(view.record.get(R.CREATED)))
+    return case_clock(received, view.triage.level if view.triage else None, view.record, ctx, now)
+
+
+def case_clock(
+    received: datetime | None, level: str | None, record: Mapping[str, object], ctx: Context, now: datetime
+) -> tuple[Deadline | None, str | None]:
+    """The deadline that runs out first, and its status key, or (None, None) when none runs."""
+    if received is None:
+        return None, None
+    if cell_text(record.get(STEP_DATE["history"])):  # a complaint from before the worker: timed from when
+        received = parse_time(record.get(STEP_DATE["intake"])) or received  # the Admin brought it in
+    policy = ctx.settings.sla.policy()
+    found = deadlines(received, level, state_of(record), parse_time(record.get(R.ENTERED)), policy)
+    due = most_urgent(found)
+    if due is None:
+        return None, None
+    return due, clock_status(now, due.start, due.due, policy.warn_fraction)
+
+
+def register_row(view: CaseView, info: Mapping[str, Value]) -> dict[str, Value]:
+    """The register's row of a case; `info` is `case_info` of the same view."""
+    record, complaint = view.record, view.complaint
+    state = state_of(record)
+    row: dict[str, Value] = {
+        R.ID: view.case_id,
+        R.RECEIVED: complaint.submitted_at if complaint else cells.moment(record.get(R.RECEIVED)),
+        R.CHANNEL: complaint.channel if complaint else _v(record.get(R.CHANNEL)),
+        R.STATE: STATE_LABELS[state],
+        R.STATE_KEY: state,
+        R.ENTERED: cells.moment(record.get(R.ENTERED)),
+        R.RISK: view.triage.label if view.triage else _v(record.get(R.RISK)),
+        R.DUE: info.get(I.DUE),
+        R.CLOCK: info.get(I.CLOCK),
+        R.WARNINGS: len(complaint.warnings) if complaint else _v(record.get(R.WARNINGS)),
+    }
+    for header in (R.DUPLICATES, R.REFERRAL, R.DESTINATION, R.EDITED, R.SOURCE, R.FINGERPRINT, R.APPLIED, R.NOTE):
+        row[header] = _v(record.get(header))
+    for header in (R.CREATED, *STEP_DATE.values()):
+        row[header] = cells.moment(record.get(header))
+    if R.CHANNEL in view.kept:
+        row[R.CHANNEL] = _v(record.get(R.CHANNEL))
+    if R.RECEIVED in view.kept:
+        row[R.RECEIVED] = cells.moment(record.get(R.RECEIVED))
+    return row
+
+
+def role_row(
+    layout: Layout, view: CaseView, case: Mapping[str, Value], message: str | None, ctx: Context
+) -> dict[str, Value]:
+    """A role tab's row of a case, from `case_info` (computed once per case for every tab)."""
+    info = dict(case)
+    turn = layout.role is not None and QUEUE.get(state_of(view.record)) == layout.role
+    info[I.TURN] = workspace.YES if turn else None
+    info[I.MESSAGE] = message
+    if view.complaint is None:  # the response row is gone: keep what the tab shows
+        keep = (I.ID, I.RISK, I.STATE, I.TURN, I.DUE, I.CLOCK, I.MESSAGE)
+        return {h: info.get(h) for h in keep}
+    limit = ctx.settings.intake.max_cell_chars
+    return {h: _shown(view, layout.role, h, info) if h in view.kept else _cut(info.get(h), limit)
+            for h in layout.worker}
+
+
+def _shown(view: CaseView, role: str | None, header: str, info: Mapping[str, Value]) -> Value:
+    """What the tabs show in `header` for the case: this role's row first, then any other's."""
+    rows = [view.rows.get(role or ""), *view.rows.values()]
+    shown = next((r.get(header) for r in rows if r and _v(r.get(header))), None)
+    if shown is None:
+        return info.get(header)
+    return cells.moment(shown) if header in TIME_HEADERS else _v(shown)
+
+
+def case_info(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value]:
+    """Everything any tab may show of a case, by column header."""
+    due, status = clock(view, ctx, now)
+    state = state_of(view.record)
+    info: dict[str, Value] = {
+        I.ID: view.case_id,
+        I.RISK: view.triage.label if view.triage else _v(view.record.get(R.RISK)),
+        I.STATE: STATE_LABELS[state],
+        I.DUE: due.due if due else None,
+        I.CLOCK: CLOCK_LABELS[status] if status else None,  # type: ignore[index]
+        I.DUPLICATES: _v(view.record.get(R.DUPLICATES)),
+        I.EDITED: _v(view.record.get(R.EDITED)),
+    }
+    for role in ROLES:  # what other roles filled in, for the roles that build on it
+        row = view.rows.get(role, {})
+        for key in role_fields(role):
+            label = FIELD_LABELS[key]
+            info.setdefault(label, _v(row.get(label)))
+    c, response = view.complaint, view.response
+    if c is None or response is None:
+        return info
+    raw = {k: values.text(v) for k, v in response.answers.items()}
+    contact = view.contact
+    info |= {
+        I.RECEIVED: c.submitted_at,
+        I.CHANNEL: c.channel,
+        I.REPORTER: c.reporter_name or "Anonim",
+        I.RELATION: c.reporter_relation,
+        I.PHONE: c.reporter_phone or c.reporter_phone_raw,
+        I.WA_SAFE: " — ".join(v for v in (raw.get("wa_safe"), c.wa_safe_time) if v) or None,
+        I.WA_LINK: Link(contact.link, link_label(contact.link)) if contact and contact.link else None,
+        I.WA_NOTE: (contact.note or None) if contact else None,
+        I.VICTIM: c.victim_name,
+        I.SEX: c.victim_sex,
+        I.AGE: str(c.victim_age) if c.victim_age is not None else raw.get("victim_age"),
+        I.DISABILITY: raw.get("victim_disability"),
+        I.KECAMATAN: c.kecamatan or raw.get("kecamatan"),
+        I.KELURAHAN: c.kelurahan or raw.get("kelurahan"),
+        I.ADDRESS: c.victim_address,
+        I.VIOLENCE: raw.get("violence_types"),
+        I.PLACE: c.incident_place,
+        I.DATE: c.incident_date or raw.get("incident_date"),
+        I.PERPETRATOR: c.perpetrator_relation,
+        I.DANGER: raw.get("in_danger"),
+        I.NEEDS: raw.get("urgent_needs"),
+        I.STORY: c.story,
+        I.CONSENT: workspace.YES if c.consent else "Belum",
+        I.WARNINGS: "\n".join(f"• {w}" for w in c.warnings) or None,
+        I.RISK_REASONS: "; ".join(view.triage.reasons) if view.triage else None,
+        I.OTHER: "\n".join(f"{title}: {answer}" for title, answer in response.other) or None,
+    }
+    return info
+
+
+def _v(value: object) -> str | None:
+    return cell_text(value)
+
+
+def _cut(value: Value, limit: int) -> Value:
+    return cell_text(value, limit=limit) if isinstance(value, str) else value
+
+
+def risk_of(label: object) -> RiskLevel | None:
+    """The risk level key of a label written in a tab ("DARURAT" -> "tinggi")."""
+    text = values.text(label)
+    return next((level for level in RISK_LEVELS if risk_label(level) == text), None)

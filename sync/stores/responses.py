@@ -1,0 +1,85 @@
+"""The form responses tabs: which tabs they are, which rows are responses, how to recognise one again."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+
+from rules.errors import StructureError
+from sync.stores.text import cell_text
+
+# Google names the tab the form fills by the spreadsheet's locale, and numbers it: linking
+# the form again (or to a new sheet) makes "Form Responses 2" and leaves the first one.
+RESPONSE_TABS = ("Form Responses 1", "Respons Formulir 1")
+_NUMBERED = re.compile(r"^(Form Responses|Respons Formulir) (\d+)$")
+FINGERPRINT_PREFIX = "2:"  # responses recorded before this scheme carry a bare 16-hex hash
+
+
+def response_tab_names(titles: Sequence[str], configured: str | None, where: str) -> list[str]:
+    """Every tab the form has written, oldest first: the configured one, then the numbered ones.
+
+    Raises StructureError, naming what exists and how to fix it, when there is none.
+    """
+    numbered = sorted((int(m.group(2)), t) for t in titles if (m := _NUMBERED.match(t)) and t != configured)
+    names = ([configured] if configured and configured in titles else []) + [t for _, t in numbered]
+    if names:
+        return names
+    wanted = [configured] if configured else list(RESPONSE_TABS)
+    raise StructureError(
+        f"{where} has no form responses tab (looked for {' or '.join(repr(w) for w in wanted)}"
+        f"{'' if configured else ' and their numbered successors'}; it has {list(titles)}). "
+        "Set store.responses_tab in the configuration to the tab the form fills."
+    )
+
+
+def is_locale_id(tab: str) -> bool:
+    return tab.startswith("Respons Formulir")
+
+
+def fingerprint(headers: Sequence[str], row: Sequence[object], marker_header: str) -> str:
+    """A short hash of a response's answers, whatever the titles of their columns.
+
+    The answers are taken as a sorted list, so that renaming, moving or adding a
+    question (its column is blank in older rows) does not change it; a reporter's
+    edit does (Google also updates the timestamp then). Only the worker's marker
+    column is set aside, found by its header.
+    """
+    answers = sorted(
+        text for i, value in enumerate(row)
+        if (i >= len(headers) or headers[i] != marker_header) and (text := _canonical(value))
+    )
+    digest = hashlib.sha256(json.dumps(answers, ensure_ascii=False).encode("utf-8", "replace"))
+    return FINGERPRINT_PREFIX + digest.hexdigest()[:16]
+
+
+def legacy_fingerprint(headers: Sequence[str], row: Sequence[object], marker_header: str) -> str:
+    """The hash recorded before `fingerprint` (it hashed each answer with its header's text).
+
+    Kept so that cases recorded by an older worker are recognised, and their record
+    updated, without being flagged as edited.
+    """
+    pairs = sorted(
+        (h, _canonical(row[i]))
+        for i, h in enumerate(headers)
+        if h and h != marker_header and i < len(row)
+    )
+    pairs = [p for p in pairs if p[1]]
+    digest = hashlib.sha256(json.dumps(pairs, ensure_ascii=False).encode("utf-8", "replace"))
+    return digest.hexdigest()[:16]
+
+
+def _canonical(value: object) -> str:
+    """Text that survives a save and reload (xlsx keeps floats to ~16 digits)."""
+    if isinstance(value, float) and not value.is_integer():
+        return format(value, ".12g")
+    return cell_text(value) or ""
+
+
+def is_blank(headers: Sequence[str], row: Sequence[object], marker_header: str) -> bool:
+    return all(
+        cell_text(v) is None
+        for i, v in enumerate(row)
+        if i >= len(headers) or headers[i] != marker_header
+    )
