@@ -25,7 +25,7 @@ from config.placeholders import placeholders
 from config.placeholders import warning as placeholder_warning
 from config.settings import Settings
 from letters.local_writer import LocalLetterWriter
-from letters.writer import LetterWriter
+from letters.writer import TEMPLATE_KINDS, LetterWriter
 from rules.errors import InputError, SapaError, where
 from sync.commands import demo as demo_data
 from sync.commands import demo_walk
@@ -175,7 +175,7 @@ def open_backend(settings: Settings) -> tuple[Store, LetterWriter | None]:
             log.warning("google.letters_folder_id is empty: no letter will be drafted")
             return store, None
         templates = find_templates(drive, folder)
-        missing = sorted({"surat_tugas", "surat_rujukan"} - set(templates))
+        missing = sorted(set(TEMPLATE_KINDS) - set(templates))
         if missing:
             raise InputError(f"letter templates {missing} are not in the letters folder: run `python -m sync init`.")
         return store, GoogleLetterWriter(drive, docs, folder, templates)
@@ -306,13 +306,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
         demo_data.install(stage, workbook, letters)
     tabs = settings.tabs
     print(render(report))
-    print("\nIkuti kasus contoh di tab-tab peran (Admin, Sub Koordinator, Kepala Bidang, Kepala Dinas, Tim):")
+    print("\nIkuti kasus contoh di tab-tab peran (Admin, Sub Koordinator, Kepala Bidang, Kepala Dinas, Tim, "
+          "Konselor):")
     for path, case_id in walked.cases.items():
         print(f"  - {case_id}: {path}")
+    print(f"\nKasus yang dipantau Konselor (tab '{tabs.konselor}'):")
+    for case_id, shown in demo_walk.monitored(LocalStore(workbook), Context.from_settings(settings), now()):
+        print(f"  - {case_id}: {shown}")
     print(
         f"\nBuka {workbook} (LibreOffice/Excel) dan lihat tab:\n"
         f"  - '{tabs.intake}': kasus baru untuk Admin, dengan catatan validasi\n"
         f"  - '{tabs.subkoor}', '{tabs.kabid}', '{tabs.kadis}', '{tabs.tim}': antrean dan keputusan tiap peran\n"
+        f"  - '{tabs.konselor}': jadwal dan catatan kunjungan pemantauan\n"
         f"  - '{tabs.review}': respons yang perlu ditinjau Admin (isi 'Tindakan Admin')\n"
         f"  - '{tabs.case_register}': daftar semua kasus\n"
         f"  - '{settings.letters.register_tab}': agenda surat keluar; draf surat di folder {letters}\n"
@@ -327,7 +332,9 @@ def _build_demo(workbook: Path, settings: Settings) -> tuple[dict[str, Any], dem
     """The sample responses, a first cycle and the staff walk, in `workbook`; its status at the end."""
     ctx = Context.from_settings(settings)
     finish = now()
-    local_start = ctx.local_time(finish) - timedelta(hours=50)
+    # a month of the office: the responses came in over two days, staff worked them since (and the
+    # Konselor has follow-ups due, one of them late)
+    local_start = ctx.local_time(finish) - timedelta(days=30)
     rows = demo_data.sample_rows(start=local_start.replace(second=0, microsecond=0))
     demo_data.write_responses(workbook, rows, settings)
     last = max(r["timestamp"] for r in rows if isinstance(r["timestamp"], datetime))
