@@ -140,6 +140,15 @@ def _parser() -> argparse.ArgumentParser:
     stat = add_parser("status", help="count responses, cases, review rows and states")
     stat.add_argument("--json", action="store_true", help="one JSON object on standard output")
     stat.set_defaults(command=cmd_status)
+
+    report = add_parser("report", help="one month's recap in SIMFONI-PPA's categories (counts only)")
+    report.add_argument("--month", required=True, help="the month, YYYY-MM (cases count in the month received, WIB)")
+    shape = report.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="one JSON object: month, cases, review, by, service")
+    shape.add_argument("--csv", type=Path, metavar="FILE", help="write the figures to FILE as CSV")
+    report.add_argument("--all-counts", action="store_true",
+                        help="show small counts too (the office's own archive; not for sending out)")
+    report.set_defaults(command=cmd_report)
     return parser
 
 
@@ -270,6 +279,27 @@ def _google_settings(args: argparse.Namespace) -> Settings:
         raise InputError("this command works on the Google spreadsheet: set store.backend: google in the "
                          "configuration (and google.spreadsheet_id), then pass it with --config.")
     return settings
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from sync.commands.report import month_report
+
+    settings = _settings(args)
+    ctx = Context.from_settings(settings)
+    found = month_report(open_store(settings), ctx, ctx.local_time(now()), args.month, all_counts=args.all_counts)
+    for warning in found.recap.warnings:
+        print(f"peringatan: {warning}", file=sys.stderr)
+    if args.csv is not None:
+        try:
+            args.csv.write_text(found.csv(), encoding="utf-8")
+        except OSError as err:
+            raise InputError(f"cannot write {args.csv}: {err.strerror}. Give a writable path with --csv.") from None
+        print(f"{found.figures.period}: {found.figures.cases} cases written to {args.csv}")
+    elif args.json:
+        print(json.dumps(found.json(), ensure_ascii=False))
+    else:
+        print(found.text(settings.sla.service_hours))
+    return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from config.settings import Settings
+from rules import recap_table
 from rules.workflow import (
     FIELD_LABELS,
     FIELDS,
@@ -21,7 +22,7 @@ from rules.workflow import (
     decisions_of_role,
 )
 from sync.stores import workspace
-from sync.stores.store import Dropdown, EnsureTab, Look
+from sync.stores.store import Chart, Dropdown, EnsureTab, Look
 
 CASE_ID = "ID Kasus"
 REVIEW_ID = "ID Tinjauan"
@@ -263,10 +264,11 @@ class Tabs:
         return self.roles["admin"]
 
     guide: Layout  # "Panduan": the help text and the heartbeat
+    recap: Layout  # "Rekap Bulanan": counts only, in SIMFONI-PPA's categories, with its charts
 
     @property
     def all(self) -> tuple[Layout, ...]:
-        return (*self.roles.values(), self.review, self.agenda, self.register, self.log, self.guide)
+        return (*self.roles.values(), self.review, self.agenda, self.register, self.log, self.guide, self.recap)
 
 
 def layouts(settings: Settings) -> Tabs:
@@ -304,7 +306,24 @@ def layouts(settings: Settings) -> Tabs:
         ),
         guide=Layout(workspace.GUIDE_TAB, workspace.TOPIC, (workspace.TOPIC, workspace.TEXT),
                      look=workspace.guide_look(settings)),
+        recap=recap_layout(settings.recap.tab),
     )
+
+
+def recap_layout(name: str) -> Layout:
+    """The recap tab: a hidden key, the category and value, a column per month, the year; two charts beside."""
+    beside = len(recap_table.HEADERS) + 2
+    charts = (
+        Chart("Kasus per bulan menurut jenis kekerasan", recap_table.KEY, recap_table.VALUE,
+              recap_table.VIOLENCE_KEYS, recap_table.MONTHS, stacked=True, anchor_row=2, anchor_column=beside),
+        Chart("Janji layanan per bulan: tepat waktu dan terlambat", recap_table.KEY, recap_table.VALUE,
+              recap_table.ON_TIME_SERIES, recap_table.MONTHS, anchor_row=22, anchor_column=beside),
+    )
+    widths = ((recap_table.KEY, 16), (recap_table.CATEGORY, 30), (recap_table.VALUE, 36),
+              *((m, 7) for m in recap_table.MONTHS), (recap_table.YEAR, 9), (recap_table.NOTE, 60))
+    look = Look(frozen_columns=3, widths=widths, wrapped=(recap_table.NOTE,), hidden=(recap_table.KEY,),
+                charts=charts)
+    return Layout(name, recap_table.KEY, recap_table.HEADERS, look=look)
 
 
 _REVIEW_NOTES = (
