@@ -63,13 +63,12 @@ class Tabs(_Strict):
     kabid: str = "Kepala Bidang"
     kadis: str = "Kepala Dinas"
     tim: str = "Tim Penjangkauan"
-    konselor: str = "Konselor - Pemantauan"
     response_marker_column: str = "ID Kasus SAPA"
 
     @model_validator(mode="after")
     def _distinct(self) -> Tabs:
         names = [self.case_register, self.intake, self.review, self.log, self.subkoor, self.kabid,
-                 self.kadis, self.tim, self.konselor]
+                 self.kadis, self.tim]
         if len({n.casefold() for n in names}) != len(names):
             raise ValueError(f"tab names must differ from each other, got {names}")
         return self
@@ -238,7 +237,7 @@ class Intake(_Strict):
     )
 
 
-ROLE_KEYS = ("admin", "subkoor", "kabid", "kadis", "tim", "konselor")
+ROLE_KEYS = ("admin", "subkoor", "kabid", "kadis", "tim")
 
 
 class Google(_Strict):

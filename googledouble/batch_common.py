@@ -77,14 +77,21 @@ def apply_cell(old: dict[str, Any] | None, new: dict[str, Any] | None, mask: str
 
 
 def with_styles(fmt: dict[str, Any]) -> dict[str, Any]:
-    """Google mirrors colours into their ``*Style`` twins."""
+    """Google mirrors colours into their ``*Style`` twins, and an RGB style back into the colour."""
     fmt = copy.deepcopy(fmt)
-    if "backgroundColor" in fmt and "backgroundColorStyle" not in fmt:
-        fmt["backgroundColorStyle"] = {"rgbColor": fmt["backgroundColor"]}
+    _mirror(fmt, "backgroundColor")
     text = fmt.get("textFormat")
-    if isinstance(text, dict) and "foregroundColor" in text and "foregroundColorStyle" not in text:
-        text["foregroundColorStyle"] = {"rgbColor": text["foregroundColor"]}
+    if isinstance(text, dict):
+        _mirror(text, "foregroundColor")
     return fmt
+
+
+def _mirror(fmt: dict[str, Any], name: str) -> None:
+    style = fmt.get(name + "Style")
+    if name in fmt and style is None:
+        fmt[name + "Style"] = {"rgbColor": fmt[name]}
+    elif isinstance(style, dict) and "rgbColor" in style and name not in fmt:
+        fmt[name] = style["rgbColor"]
 
 
 def color(value: dict[str, Any]) -> dict[str, Any]:

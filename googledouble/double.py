@@ -9,17 +9,19 @@ answers with Google's status codes and JSON bodies.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import pickle
 import random
 import string
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
-from . import fields, routes
+from . import discovery, fields, routes
 from .docs import Document
 from .drive_files import DriveFile
 from .errors import (
@@ -57,7 +59,8 @@ class LogEntry(NamedTuple):
     request: Any
     response: Any
     request_bytes: int = 0  # the body's size as sent
-    response_bytes: int = 0  # the answer's size as sent back (0 when none was)
+    response_bytes: int = 0  # the answer's size as sent back (0 when none was), compressed if it was
+    response_plain_bytes: int = 0  # the same answer uncompressed
 
 
 def _no_clock() -> dt.datetime:
@@ -77,6 +80,8 @@ class GoogleDouble(StaffMixin):
       drive_file_scope: act as the ``drive.file`` scope -- files not created through the API are invisible.
     """
 
+    made: ClassVar[weakref.WeakSet[GoogleDouble]] = weakref.WeakSet()  # every double alive (a test's check)
+
     def __init__(
         self,
         *,
@@ -88,6 +93,7 @@ class GoogleDouble(StaffMixin):
         service_account_without_storage: bool = False,
         drive_file_scope: bool = False,
     ) -> None:
+        GoogleDouble.made.add(self)
         self.user_email = user_email
         self.rng = random.Random(seed)
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
@@ -105,6 +111,13 @@ class GoogleDouble(StaffMixin):
         self.counts: Counter[str] = Counter()
         self.log: list[LogEntry] = []
         self._hooks: list[RequestHook] = []
+        self.revoked_refresh_tokens: set[str] = set()  # refused by the token endpoint (oauth.py)
+        # Requests checked against the discovery documents as Google checks them (discovery.py): a
+        # refused one is answered 400 and kept in `invalid_requests`; deprecated fields go to `deprecated_uses`.
+        self.check_requests = True
+        self.invalid_requests: list[str] = []
+        self.deprecated_uses: list[str] = []
+        self.refreshes = 0  # access tokens handed out for a refresh token
         self._faults: list[Fault] = []
         self._rate_limit: RateLimit | None = None
         self._services: dict[tuple[str, str], Any] = {}
@@ -156,6 +169,7 @@ class GoogleDouble(StaffMixin):
     def restore(blob: bytes, clock: Callable[[], dt.datetime]) -> GoogleDouble:
         """A new double holding what `snapshot` kept, on `clock`."""
         double: GoogleDouble = pickle.loads(blob)
+        GoogleDouble.made.add(double)
         double.clock = clock
         return double
 
@@ -252,13 +266,32 @@ class GoogleDouble(StaffMixin):
             return self._finish(req, error_response(fault.error or fault_error(api, fault.status, write)))
         if self._rate_limit is not None and api in ("sheets", "docs") and not self._rate_limit.allow(api, write):
             return self._finish(req, error_response(fault_error(api, 429, write)))
-        response = self._dispatch(found, req)
+        refused = self._check(req) if found is not None and self.check_requests else None
+        response = refused or self._dispatch(found, req)
         if fault is not None:
             if fault.kind != "status":
                 self._record(req, response, None)
                 self._raise_fault(fault, req)
             return self._finish(req, error_response(fault_error(api, fault.status, write)))
         return self._finish(req, response)
+
+    def _check(self, req: Request) -> Response | None:
+        """Google's 400 for a request its discovery document does not allow; None when it is allowed."""
+        try:
+            body = json.loads(req.body) if req.body else None
+        except ValueError:  # a media upload: its metadata part is not checked
+            body = None
+        problems, deprecated = discovery.request_problems(req.method_id, req.query, body)
+        self.deprecated_uses += [f"{req.method_id} {d}" for d in deprecated]
+        self.invalid_requests += [f"{req.method_id} {p}" for p in problems]
+        # Sheets and Docs refuse a name, enum, mask or union they do not know; a value of the wrong type
+        # is refused by the handlers, with Google's recorded wording. Drive v3 accepts unknown names
+        # (gspread sends Drive v2's "withLink"), so Drive's problems are only recorded.
+        refused = [p for p in problems if not discovery.is_type_problem(p)]
+        if not refused or routes.api_of(req.host) == "drive":
+            return None
+        return error_response(rpc_error(400, "Invalid JSON payload received. " + "; ".join(refused[:5])))
+
 
     def _raise_fault(self, fault: Fault, req: Request) -> None:
         if fault.kind == "crash":
@@ -283,7 +316,8 @@ class GoogleDouble(StaffMixin):
         except fields.MaskError as err:
             return error_response(rpc_error(400, str(err)))
 
-    def _record(self, req: Request, response: Response | None, status: int | None, size: int = 0) -> None:
+    def _record(self, req: Request, response: Response | None, status: int | None, size: int = 0,
+                plain: int | None = None) -> None:
         try:
             request_json = json.loads(req.body) if req.body else None
         except (ValueError, UnicodeDecodeError):
@@ -298,13 +332,21 @@ class GoogleDouble(StaffMixin):
                 response.data if response else None,
                 len(req.body),
                 size,
+                size if plain is None else plain,
             )
         )
 
     def _finish(self, req: Request, response: Response) -> tuple[int, dict[str, str], bytes]:
-        encoded = response.encode()
-        self._record(req, response, None, len(encoded[2]))
-        return encoded
+        """The answer as sent: gzip-compressed only when the client asked in both headers, as Google does
+        ("Accept-Encoding: gzip" and a User-Agent containing "gzip"); its size on the wire is logged."""
+        status, headers, body = response.encode()
+        plain = len(body)
+        accepts = "gzip" in (req.header("Accept-Encoding") or "").lower()
+        if body and accepts and "gzip" in (req.header("User-Agent") or "").lower():
+            body = gzip.compress(body, mtime=0)
+            headers = {**headers, "Content-Encoding": "gzip"}
+        self._record(req, response, None, len(body), plain)
+        return status, headers, body
 
     # ------------------------------------------------------------ state access for handlers
     def new_id(self, length: int = 44) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from . import docs, drive, sheets_api, sheets_batch, sheets_values
+from . import docs, drive, oauth, sheets_api, sheets_batch, sheets_values
 from .errors import unimplemented
 from .wire import Request, Response
 
@@ -212,10 +212,13 @@ ROUTES: list[Route] = [
         "docs.documents.batchUpdate",
         docs.batch_update,
     ),
+    # OAuth 2.0 (a user login's hourly refresh)
+    _r("POST", oauth.HOST, r"/token", "oauth2.token", oauth.token),
 ]
 
 IMPLEMENTED_METHOD_IDS = frozenset(
-    r.method_id for r in ROUTES if r.method_id not in ("sheets.spreadsheets.sheets.copyTo", "drive.v2.files.update")
+    r.method_id for r in ROUTES
+    if r.method_id not in ("sheets.spreadsheets.sheets.copyTo", "drive.v2.files.update", "oauth2.token")
 )
 
 
@@ -230,4 +233,4 @@ def match(http_method: str, host: str, raw_path: str) -> tuple[Route, dict[str, 
 
 
 def api_of(host: str) -> str:
-    return {SHEETS: "sheets", DOCS: "docs"}.get(host, "drive")
+    return {SHEETS: "sheets", DOCS: "docs", oauth.HOST: "oauth2"}.get(host, "drive")

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
@@ -12,6 +14,7 @@ import httplib2
 import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
+from urllib3 import HTTPResponse
 
 if TYPE_CHECKING:
     from .double import GoogleDouble
@@ -68,7 +71,9 @@ class DoubleAdapter(BaseAdapter):
         response = requests.Response()
         response.status_code = status
         response.headers = CaseInsensitiveDict(headers)
-        response._content = content
+        # requests reads the body through urllib3, which undoes a gzip Content-Encoding as on the network
+        response.raw = HTTPResponse(body=io.BytesIO(content), headers=headers, status=status,
+                                    preload_content=False, decode_content=True)
         response.url = request.url or ""
         response.request = request
         response.reason = _reason(status)
@@ -111,6 +116,9 @@ class DoubleHttp:
         except SimulatedTimeout as exc:
             raise TimeoutError("timed out") from exc
         info = {k.lower(): v for k, v in out_headers.items()}
+        if info.get("content-encoding") == "gzip":  # httplib2 undoes it the same way (_decompressContent)
+            content = gzip.decompress(content)
+            info["-content-encoding"] = info.pop("content-encoding")
         info["status"] = str(status)
         response = httplib2.Response(info)
         response.reason = _reason(status)

@@ -51,3 +51,7 @@ def where(err: BaseException) -> str:
     if trace is None:
         return "?"
     return f"{PurePath(trace.tb_frame.f_code.co_filename).name}:{trace.tb_lineno}"
+
+
+class LoginRefused(ConfigError):
+    """Google refused the worker's saved credentials: no cycle can run until a person logs in again."""

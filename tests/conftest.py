@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from config.settings import Settings
+from googledouble import GoogleDouble
 from sync.commands.selftest.office import Backend, GoogleBackend, LocalBackend
 from sync.cycle.context import Context
 from sync.cycle.plan import CyclePlan
@@ -17,6 +18,19 @@ from sync.cycle.run import run_cycle
 NOW = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)  # 10:00 WIB
 
 BACKENDS: dict[str, Callable[[Path], Backend]] = {"local": LocalBackend, "google": GoogleBackend}
+
+
+@pytest.fixture(autouse=True)
+def requests_by_the_book(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every request sent to a Google double during a test is one Google's discovery documents allow,
+    with no deprecated field (googledouble/discovery.py). The double's own tests send bad ones on purpose."""
+    GoogleDouble.made.clear()
+    yield
+    if request.node.path.name.startswith("test_google_double"):
+        return
+    for double in list(GoogleDouble.made):
+        assert not double.invalid_requests, f"requests Google would refuse: {double.invalid_requests[:5]}"
+        assert not double.deprecated_uses, f"deprecated fields sent: {sorted(set(double.deprecated_uses))[:5]}"
 
 
 @pytest.fixture(params=sorted(BACKENDS))

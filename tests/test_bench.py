@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from config.settings import Settings
 from googledouble import GoogleDouble
+from googledouble.discovery import request_problems
 from sync.commands.bench import NaiveStore, render, run_bench
 from sync.stores.store import AppendRow, EnsureTab, MarkResponse, UpdateRow, WritePlan
 
@@ -17,8 +20,13 @@ KEYS = {"idle_cycle_requests", "busy_cycle_requests", "new_responses", "letters_
 
 
 @pytest.fixture(scope="module")
-def figures() -> dict[str, Any]:
-    return run_bench()  # ~40 s: the scenario is built twice, the naive way sends ~550 requests
+def sent(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("bench") / "requests.jsonl"
+
+
+@pytest.fixture(scope="module")
+def figures(sent: Path) -> dict[str, Any]:
+    return run_bench(requests_out=sent)  # ~40 s: the scenario is built twice, the naive way sends ~550 requests
 
 
 def test_the_bench_measures_the_quota_promises(figures: dict[str, Any]) -> None:
@@ -43,6 +51,20 @@ def test_the_bench_measures_the_quota_promises(figures: dict[str, Any]) -> None:
     assert figures["busy_cycles"] == 1
     assert 0 < figures["largest_request_bytes"] <= Settings().worker.max_request_bytes
     assert 0 < figures["largest_response_bytes"] <= Settings().worker.max_request_bytes
+    # on the wire, compressed: the idle read of ~60 cases answers in a few tens of kB, not the ~1 MB it holds
+    assert 0 < figures["idle_cycle_response_bytes"] < 200_000
+    assert figures["idle_cycle_response_bytes"] * 5 < figures["idle_cycle_response_uncompressed_bytes"]
+    assert 0 < figures["busy_cycle_response_bytes"] < 200_000
+
+
+def test_every_request_of_the_run_is_written_for_anyone_to_check(figures: dict[str, Any], sent: Path) -> None:
+    lines = [json.loads(line) for line in sent.read_text(encoding="utf-8").splitlines()]
+    methods = Counter(line["method_id"] for line in lines)
+    assert methods["sheets.spreadsheets.batchUpdate"] >= 2 and methods["drive.files.copy"] >= 2
+    assert all(set(line) == {"method", "url", "method_id", "body"} for line in lines)
+    assert all(line["url"].startswith("https://") for line in lines)
+    updates = [line["body"] for line in lines if line["method_id"] == "sheets.spreadsheets.batchUpdate"]
+    assert all(request_problems("sheets.spreadsheets.batchUpdate", {}, body) == ([], []) for body in updates)
 
 
 def test_the_naive_way_is_measured_on_the_same_cycle(figures: dict[str, Any]) -> None:

@@ -22,16 +22,18 @@ The double is the `googledouble` package: it is imported only when the benchmark
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from config.settings import Settings
 from letters.google_writer import GoogleLetterWriter
-from letters.writer import TEMPLATE_KINDS, TEMPLATES, Order
+from letters.writer import TEMPLATES, Order
 from rules.complaint import FIELDS
 from sync.commands import demo
 from sync.commands.demo_walk import ASSIGN, FORWARD, IDENTIFY, REFER, REJECT, REPORT, VERIFY, Step
@@ -67,16 +69,21 @@ CASES: Cases = (
 )
 
 
-def run_bench(responses: int = 60) -> dict[str, Any]:
-    """Measure the requests of a busy and an idle cycle, and of the same busy cycle written naively."""
+def run_bench(responses: int = 60, requests_out: Path | None = None) -> dict[str, Any]:
+    """Measure the requests of a busy and an idle cycle, and of the same busy cycle written naively.
+
+    `requests_out`: every request the worker sent in the run (set-up cycles included, the naive
+    writer's not), one JSON object a line: method, URL and body."""
     if responses < 1:
         raise ValueError("responses must be at least 1")
     ctx = Context.from_settings(Settings())
 
     office = prepare(ctx, responses)
     double = office.double
+    sent: list[Any] = []
     store = office.store()  # one store for the measured cycles, as `run` keeps it
     store.read([layout.name for layout in ctx.tabs.all])  # its first read also asks for the grid sizes
+    sent += double.log
     double.reset_counts()
     busy_cycles: list[CycleResult] = []
 
@@ -89,13 +96,21 @@ def run_bench(responses: int = 60) -> dict[str, Any]:
     busy_counts = Counter(double.counts)
     largest_request = max((e.request_bytes for e in double.log), default=0)
     largest_response = max((e.response_bytes for e in double.log), default=0)
+    busy_bytes = sum(e.response_bytes for e in double.log)
     after_busy = _contents(office)
+    sent += double.log
     double.reset_counts()
     idle = run_cycle(store, ctx, BUSY_AT, office.writer)
     idle_counts = Counter(double.counts)
+    idle_bytes = sum(e.response_bytes for e in double.log)
+    idle_plain = sum(e.response_plain_bytes for e in double.log)
+    sent += double.log
     double.reset_counts()
     later = run_cycle(store, ctx, BUSY_AT + timedelta(hours=1), office.writer)
     later_counts = Counter(double.counts)
+    sent += double.log
+    if requests_out is not None:
+        _write_requests(requests_out, sent)
 
     naive_office, naive_plan, naive_counts, naive_letters = _naive(ctx, responses)
 
@@ -112,7 +127,10 @@ def run_bench(responses: int = 60) -> dict[str, Any]:
         "busy_cycle_requests": busy_total,
         "busy_cycles": len(busy_cycles),  # more than one when its write is over worker.max_request_bytes
         "largest_request_bytes": largest_request,
-        "largest_response_bytes": largest_response,
+        "largest_response_bytes": largest_response,  # on the wire: compressed when the client asks
+        "idle_cycle_response_bytes": idle_bytes,
+        "idle_cycle_response_uncompressed_bytes": idle_plain,
+        "busy_cycle_response_bytes": busy_bytes,
         "busy_cycle_sheets_requests": sheets_requests,
         "busy_cycle_letter_requests": letter_requests,
         "new_responses": responses,
@@ -158,7 +176,9 @@ def render(result: Mapping[str, Any]) -> str:
          else f"  of which Sheets ({result['busy_cycles']} cycles: a read and a write each)",
          result["busy_cycle_sheets_requests"]),
         ("  largest request body (bytes)", result.get("largest_request_bytes", "-")),
-        ("  largest answer (bytes)", result.get("largest_response_bytes", "-")),
+        ("  largest answer (bytes on the wire)", result.get("largest_response_bytes", "-")),
+        ("  answers of the busy cycle (bytes on the wire)", result.get("busy_cycle_response_bytes", "-")),
+        ("answers of the idle cycle (bytes on the wire)", result.get("idle_cycle_response_bytes", "-")),
         (f"  of which Drive + Docs ({per_letter:g} a letter)" if per_letter is not None
          else "  of which Drive + Docs", result.get("busy_cycle_letter_requests", "-")),
         ("same busy cycle, one gspread call per row and per cell", result["naive_requests"]),
@@ -264,10 +284,18 @@ def _office(ctx: Context, settings: Settings, cases: Cases = CASES) -> _Office:
     folder = double.create_folder("Surat SAPA", shared, app_created=True)
     templates = {kind: double.create_document(f"Template {kind}", _template_text(kind), parents=[folder],
                                               drive_id=shared, app_created=True)
-                 for kind in TEMPLATE_KINDS}
+                 for kind in ("surat_tugas", "surat_rujukan")}
     drive, docs = double.service("drive", "v3"), double.service("docs", "v1")
     writer = GoogleLetterWriter(drive, docs, folder, templates)
     return _Office(double, ctx, spreadsheet_id, drive, docs, folder, templates, writer)
+
+
+def _write_requests(path: Path, sent: list[Any]) -> None:
+    """Every request of the run as JSON lines, for anyone to check against Google's documents."""
+    with path.open("w", encoding="utf-8") as out:
+        for entry in sent:
+            out.write(json.dumps({"method": entry.http_method, "url": entry.url, "method_id": entry.method_id,
+                                  "body": entry.request}, ensure_ascii=False) + "\n")
 
 
 def prepare(ctx: Context, responses: int, cases: Cases = CASES) -> _Office:

@@ -6,13 +6,14 @@ Exit codes: see EXIT_CODES (0 success, 1 failed cycle or unexpected, 2 configura
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
@@ -25,8 +26,8 @@ from config.placeholders import placeholders
 from config.placeholders import warning as placeholder_warning
 from config.settings import Settings
 from letters.local_writer import LocalLetterWriter
-from letters.writer import TEMPLATE_KINDS, LetterWriter
-from rules.errors import InputError, SapaError, where
+from letters.writer import LetterWriter
+from rules.errors import ConfigError, InputError, LoginRefused, SapaError, where
 from sync.commands import demo as demo_data
 from sync.commands import demo_walk
 from sync.commands.health import Watch, alarming, heartbeat, staff_message, stale_message, state_path
@@ -125,12 +126,21 @@ def _parser() -> argparse.ArgumentParser:
     init = add_parser("init", help="prepare the Google spreadsheet: tabs, dropdowns, protections, templates")
     init.set_defaults(command=cmd_init)
 
+    login = add_parser("login", help="log in to Google as a user, once, and save the login (google.oauth_client)")
+    login.add_argument("--no-browser", action="store_true",
+                       help="print the address to open instead of opening a browser (a server reached over SSH)")
+    login.add_argument("--port", type=int, default=8765,
+                       help="local port Google's answer comes back to (8765); forward it over SSH on a server")
+    login.set_defaults(command=cmd_login)
+
     doctor = add_parser("doctor", help="check the set-up (workbook or Google) and say what to fix (ID/EN)")
     doctor.set_defaults(command=cmd_doctor)
 
     bench = add_parser("bench", help="measure API requests per cycle over the Google API double")
     bench.add_argument("--json", action="store_true", help="one JSON object on standard output")
     bench.add_argument("--responses", type=int, default=60, help="new responses in the busy cycle (60)")
+    bench.add_argument("--requests-out", type=Path, metavar="FILE",
+                       help="write every request the worker sent (method, URL, body) as JSON lines")
     bench.set_defaults(command=cmd_bench)
 
     selftest = add_parser("selftest", help="prove the reliability and privacy guarantees; print the figures")
@@ -140,15 +150,6 @@ def _parser() -> argparse.ArgumentParser:
     stat = add_parser("status", help="count responses, cases, review rows and states")
     stat.add_argument("--json", action="store_true", help="one JSON object on standard output")
     stat.set_defaults(command=cmd_status)
-
-    report = add_parser("report", help="one month's recap in SIMFONI-PPA's categories (counts only)")
-    report.add_argument("--month", required=True, help="the month, YYYY-MM (cases count in the month received, WIB)")
-    shape = report.add_mutually_exclusive_group()
-    shape.add_argument("--json", action="store_true", help="one JSON object: month, cases, review, by, service")
-    shape.add_argument("--csv", type=Path, metavar="FILE", help="write the figures to FILE as CSV")
-    report.add_argument("--all-counts", action="store_true",
-                        help="show small counts too (the office's own archive; not for sending out)")
-    report.set_defaults(command=cmd_report)
     return parser
 
 
@@ -184,7 +185,7 @@ def open_backend(settings: Settings) -> tuple[Store, LetterWriter | None]:
             log.warning("google.letters_folder_id is empty: no letter will be drafted")
             return store, None
         templates = find_templates(drive, folder)
-        missing = sorted(set(TEMPLATE_KINDS) - set(templates))
+        missing = sorted({"surat_tugas", "surat_rujukan"} - set(templates))
         if missing:
             raise InputError(f"letter templates {missing} are not in the letters folder: run `python -m sync init`.")
         return store, GoogleLetterWriter(drive, docs, folder, templates)
@@ -209,9 +210,10 @@ def cmd_once(args: argparse.Namespace) -> int:
     opened: list[Store] = []
 
     def cycle() -> None:
-        store, writer = open_backend(settings)  # inside: a failure to connect is a failed cycle too
-        opened.append(store)
-        run_cycles(lambda: run_cycle(store, ctx, now(), writer))  # a large plan: its parts back to back
+        with refused_logins():
+            store, writer = open_backend(settings)  # inside: a failure to connect is a failed cycle too
+            opened.append(store)
+            run_cycles(lambda: run_cycle(store, ctx, now(), writer))  # a large plan: its parts back to back
 
     watch = Watch.from_settings(settings, ctx, now)
     try:
@@ -226,7 +228,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from sync.commands.bench import render as render_bench
     from sync.commands.bench import run_bench
 
-    result = run_bench(args.responses)
+    result = run_bench(args.responses, args.requests_out)
     print(json.dumps(result, ensure_ascii=False) if args.json else render_bench(result))
     return 0
 
@@ -248,12 +250,34 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     return 0 if all(check.passed for check in checks) else 1
 
 
+def cmd_login(args: argparse.Namespace) -> int:
+    from sync.stores.google_auth import browser_login, default_token_cache, save_login
+
+    google = _settings(args).google
+    if google.oauth_client is None:
+        raise ConfigError("login is for a user login: set google.oauth_client to the OAuth client file of type "
+                          "\"Desktop app\". A service account (google.credentials) needs no login.")
+    if not google.oauth_client.is_file():
+        raise ConfigError(f"OAuth client file not found: {google.oauth_client} (google.oauth_client).")
+    token = google.token_cache or default_token_cache()
+    if args.no_browser:
+        print(f"On a server: from your own computer first run  ssh -L {args.port}:localhost:{args.port} "
+              "<user>@<this server>  and keep it open; then open the address below in your computer's browser.",
+              file=sys.stderr)
+    creds = browser_login(google.oauth_client, open_browser=not args.no_browser, port=args.port,
+                          wait_seconds=600)
+    save_login(creds, token)
+    print(f"logged in; the login is saved in {token}. Keep that file private: it opens the office's "
+          "spreadsheet. `run` and `once` renew it by themselves and never open a browser.")
+    return 0
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from sync.commands.google_init import init_spreadsheet
     from sync.stores.google_auth import clients
 
     settings = _google_settings(args)
-    sheets, drive, _, email = clients(settings)
+    sheets, drive, _, email = clients(settings, login=True)  # a person runs init: a first login may open a browser
     print(init_spreadsheet(sheets, drive, settings, worker_email=email).render())
     return 0
 
@@ -279,27 +303,6 @@ def _google_settings(args: argparse.Namespace) -> Settings:
         raise InputError("this command works on the Google spreadsheet: set store.backend: google in the "
                          "configuration (and google.spreadsheet_id), then pass it with --config.")
     return settings
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-    from sync.commands.report import month_report
-
-    settings = _settings(args)
-    ctx = Context.from_settings(settings)
-    found = month_report(open_store(settings), ctx, ctx.local_time(now()), args.month, all_counts=args.all_counts)
-    for warning in found.recap.warnings:
-        print(f"peringatan: {warning}", file=sys.stderr)
-    if args.csv is not None:
-        try:
-            args.csv.write_text(found.csv(), encoding="utf-8")
-        except OSError as err:
-            raise InputError(f"cannot write {args.csv}: {err.strerror}. Give a writable path with --csv.") from None
-        print(f"{found.figures.period}: {found.figures.cases} cases written to {args.csv}")
-    elif args.json:
-        print(json.dumps(found.json(), ensure_ascii=False))
-    else:
-        print(found.text(settings.sla.service_hours))
-    return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -336,18 +339,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         demo_data.install(stage, workbook, letters)
     tabs = settings.tabs
     print(render(report))
-    print("\nIkuti kasus contoh di tab-tab peran (Admin, Sub Koordinator, Kepala Bidang, Kepala Dinas, Tim, "
-          "Konselor):")
+    print("\nIkuti kasus contoh di tab-tab peran (Admin, Sub Koordinator, Kepala Bidang, Kepala Dinas, Tim):")
     for path, case_id in walked.cases.items():
         print(f"  - {case_id}: {path}")
-    print(f"\nKasus yang dipantau Konselor (tab '{tabs.konselor}'):")
-    for case_id, shown in demo_walk.monitored(LocalStore(workbook), Context.from_settings(settings), now()):
-        print(f"  - {case_id}: {shown}")
     print(
         f"\nBuka {workbook} (LibreOffice/Excel) dan lihat tab:\n"
         f"  - '{tabs.intake}': kasus baru untuk Admin, dengan catatan validasi\n"
         f"  - '{tabs.subkoor}', '{tabs.kabid}', '{tabs.kadis}', '{tabs.tim}': antrean dan keputusan tiap peran\n"
-        f"  - '{tabs.konselor}': jadwal dan catatan kunjungan pemantauan\n"
         f"  - '{tabs.review}': respons yang perlu ditinjau Admin (isi 'Tindakan Admin')\n"
         f"  - '{tabs.case_register}': daftar semua kasus\n"
         f"  - '{settings.letters.register_tab}': agenda surat keluar; draf surat di folder {letters}\n"
@@ -362,9 +360,7 @@ def _build_demo(workbook: Path, settings: Settings) -> tuple[dict[str, Any], dem
     """The sample responses, a first cycle and the staff walk, in `workbook`; its status at the end."""
     ctx = Context.from_settings(settings)
     finish = now()
-    # a month of the office: the responses came in over two days, staff worked them since (and the
-    # Konselor has follow-ups due, one of them late)
-    local_start = ctx.local_time(finish) - timedelta(days=30)
+    local_start = ctx.local_time(finish) - timedelta(hours=50)
     rows = demo_data.sample_rows(start=local_start.replace(second=0, microsecond=0))
     demo_data.write_responses(workbook, rows, settings)
     last = max(r["timestamp"] for r in rows if isinstance(r["timestamp"], datetime))
@@ -411,16 +407,35 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def refused_logins() -> Iterator[None]:
+    """Google refusing to renew the credentials, wherever a client met it, as the operator must read it."""
+    from google.auth.exceptions import RefreshError
+
+    try:
+        yield
+    except RefreshError as err:
+        from sync.stores.google_auth import login_refused
+
+        raise login_refused(err) from None
+
+
 def _guarded(job: Callable[[], object], watch: Watch | None = None,
              store: Store | None = None) -> Callable[[], None]:
     """A cycle that logs a failure and lets the next cycle try again; `watch` counts failures."""
 
+    def guarded_job() -> object:
+        with refused_logins():
+            return job()
+
     def wrapped() -> None:
         try:
             if watch is None:
-                job()
+                guarded_job()
             else:
-                watch.cycle(job, lambda: store)
+                watch.cycle(guarded_job, lambda: store)
+        except LoginRefused:  # no later cycle can succeed: stop, and say how to log in again
+            raise
         except InputError as err:
             log.error("%s", err)
         except SapaError as err:

@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 import requests
+from google.auth.exceptions import RefreshError, TransportError
 
 from rules.errors import TransientError
+from sync.stores.google_auth import login_refused
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +109,8 @@ def redact(message: str) -> str:
 
 
 def is_retryable(err: BaseException) -> bool:
-    if isinstance(err, (requests.Timeout, requests.ConnectionError, TimeoutError)):
-        return True
+    if isinstance(err, (requests.Timeout, requests.ConnectionError, TimeoutError, TransportError)):
+        return True  # TransportError: the hourly renewal of a login could not reach Google
     status = status_of(err)
     if status is None:
         return False
@@ -136,6 +138,8 @@ def call_with_retry(what: str, call: Callable[[], T], policy: RetryPolicy | None
     while True:
         try:
             return call()
+        except RefreshError as err:  # the login's hourly renewal refused: no retry can help
+            raise login_refused(err) from None
         except Exception as err:  # sorted below; the rest re-raised
             if not is_retryable(err):
                 raise

@@ -61,6 +61,7 @@ from sync.stores.store import (
 )
 from sync.stores.text import cell_text
 
+USER_AGENT = "sapa-sync (gzip)"  # "gzip" in the User-Agent: Google's condition for compressed answers
 log = logging.getLogger(__name__)
 
 SHEETS_API = "https://sheets.googleapis.com/v4/spreadsheets"
@@ -151,6 +152,9 @@ class GoogleStore:
         http = client.http_client
         if timeout is not None and getattr(http, "timeout", None) is None:
             http.set_timeout(timeout)  # gspread passes it to every session.request
+        # Google compresses an answer only for a client that asks in both headers (requests sends the
+        # first): a cycle's read of every tab then costs a fraction of its size on the wire.
+        http.session.headers.update({"Accept-Encoding": "gzip", "User-Agent": USER_AGENT})
         self._sheets: dict[str, _Sheet] | None = None
         self._tokens: list[int] = []
         self._writing: _Batch | None = None  # the batch being sent, to explain a refusal
@@ -419,8 +423,8 @@ def append_header(sheet: _Grid, header: str, requests: list[dict[str, Any]], *, 
     cell["userEnteredFormat"] = {"textFormat": {"bold": True}}
     fields = "userEnteredValue,userEnteredFormat.textFormat.bold"
     if staff:
-        cell["userEnteredFormat"]["backgroundColor"] = STAFF_BACKGROUND
-        fields += ",userEnteredFormat.backgroundColor"
+        cell["userEnteredFormat"]["backgroundColorStyle"] = {"rgbColor": STAFF_BACKGROUND}
+        fields += ",userEnteredFormat.backgroundColorStyle"
     requests.append({"updateCells": {
         "start": {"sheetId": sheet.sheet_id, "rowIndex": 0, "columnIndex": index},
         "rows": [{"values": [cell]}], "fields": fields}})
@@ -500,42 +504,6 @@ def look_requests(sheet_id: int, headers: Sequence[str], rows: int, look: Look) 
     return out
 
 
-def chart_requests(sheet_id: int, headers: Sequence[str], rows: dict[str, int], look: Look) -> list[dict[str, Any]]:
-    """An addChart for each chart of a new tab's look (`rows`: the row index of each key written).
-
-    Placed once: Google keeps the chart and redraws it from the cells of its ranges, which the
-    worker's updates change in place; a later cycle sends nothing for it. Each series is one row,
-    its first cell (`label_header`, just left of the data) naming it (headerCount 1).
-    """
-    columns = {h: i for i, h in enumerate(headers) if h}
-    out: list[dict[str, Any]] = []
-    for chart in look.charts:
-        data = [columns[h] for h in chart.columns if h in columns]
-        if not data or chart.label_header not in columns:
-            continue
-        start, end = min(columns[chart.label_header], min(data)), max(data) + 1
-
-        def source(row: int, start: int = start, end: int = end) -> dict[str, Any]:
-            return {"sourceRange": {"sources": [{"sheetId": sheet_id, "startRowIndex": row, "endRowIndex": row + 1,
-                                                 "startColumnIndex": start, "endColumnIndex": end}]}}
-
-        series = [{"series": source(rows[key]), "targetAxis": "LEFT_AXIS"} for key in chart.series if key in rows]
-        out.append({"addChart": {"chart": {
-            "spec": {"title": chart.title, "basicChart": {
-                "chartType": "COLUMN", "legendPosition": "RIGHT_LEGEND", "headerCount": 1,
-                "stackedType": "STACKED" if chart.stacked else "NOT_STACKED",
-                "domains": [{"domain": source(0)}], "series": series}},
-            "position": {"overlayPosition": {
-                "anchorCell": {"sheetId": sheet_id, "rowIndex": chart.anchor_row - 1,
-                               "columnIndex": chart.anchor_column - 1},
-                "widthPixels": chart.width_cm * _PIXELS_PER_CM, "heightPixels": chart.height_cm * _PIXELS_PER_CM}},
-        }}})
-    return out
-
-
-_PIXELS_PER_CM = 38
-
-
 def _highlights(sheet_id: int, columns: dict[str, int], width: int, rows: int, look: Look) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for rule in look.highlights:
@@ -546,9 +514,9 @@ def _highlights(sheet_id: int, columns: dict[str, int], width: int, rows: int, l
         cells = _column_range(sheet_id, column, 1, rows) if rule.cell else {
             "sheetId": sheet_id, "startRowIndex": 1, "endRowIndex": rows, "startColumnIndex": 0,
             "endColumnIndex": width}
-        style: dict[str, Any] = {"backgroundColor": _rgb(rule.color)}
+        style: dict[str, Any] = {"backgroundColorStyle": {"rgbColor": _rgb(rule.color)}}
         if rule.grey_text:
-            style["textFormat"] = {"foregroundColor": _rgb("808080")}
+            style["textFormat"] = {"foregroundColorStyle": {"rgbColor": _rgb("808080")}}
         out.append(_conditional(cells, workspace.highlight_formula(letter, 2, rule.values), style, len(out)))
     beat = look.heartbeat
     if beat is not None and beat.header in columns:
@@ -558,7 +526,8 @@ def _highlights(sheet_id: int, columns: dict[str, int], width: int, rows: int, l
         out.append({"repeatCell": {"range": cell, "cell": {"userEnteredFormat": {"numberFormat": {
             "type": "DATE_TIME", "pattern": GOOGLE_MOMENT}, "horizontalAlignment": "LEFT"}},
             "fields": "userEnteredFormat.numberFormat,userEnteredFormat.horizontalAlignment"}})
-        red = {"backgroundColor": _rgb("E06666"), "textFormat": {"bold": True, "foregroundColor": _rgb("FFFFFF")}}
+        red = {"backgroundColorStyle": {"rgbColor": _rgb("E06666")},
+               "textFormat": {"bold": True, "foregroundColorStyle": {"rgbColor": _rgb("FFFFFF")}}}
         rules = sum(1 for r in out if "addConditionalFormatRule" in r)
         out.append(_conditional(cell, workspace.heartbeat_formula(letter, beat.row, beat.stale_minutes), red, rules))
     return out
@@ -661,14 +630,8 @@ class _Batch:
         out += self.validation_requests()
         for sheet, look in self.looks:
             out += look_requests(sheet.sheet_id, sheet.headers, sheet.rows, look)
-            out += chart_requests(sheet.sheet_id, sheet.headers, self.new_keys(sheet.title), look)
         self.requests = out
         return out
-
-    def new_keys(self, title: str) -> dict[str, int]:
-        """The row index each key of a new tab's rows is written at (they go in from row 2, in order)."""
-        rows = self.inserts.get(title, [])
-        return {key: 1 + offset for offset, row in enumerate(rows) if row and (key := cell_text(row[0][1]))}
 
     # --- a refused batch -------------------------------------------------------------
 
