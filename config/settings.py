@@ -63,12 +63,13 @@ class Tabs(_Strict):
     kabid: str = "Kepala Bidang"
     kadis: str = "Kepala Dinas"
     tim: str = "Tim Penjangkauan"
+    konselor: str = "Konselor - Pemantauan"
     response_marker_column: str = "ID Kasus SAPA"
 
     @model_validator(mode="after")
     def _distinct(self) -> Tabs:
         names = [self.case_register, self.intake, self.review, self.log, self.subkoor, self.kabid,
-                 self.kadis, self.tim]
+                 self.kadis, self.tim, self.konselor]
         if len({n.casefold() for n in names}) != len(names):
             raise ValueError(f"tab names must differ from each other, got {names}")
         return self
@@ -237,7 +238,7 @@ class Intake(_Strict):
     )
 
 
-ROLE_KEYS = ("admin", "subkoor", "kabid", "kadis", "tim")
+ROLE_KEYS = ("admin", "subkoor", "kabid", "kadis", "tim", "konselor")
 
 
 class Google(_Strict):

@@ -41,6 +41,7 @@ class Sheet:
     protected_ranges: list[dict[str, Any]] = field(default_factory=list)
     conditional_formats: list[dict[str, Any]] = field(default_factory=list)
     basic_filter: dict[str, Any] | None = None
+    charts: list[dict[str, Any]] = field(default_factory=list)
     _row_pos: tuple[list[int], dict[int, int]] | None = field(default=None, repr=False, compare=False)
     _col_pos: tuple[list[int], dict[int, int]] | None = field(default=None, repr=False, compare=False)
 
@@ -77,6 +78,7 @@ class Sheet:
             protected_ranges=copy.deepcopy(self.protected_ranges),
             conditional_formats=copy.deepcopy(self.conditional_formats),
             basic_filter=copy.deepcopy(self.basic_filter),
+            charts=copy.deepcopy(self.charts),
         )
 
     def row_index(self, token: int) -> int:

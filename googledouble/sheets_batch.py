@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import batch_cells as cells
+from . import batch_charts as charts
 from . import batch_dimensions as dimensions
 from . import batch_named as named
 from . import batch_sheets as sheets
@@ -58,6 +59,8 @@ HANDLERS: dict[str, Handler] = {
     "createDeveloperMetadata": named.create_developer_metadata,
     "updateDeveloperMetadata": named.update_developer_metadata,
     "deleteDeveloperMetadata": named.delete_developer_metadata,
+    "addChart": charts.add_chart,
+    "updateChartSpec": charts.update_chart_spec,
 }
 
 
@@ -67,8 +70,6 @@ KNOWN_UNSUPPORTED = (
     "deleteDimensionGroup",
     "updateDimensionGroup",
     "findReplace",
-    "addChart",
-    "updateChartSpec",
     "deleteEmbeddedObject",
     "addBanding",
     "updateBanding",

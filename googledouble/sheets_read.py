@@ -137,6 +137,8 @@ def sheet_out(book: Spreadsheet, sheet: Sheet, boxes: list[Box] | None, cells: b
             protected_out(p, for_get=True, owner=book.props.get("_owner"), requester=requester)
             for p in sheet.protected_ranges
         ]
+    if sheet.charts:
+        out["charts"] = copy.deepcopy(sheet.charts)
     if sheet.basic_filter is not None:
         out["basicFilter"] = {**sheet.basic_filter, "range": strip_zero_sheet(sheet.basic_filter["range"])}
     sheet_meta = [

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Protocol
 
 TEMPLATES = Path(__file__).with_name("templates")
+# Every document the worker drafts: the two letters and the case documents (letters/README.md).
+TEMPLATE_KINDS = ("surat_tugas", "surat_rujukan", "laporan_penjangkauan", "kronologi_kejadian", "laporan_akhir")
 
 
 class Order(Protocol):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
-from rules.recap import Figures, Recap
+from rules.recap import UNKNOWN, VIOLENCE, Figures, Recap
 
 KEY, CATEGORY, VALUE, YEAR, NOTE = "Kunci", "Kategori", "Nilai", "Setahun", "Keterangan"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
@@ -92,4 +92,5 @@ def series_keys(rows: Sequence[Row], prefix: str) -> tuple[str, ...]:
 
 
 VIOLENCE_SERIES = "jenis_kekerasan:"
+VIOLENCE_KEYS = tuple(f"{VIOLENCE_SERIES}{value}" for value in (*VIOLENCE, UNKNOWN))  # the stacked chart's rows
 ON_TIME_SERIES = ("layanan:promise_met", "layanan:promise_missed")

@@ -23,6 +23,8 @@ STATE_LABELS: dict[str, str] = {
     "assignment": "Penugasan (Kepala Dinas)",
     "outreach": "Penjangkauan (Tim Penjangkauan)",
     "decision": "Keputusan tindak lanjut (Kepala Dinas)",
+    "final_report": "Laporan akhir (Sub Koordinator)",
+    "filing": "Pengarsipan laporan akhir (Admin)",
     "referred": "Dirujuk ke lembaga lain (Sub Koordinator)",
     "closed": "Selesai",
     "rejected": "Ditolak",
@@ -39,11 +41,14 @@ ROLE_LABELS: dict[str, str] = {
     "kabid": "Kepala Bidang",
     "kadis": "Kepala Dinas",
     "tim": "Tim Penjangkauan",
+    "konselor": "Konselor",
 }
 ROLES: tuple[str, ...] = tuple(ROLE_LABELS)
 
 # Whose queue a case is in. In `referred` the Sub Koordinator follows the referral
 # up (status Dikirim / Diterima / Selesai); closed and rejected cases wait for no one.
+# Monitoring (step 7) runs beside the state of a closed or referred case: the Konselor's
+# turn comes with each follow-up's day (rules/monitoring.py), not with a state.
 QUEUE: dict[str, str | None] = {
     "intake": "admin",
     "identification": "subkoor",
@@ -51,6 +56,8 @@ QUEUE: dict[str, str | None] = {
     "assignment": "kadis",
     "outreach": "tim",
     "decision": "kadis",
+    "final_report": "subkoor",
+    "filing": "admin",
     "referred": "subkoor",
     "closed": None,
     "rejected": None,
@@ -69,6 +76,14 @@ JENIS_PENJANGKAUAN: tuple[str, ...] = (
     "Kunjungan rumah", "Mediasi", "Advokasi", "Pendampingan", "Asesmen",
 )
 REFERRAL_STATUSES: tuple[str, ...] = ("Dikirim", "Diterima", "Selesai")
+# Monitoring after the case (step 7), the Konselor's dropdowns.
+VISIT_METHODS: tuple[str, ...] = (
+    "Kunjungan rumah", "Telepon", "WhatsApp", "Korban datang ke kantor", "Melalui lembaga rujukan",
+)
+END_REASONS: tuple[str, ...] = (
+    "Kondisi korban stabil", "Korban pindah domisili", "Korban menolak dipantau",
+    "Tidak dapat dihubungi", "Ditangani lembaga rujukan", "Lainnya",
+)
 DEFAULT_LEMBAGA: tuple[str, ...] = (  # DOMAIN.md, "Referral destinations"
     "UPTD PPA", "Unit PPA Polres", "RSUD", "Puskesmas", "LBH / Posbakum", "Psikolog",
     "Rumah aman (RPTC / RPSA)", "Dinas Pendidikan", "Kementerian Agama", "Bapas",
@@ -98,6 +113,7 @@ class FieldSpec:
     must_be: str | None = None
     refusal: str = ""
     hint: str = ""
+    date: bool = False  # a day, written 8/12/2026 (or a date cell)
 
 
 FIELDS: dict[str, FieldSpec] = {
@@ -113,6 +129,7 @@ FIELDS: dict[str, FieldSpec] = {
     "tindakan": FieldSpec("Tindakan yang dilakukan"),
     "asesmen": FieldSpec("Hasil asesmen"),
     "rekomendasi": FieldSpec("Rekomendasi"),
+    "tindak_lanjut": FieldSpec("Tindak lanjut"),
     "lembaga_tujuan": FieldSpec("Lembaga tujuan", configured="lembaga"),
     "layanan_diminta": FieldSpec("Layanan yang diminta"),
     "persetujuan_rujukan": FieldSpec(
@@ -124,6 +141,11 @@ FIELDS: dict[str, FieldSpec] = {
         "Status rujukan", choices=REFERRAL_STATUSES, must_be="Selesai",
         refusal="Kasus rujukan baru dapat ditutup setelah lembaga tujuan selesai menangani",
     ),
+    "tanggal_kunjungan": FieldSpec("Tanggal kunjungan", date=True, hint="Tanggal kunjungan, mis. 8/12/2026."),
+    "cara_pemantauan": FieldSpec("Cara pemantauan", choices=VISIT_METHODS),
+    "kondisi_terkini": FieldSpec("Kondisi korban saat ini"),
+    "rencana_berikutnya": FieldSpec("Rencana berikutnya"),
+    "alasan_akhir_pemantauan": FieldSpec("Alasan mengakhiri pemantauan", choices=END_REASONS),
 }
 FIELD_LABELS: dict[str, str] = {key: spec.label for key, spec in FIELDS.items()}
 
@@ -144,6 +166,7 @@ class Transition:
 
 
 T = Transition
+MONITORING_VISIT = ("tanggal_kunjungan", "cara_pemantauan", "kondisi_terkini", "rencana_berikutnya")
 TRANSITIONS: tuple[Transition, ...] = (
     # 2. Admin receives the complaint.
     T("intake", "Teruskan ke Sub Koordinator", "admin", "identification", (),
@@ -165,16 +188,30 @@ TRANSITIONS: tuple[Transition, ...] = (
     # 5. Kepala Dinas assigns the outreach team; the team reports back.
     T("assignment", "Tugaskan Tim", "kadis", "outreach", ("jenis_penjangkauan",),
       "Kepala Dinas menandatangani Surat Tugas dan menugaskan Tim Penjangkauan."),
-    T("outreach", "Laporan selesai", "tim", "decision", ("tindakan", "asesmen", "rekomendasi"),
-      "Tim Penjangkauan melaporkan tindakan, hasil asesmen dan rekomendasi."),
+    T("outreach", "Laporan selesai", "tim", "decision", ("tindakan", "asesmen", "rekomendasi", "tindak_lanjut"),
+      "Tim Penjangkauan melaporkan tindakan, hasil asesmen, rekomendasi dan tindak lanjut; sistem membuat "
+      "draf Laporan Hasil Penjangkauan."),
     # 6. Kepala Dinas decides: refer to another institution, or close here.
     T("decision", "Rujuk ke lembaga lain", "kadis", "referred",
       ("lembaga_tujuan", "layanan_diminta", "persetujuan_rujukan"),
-      "Kepala Dinas merujuk kasus; Sub Koordinator menyiapkan Surat Rujukan."),
-    T("decision", "Selesai ditangani Dinas", "kadis", "closed", ("laporan_akhir",),
-      "Kasus ditangani dan ditutup oleh Dinas dengan laporan akhir penanganan kasus."),
+      "Kepala Dinas merujuk kasus; Sub Koordinator menyiapkan Surat Rujukan beserta Kronologi Kejadian."),
+    T("decision", "Selesai ditangani Dinas", "kadis", "final_report", (),
+      "Kepala Dinas memutuskan kasus ditangani dan ditutup oleh Dinas sendiri."),
+    T("final_report", "Laporan akhir selesai", "subkoor", "filing", ("laporan_akhir",),
+      "Sub Koordinator menulis laporan akhir penanganan kasus; sistem membuat drafnya."),
+    T("filing", "Laporan akhir diarsipkan", "admin", "closed", (),
+      "Admin mengarsipkan laporan akhir; kasus selesai dan pemantauan dimulai."),
     T("referred", "Tutup kasus (rujukan selesai)", "subkoor", "closed", ("status_rujukan",),
       "Sub Koordinator menutup kasus setelah lembaga tujuan selesai menangani."),
+    # 7. The Konselor checks on the victim after closure or referral (the state does not change).
+    T("closed", "Catat kunjungan", "konselor", "closed", MONITORING_VISIT,
+      "Konselor mencatat kunjungan pemantauan: tanggal, cara, kondisi korban, rencana berikutnya."),
+    T("referred", "Catat kunjungan", "konselor", "referred", MONITORING_VISIT,
+      "Konselor mencatat kunjungan pemantauan kasus yang dirujuk, di samping status rujukannya."),
+    T("closed", "Akhiri pemantauan", "konselor", "closed", ("alasan_akhir_pemantauan",),
+      "Konselor mengakhiri pemantauan dengan alasan."),
+    T("referred", "Akhiri pemantauan", "konselor", "referred", ("alasan_akhir_pemantauan",),
+      "Konselor mengakhiri pemantauan kasus yang dirujuk dengan alasan."),
     # Re-opening a finished case is the Kepala Dinas's call.
     T("closed", "Buka kembali", "kadis", "identification", ("alasan",),
       "Kepala Dinas membuka kembali kasus yang telah selesai."),
@@ -342,6 +379,8 @@ def _check(key: str, value: str, options: WorkflowOptions) -> str:
     allowed = _allowed(spec, options)
     if spec.must_be is not None and _norm(value) != _norm(spec.must_be):
         return f"{spec.refusal}: {spec.label} harus '{spec.must_be}'."
+    if spec.date and not _DAY.match(value.strip()):
+        return f"{spec.label} harus berupa tanggal, mis. 8/12/2026."
     if not allowed:
         return ""
     if spec.multiple:
@@ -383,6 +422,8 @@ def _norm(text: str) -> str:
 
 
 _SEPARATOR = re.compile(r"\s*[,;]\s*")
+# A day as staff write it (8/12/2026, 2026-12-08) or as a spreadsheet's date cell reads (a serial number).
+_DAY = re.compile(r"^(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{2}-\d{2}(?:[ T][\d:.]+)?|[1-9]\d{4}(?:\.\d+)?)$")
 
 
 def _clip(text: str, limit: int = 40) -> str:

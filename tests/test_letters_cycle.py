@@ -58,10 +58,11 @@ def test_both_letters_in_one_cycle_have_their_own_counters(backend, settings, cy
     act(backend, settings, "SAPA-2026-0001", REFER)
     act(backend, settings, "SAPA-2026-0002", VERIFY)
     result = cycle()
-    assert sorted(o.key for o in result.letters) == ["SAPA-2026-0001-SR", "SAPA-2026-0002-ST"]
+    assert sorted(o.key for o in result.letters) == ["SAPA-2026-0001-KR", "SAPA-2026-0001-SR", "SAPA-2026-0002-ST"]
     numbers = {k: v[A.NUMBER] for k, v in agenda(backend, settings).items()}
     assert numbers == {"SAPA-2026-0001-ST": "800.1.11.1/1/DSP3A/2026", "SAPA-2026-0002-ST": "800.1.11.1/2/DSP3A/2026",
-                       "SAPA-2026-0001-SR": "400.2.4/1/DSP3A/2026"}  # a child victim: 400.2.4
+                       "SAPA-2026-0001-SR": "400.2.4/1/DSP3A/2026",  # a child victim: 400.2.4
+                       "SAPA-2026-0001-LP": "-", "SAPA-2026-0001-KR": "-"}  # reports the referral attaches
     rujukan = backend.letter_texts()["SAPA-2026-0001-surat-rujukan"][0]
     for part in ("Rahasia", "UPTD PPA", "Rujukan Penanganan Kasus SAPA-2026-0001", "Korban sering dipukul"):
         assert part in rujukan, part

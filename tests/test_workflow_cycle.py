@@ -9,7 +9,19 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from rules.workflow import STATE_LABELS
-from sync.commands.demo_walk import ASSIGN, CLOSE, FORWARD, IDENTIFY, REFER, REFER_NO_CONSENT, REJECT, REPORT, VERIFY
+from sync.commands.demo_walk import (
+    ASSIGN,
+    CLOSE,
+    FILE,
+    FINAL_REPORT,
+    FORWARD,
+    IDENTIFY,
+    REFER,
+    REFER_NO_CONSENT,
+    REJECT,
+    REPORT,
+    VERIFY,
+)
 from sync.commands.selftest.office import Backend, LocalBackend, response_row
 from sync.cycle.tabs import I, L, R
 from tests.conftest import NOW
@@ -20,7 +32,7 @@ START = NOW
 
 def tab_of(settings, role: str) -> str:  # type: ignore[no-untyped-def]
     return {"admin": settings.tabs.intake, "subkoor": settings.tabs.subkoor, "kabid": settings.tabs.kabid,
-            "kadis": settings.tabs.kadis, "tim": settings.tabs.tim}[role]
+            "kadis": settings.tabs.kadis, "tim": settings.tabs.tim, "konselor": settings.tabs.konselor}[role]
 
 
 def act(backend: Backend, settings, case_id: str, step) -> None:  # type: ignore[no-untyped-def]
@@ -37,27 +49,28 @@ def row(backend: Backend, settings, role: str, case_id: str) -> dict[str, object
     return next(r for r in records(backend, tab_of(settings, role)) if r[I.ID] == case_id)
 
 
-def test_the_six_steps_to_closure_by_the_office(backend, settings, ctx, cycle) -> None:
+def test_the_steps_to_closure_by_the_office(backend, settings, ctx, cycle) -> None:
     backend.create([response_row(in_danger="Ya")], settings)
     cycle()
     case = "SAPA-2026-0001"
     states = []
-    for k, step in enumerate([FORWARD, IDENTIFY, VERIFY, ASSIGN, REPORT, CLOSE], start=1):
+    for k, step in enumerate([FORWARD, IDENTIFY, VERIFY, ASSIGN, REPORT, CLOSE, FINAL_REPORT, FILE], start=1):
         act(backend, settings, case, step)
         result = cycle(NOW + timedelta(hours=k))
         assert [e.code for e in result.events if not e.code.startswith("letter_")] == ["transition"], step
         states.append(register(backend, settings)[case][R.STATE_KEY])
         assert not cycle(NOW + timedelta(hours=k)).plan  # a decision is applied once
-    assert states == ["identification", "verification", "assignment", "outreach", "decision", "closed"]
+    assert states == ["identification", "verification", "assignment", "outreach", "decision", "final_report",
+                      "filing", "closed"]
     record = register(backend, settings)[case]
     assert record[R.STATE] == STATE_LABELS["closed"]
     assert all(record[f"Tgl {label.split(' (')[0]}"] for label in
                [STATE_LABELS[s] for s in ("intake", "identification", "verification", "assignment", "outreach",
-                                          "decision", "closed")])
+                                          "decision", "final_report", "filing", "closed")])
     assert record[R.DUE] is None  # no clock runs on a closed case
     log = [r for r in records(backend, settings.tabs.log) if r[L.CODE] == "transition"]
     assert [r[L.ROLE] for r in log] == ["Admin", "Sub Koordinator", "Kepala Bidang", "Kepala Dinas",
-                                        "Tim Penjangkauan", "Kepala Dinas"]
+                                        "Tim Penjangkauan", "Kepala Dinas", "Sub Koordinator", "Admin"]
     report = current_status(backend, ctx)
     assert report["by_state"] == {"closed": 1}
 
@@ -150,7 +163,8 @@ def test_each_role_sees_only_its_columns_and_darurat_shows_everywhere(backend, s
     for role, layout in ctx.tabs.roles.items():
         table = backend.tab(layout.name)
         assert tuple(table[0]) == layout.headers, role
-        assert row(backend, settings, role, case)[I.RISK] == "DARURAT", role
+        if role != "konselor":  # the Konselor's tab lists a case once it is closed or referred
+            assert row(backend, settings, role, case)[I.RISK] == "DARURAT", role
     tim = backend.tab(settings.tabs.tim)
     assert "Pelapor Rahasia" not in repr(tim) and "+6281234567890" not in repr(tim)
     assert I.ADDRESS in tim[0] and I.REPORTER not in tim[0] and I.PHONE not in tim[0]

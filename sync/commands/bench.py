@@ -33,7 +33,7 @@ from typing import Any
 
 from config.settings import Settings
 from letters.google_writer import GoogleLetterWriter
-from letters.writer import TEMPLATES, Order
+from letters.writer import TEMPLATE_KINDS, TEMPLATES, Order
 from rules.complaint import FIELDS
 from sync.commands import demo
 from sync.commands.demo_walk import ASSIGN, FORWARD, IDENTIFY, REFER, REJECT, REPORT, VERIFY, Step
@@ -284,7 +284,7 @@ def _office(ctx: Context, settings: Settings, cases: Cases = CASES) -> _Office:
     folder = double.create_folder("Surat SAPA", shared, app_created=True)
     templates = {kind: double.create_document(f"Template {kind}", _template_text(kind), parents=[folder],
                                               drive_id=shared, app_created=True)
-                 for kind in ("surat_tugas", "surat_rujukan")}
+                 for kind in TEMPLATE_KINDS}
     drive, docs = double.service("drive", "v3"), double.service("docs", "v1")
     writer = GoogleLetterWriter(drive, docs, folder, templates)
     return _Office(double, ctx, spreadsheet_id, drive, docs, folder, templates, writer)

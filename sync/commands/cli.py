@@ -26,7 +26,7 @@ from config.placeholders import placeholders
 from config.placeholders import warning as placeholder_warning
 from config.settings import Settings
 from letters.local_writer import LocalLetterWriter
-from letters.writer import LetterWriter
+from letters.writer import TEMPLATE_KINDS, LetterWriter
 from rules.errors import ConfigError, InputError, LoginRefused, SapaError, where
 from sync.commands import demo as demo_data
 from sync.commands import demo_walk
@@ -150,6 +150,15 @@ def _parser() -> argparse.ArgumentParser:
     stat = add_parser("status", help="count responses, cases, review rows and states")
     stat.add_argument("--json", action="store_true", help="one JSON object on standard output")
     stat.set_defaults(command=cmd_status)
+
+    report = add_parser("report", help="one month's recap in SIMFONI-PPA's categories (counts only)")
+    report.add_argument("--month", required=True, help="the month, YYYY-MM (cases count in the month received, WIB)")
+    shape = report.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="one JSON object: month, cases, review, by, service")
+    shape.add_argument("--csv", type=Path, metavar="FILE", help="write the figures to FILE as CSV")
+    report.add_argument("--all-counts", action="store_true",
+                        help="show small counts too (the office's own archive; not for sending out)")
+    report.set_defaults(command=cmd_report)
     return parser
 
 
@@ -185,7 +194,7 @@ def open_backend(settings: Settings) -> tuple[Store, LetterWriter | None]:
             log.warning("google.letters_folder_id is empty: no letter will be drafted")
             return store, None
         templates = find_templates(drive, folder)
-        missing = sorted({"surat_tugas", "surat_rujukan"} - set(templates))
+        missing = sorted(set(TEMPLATE_KINDS) - set(templates))
         if missing:
             raise InputError(f"letter templates {missing} are not in the letters folder: run `python -m sync init`.")
         return store, GoogleLetterWriter(drive, docs, folder, templates)
@@ -305,6 +314,27 @@ def _google_settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from sync.commands.report import month_report
+
+    settings = _settings(args)
+    ctx = Context.from_settings(settings)
+    found = month_report(open_store(settings), ctx, ctx.local_time(now()), args.month, all_counts=args.all_counts)
+    for warning in found.recap.warnings:
+        print(f"peringatan: {warning}", file=sys.stderr)
+    if args.csv is not None:
+        try:
+            args.csv.write_text(found.csv(), encoding="utf-8")
+        except OSError as err:
+            raise InputError(f"cannot write {args.csv}: {err.strerror}. Give a writable path with --csv.") from None
+        print(f"{found.figures.period}: {found.figures.cases} cases written to {args.csv}")
+    elif args.json:
+        print(json.dumps(found.json(), ensure_ascii=False))
+    else:
+        print(found.text(settings.sla.service_hours))
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     settings = _settings(args)
     ctx = Context.from_settings(settings)
@@ -339,13 +369,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
         demo_data.install(stage, workbook, letters)
     tabs = settings.tabs
     print(render(report))
-    print("\nIkuti kasus contoh di tab-tab peran (Admin, Sub Koordinator, Kepala Bidang, Kepala Dinas, Tim):")
+    print("\nIkuti kasus contoh di tab-tab peran (Admin, Sub Koordinator, Kepala Bidang, Kepala Dinas, Tim, "
+          "Konselor):")
     for path, case_id in walked.cases.items():
         print(f"  - {case_id}: {path}")
+    print(f"\nKasus yang dipantau Konselor (tab '{tabs.konselor}'):")
+    for case_id, shown in demo_walk.monitored(LocalStore(workbook), Context.from_settings(settings), now()):
+        print(f"  - {case_id}: {shown}")
     print(
         f"\nBuka {workbook} (LibreOffice/Excel) dan lihat tab:\n"
         f"  - '{tabs.intake}': kasus baru untuk Admin, dengan catatan validasi\n"
         f"  - '{tabs.subkoor}', '{tabs.kabid}', '{tabs.kadis}', '{tabs.tim}': antrean dan keputusan tiap peran\n"
+        f"  - '{tabs.konselor}': jadwal dan catatan kunjungan pemantauan\n"
         f"  - '{tabs.review}': respons yang perlu ditinjau Admin (isi 'Tindakan Admin')\n"
         f"  - '{tabs.case_register}': daftar semua kasus\n"
         f"  - '{settings.letters.register_tab}': agenda surat keluar; draf surat di folder {letters}\n"
@@ -360,7 +395,9 @@ def _build_demo(workbook: Path, settings: Settings) -> tuple[dict[str, Any], dem
     """The sample responses, a first cycle and the staff walk, in `workbook`; its status at the end."""
     ctx = Context.from_settings(settings)
     finish = now()
-    local_start = ctx.local_time(finish) - timedelta(hours=50)
+    # a month of the office: the responses came in over two days, staff worked them since (and the
+    # Konselor has follow-ups due, one of them late)
+    local_start = ctx.local_time(finish) - timedelta(days=30)
     rows = demo_data.sample_rows(start=local_start.replace(second=0, microsecond=0))
     demo_data.write_responses(workbook, rows, settings)
     last = max(r["timestamp"] for r in rows if isinstance(r["timestamp"], datetime))

@@ -1,7 +1,8 @@
 """The demo's staff: they fill decision cells as people would, between cycles.
 
 A newcomer opening the demo workbook can follow one case along each path of the
-procedure — closed by the office, referred, rejected — and see refusals explained
+procedure — closed by the office (final report written, filed, then monitored by the
+Konselor), referred, rejected — and see refusals explained
 on the row (a referral without consent, a forward with fields missing).
 Everything goes through the store interface, so the walk runs on any backend.
 """
@@ -13,9 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from letters.writer import LetterWriter
+from rules.dates_id import long_date
+from sync.cycle import monitoring_step
+from sync.cycle.case_step import state_of
 from sync.cycle.context import Context
 from sync.cycle.run import run_cycle
-from sync.cycle.tabs import CASE_ID
+from sync.cycle.tabs import CASE_ID, R
+from sync.cycle.views import risk_of
 from sync.stores.store import Store, UpdateRow, WritePlan
 from sync.stores.text import cell_text
 
@@ -39,10 +44,22 @@ REPORT: Step = ("tim", {
     "Tindakan yang dilakukan": "Kunjungan rumah dan wawancara dengan korban serta ibunya.",
     "Hasil asesmen": "Korban membutuhkan pendampingan psikologis lanjutan; keluarga kooperatif.",
     "Rekomendasi": "Rujuk ke UPTD PPA untuk konseling psikolog dan pendampingan hukum.",
+    "Tindak lanjut": "Sub Koordinator menyiapkan dokumen kasus; Konselor memantau kondisi korban.",
 })
-CLOSE: Step = ("kadis", {
-    "Keputusan": "Selesai ditangani Dinas",
-    "Laporan akhir penanganan kasus": "Mediasi keluarga berhasil; pemantauan oleh konselor tiap bulan.",
+CLOSE: Step = ("kadis", {"Keputusan": "Selesai ditangani Dinas"})
+FINAL_REPORT: Step = ("subkoor", {
+    "Keputusan": "Laporan akhir selesai",
+    "Laporan akhir penanganan kasus": "Mediasi keluarga berhasil; korban kembali bersekolah dan tinggal "
+                                      "bersama ibunya.",
+})
+FILE: Step = ("admin", {"Keputusan": "Laporan akhir diarsipkan"})
+TODAY = "{hari_ini}"  # the walk types the day of the coming cycle
+VISIT: Step = ("konselor", {
+    "Keputusan": "Catat kunjungan",
+    "Tanggal kunjungan": TODAY,
+    "Cara pemantauan": "Kunjungan rumah",
+    "Kondisi korban saat ini": "Korban tenang, tidur cukup; ibu mendampingi.",
+    "Rencana berikutnya": "Kunjungan berikut sesuai jadwal; koordinasi dengan wali kelas.",
 })
 REFER: Step = ("kadis", {
     "Keputusan": "Rujuk ke lembaga lain",
@@ -59,8 +76,9 @@ REJECT: Step = ("admin", {
 INCOMPLETE: Step = ("subkoor", {"Keputusan": "Teruskan ke Kepala Bidang", "Hasil konfirmasi WhatsApp": "Gagal"})
 
 FULL = [FORWARD, IDENTIFY, VERIFY, ASSIGN, REPORT]
+CLOSED_PATH = "ditutup oleh Dinas (DARURAT), lalu dipantau Konselor"
 PATHS: dict[str, list[Step]] = {
-    "ditutup oleh Dinas (DARURAT)": [*FULL, CLOSE],
+    CLOSED_PATH: [*FULL, CLOSE, FINAL_REPORT, FILE, VISIT],
     "dirujuk ke UPTD PPA": [*FULL, REFER, REFERRAL_ACCEPTED],
     "ditolak Admin": [REJECT],
     "rujukan tanpa persetujuan (ditolak sistem)": [*FULL, REFER_NO_CONSENT],
@@ -99,13 +117,30 @@ def walk(
     self-test types them in the browser of its Google double instead."""
     cycles = 0
     for round_ in range(max(len(p) for p in PATHS.values())):
+        day = (ctx.local_time(start + step * (cycles + 1))).strftime("%d/%m/%Y")
         for path, steps in PATHS.items():
             if round_ < len(steps):
                 role, cells = steps[round_]
-                type_in(store, ctx, role, pick[path], cells)
+                type_in(store, ctx, role, pick[path], {k: v.replace(TODAY, day) for k, v in cells.items()})
         cycles += 1
         run_cycle(store, ctx, start + step * cycles, writer)
     return Walk(dict(pick), cycles)
+
+
+def monitored(store: Store, ctx: Context, moment: datetime) -> list[tuple[str, str]]:
+    """Each monitored case and where it stands, as the demo prints them: the ones to visit first."""
+    register = store.read([ctx.tabs.register.name]).tabs[ctx.tabs.register.name]
+    today = ctx.local_time(moment).date()
+    out = []
+    for record in register.records():
+        found = monitoring_step.where(record, state_of(record), risk_of(record.get(R.RISK)), today,
+                                      ctx.settings.monitoring.policy())
+        if found is not None:
+            pending = found.next
+            when = f", kunjungan berikutnya {long_date(pending.due)}" if pending else ""
+            visits = found.met + found.extra_visits
+            out.append((cell_text(record.get(R.ID)) or "?", f"{found.label}{when}; {visits} kunjungan tercatat"))
+    return sorted(out, key=lambda item: (not item[1].startswith("Terlambat"), item[0]))
 
 
 def choose_cases(risks: Mapping[str, str | None]) -> dict[str, str]:
@@ -113,7 +148,7 @@ def choose_cases(risks: Mapping[str, str | None]) -> dict[str, str]:
     ids = sorted(risks)
     darurat = next((i for i in ids if risks[i] == "DARURAT"), ids[0])
     others = [i for i in ids if i != darurat]
-    chosen = {"ditutup oleh Dinas (DARURAT)": darurat}
+    chosen = {CLOSED_PATH: darurat}
     for path, case_id in zip([p for p in PATHS if p not in chosen], others, strict=False):
         chosen[path] = case_id
     return chosen

@@ -27,11 +27,12 @@ import requests
 from config.placeholders import placeholders
 from config.placeholders import warning as placeholder_warning
 from config.settings import Settings
+from letters.writer import TEMPLATE_KINDS
 from rules import values
 from rules.columns import find_columns
 from rules.errors import SapaError, StructureError, TransientError
 from rules.intake import REQUIRED
-from sync.commands.google_init import TEMPLATE_KINDS, TEMPLATE_NAMES, list_templates
+from sync.commands.google_init import TEMPLATE_NAMES, list_templates
 from sync.cycle.tabs import layouts
 from sync.stores.google_retry import RetryPolicy, call_with_retry, status_of
 from sync.stores.responses import RESPONSE_TABS, response_tab_names

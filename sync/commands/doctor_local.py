@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from config.settings import Settings
-from letters.writer import template_path
+from letters.writer import TEMPLATE_KINDS, template_path
 from sync.commands.doctor import (
     Finding,
     error,
@@ -86,7 +86,7 @@ def _letters(folder: Path, settings: Settings) -> list[Finding]:
         out.append(error("letters_folder", f"Folder surat {folder} tidak dapat ditulis.",
                          f"The letters folder {folder} is not writable."))
     templates = settings.letters.templates
-    missing = [str(p) for kind in ("surat_tugas", "surat_rujukan")
+    missing = [str(p) for kind in TEMPLATE_KINDS
                if not (p := template_path(kind, getattr(templates, kind))).exists()]
     if missing:
         out.append(error("templates", f"Template surat tidak ada: {', '.join(missing)}. Periksa letters.templates.",

@@ -60,7 +60,7 @@ import gspread
 import requests
 
 from config.settings import Settings
-from letters.writer import template_path
+from letters.writer import TEMPLATE_KINDS, template_path
 from rules.errors import InputError, SapaError, StructureError, TransientError
 from sync.cycle.tabs import Layout, Tabs, layouts
 from sync.stores.google_retry import DEFAULT_TIMEOUT, RetryPolicy, call_with_retry, error_message, status_of
@@ -82,10 +82,12 @@ log = logging.getLogger(__name__)
 
 DOC = "application/vnd.google-apps.document"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-TEMPLATE_KINDS = ("surat_tugas", "surat_rujukan")
 TEMPLATE_NAMES = {
     "surat_tugas": "Template Surat Tugas (sapa-sync)",
     "surat_rujukan": "Template Surat Rujukan (sapa-sync)",
+    "laporan_penjangkauan": "Template Laporan Hasil Penjangkauan (sapa-sync)",
+    "kronologi_kejadian": "Template Kronologi Kejadian (sapa-sync)",
+    "laporan_akhir": "Template Laporan Akhir Penanganan Kasus (sapa-sync)",
 }
 TEMPLATE_PROPERTY = "sapa_template"  # appProperties key: survives staff renaming the document
 LETTER_PROPERTY = "sapa_key"  # what the letter writer puts on its copies (never a template)

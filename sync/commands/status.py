@@ -7,7 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from rules import values
+from rules.monitoring import summary
 from rules.workflow import QUEUE, ROLE_LABELS, STATE_LABELS, STATES
+from sync.cycle import monitoring_step
 from sync.cycle.case_step import parse_time, state_of
 from sync.cycle.context import Context
 from sync.cycle.events import records
@@ -56,10 +58,29 @@ def status(snapshot: Snapshot, ctx: Context, now: datetime) -> dict[str, Any]:
         "cases_with_warnings": sum(1 for c in cases.values() if (values.text(c.get(R.WARNINGS)) or "0") != "0"),
         "edited_after_intake": sum(1 for c in cases.values() if values.text(c.get(R.EDITED))),
         "oldest_waiting": {role: oldest[role] for role in ROLE_LABELS if role in oldest},
+        "monitoring": monitoring(cases, ctx, now),
         "response_tabs": [t.name for t in snapshot.response_tabs],
         "response_copies": copies,
         "messages": structure,
     }
+
+
+def monitoring(cases: dict[str, dict[str, object]], ctx: Context, now: datetime) -> dict[str, Any]:
+    """Monitoring after the case (step 7): follow-ups due soon, overdue, monitoring ended, and the
+    cases the Konselor should follow up now (overdue first)."""
+    found = {}
+    for case_id, record in sorted(cases.items()):
+        state = monitoring_step.where(record, state_of(record), risk_of(record.get(R.RISK)), now.date(),
+                                      ctx.settings.monitoring.policy())
+        if state is not None:
+            found[case_id] = state
+    follow = [
+        {"case": case_id, "due": m.next.due.isoformat(), "status": m.status}
+        for case_id, m in found.items() if m.next is not None and m.status in ("terlambat", "jatuh_tempo")
+    ]
+    follow.sort(key=lambda f: (f["status"] != "terlambat", f["due"], f["case"]))
+    return {**summary(found.values()), "active": sum(1 for m in found.values() if m.next is not None),
+            "follow": follow}
 
 
 def render(report: dict[str, Any]) -> str:
@@ -72,6 +93,13 @@ def render(report: dict[str, Any]) -> str:
         f"Peringatan       : {report['warnings']} pada {report['cases_with_warnings']} kasus",
         "Per tahap        : " + (", ".join(f"{STATE_LABELS[k]} {v}" for k, v in report["by_state"].items()) or "-"),
     ]
+    watch = report.get("monitoring")
+    if watch:
+        lines.append(f"Pemantauan       : {watch['active']} berjalan; {watch['due']} jatuh tempo, "
+                     f"{watch['overdue']} terlambat, {watch['ended']} diakhiri")
+        for item in watch["follow"]:
+            late = "terlambat" if item["status"] == "terlambat" else "jatuh tempo"
+            lines.append(f"  Kunjungi: {item['case']} ({late}, {item['due']})")
     for role, oldest in report["oldest_waiting"].items():
         lines.append(f"Terlama menunggu {ROLE_LABELS[role]}: {oldest['case']} sejak {oldest['since']}")
     lines += [f"Perhatian: {text}" for text in report.get("messages", [])]

@@ -19,6 +19,8 @@ A part is made of whole *subjects*, so that it leaves the spreadsheet consistent
   of each year's sequence: gap-free, whatever the cut, and the next cycle numbers on from them;
 - everything else (tabs and columns to ensure, the help tab, log rows about the worker
   itself) is small and goes with the first part.
+- the recap tab (its creation and its rows, about 100 KB on Google) is one subject, taken last:
+  its figures are those of the whole plan, so it is written with the part that completes it.
 
 An UpdateRow of one case does not wait for another's: a plan of many changed rows (a format
 upgrade of every register row) is cut like one of many new cases.
@@ -37,10 +39,11 @@ from typing import Protocol, runtime_checkable
 from sync.cycle.context import Context
 from sync.cycle.intake_step import RELEASED_PREFIX
 from sync.cycle.tabs import CASE_ID, REVIEW_ID, A, L, V
-from sync.stores.store import AppendRow, MarkResponse, Operation, UpdateRow, WritePlan
+from sync.stores.store import AppendRow, EnsureTab, MarkResponse, Operation, UpdateRow, WritePlan
 from sync.stores.text import cell_text
 
 Measure = Callable[[WritePlan], int]
+RECAP = "Rekap Bulanan"  # the subject of every operation on the recap tab (whatever its configured name)
 SHRINK = 0.9  # aim a little under the budget when cutting in proportion to a measured size
 
 
@@ -90,7 +93,7 @@ def fit(plan: WritePlan, budget: int, measure: Measure, ctx: Context, most: int 
     """
     keys = [_key(op, ctx) for op in plan.operations]
     owners = subjects_of(plan.operations, keys)
-    subjects = list(dict.fromkeys(o for o in owners if o is not None))
+    subjects = sorted(dict.fromkeys(o for o in owners if o is not None), key=lambda o: o == RECAP)
     taken = len(subjects) if most is None else min(most, len(subjects))
     rough = plan_bytes(plan)  # cheap: a first cut without building a store's request of the whole plan
     if rough > budget and taken > 1:
@@ -115,6 +118,8 @@ def subjects_of(operations: Sequence[Operation], keys: Sequence[str | None]) -> 
 
 def _key(op: Operation, ctx: Context) -> str | None:
     """The case or review ID an operation concerns (None: none, it goes with every part)."""
+    if isinstance(op, EnsureTab | UpdateRow | AppendRow) and op.tab == ctx.tabs.recap.name:
+        return RECAP
     key: str | None = None
     if isinstance(op, MarkResponse):
         key = op.marker

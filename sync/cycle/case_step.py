@@ -28,6 +28,7 @@ from rules.workflow import (
     decide,
     picks,
 )
+from sync.cycle import monitoring_step
 from sync.cycle.context import Context
 from sync.cycle.events import Event, Record
 from sync.cycle.tabs import STEP_DATE, I, R, role_fields
@@ -81,7 +82,14 @@ def advance(
         if moved:
             continue  # one step per cycle: the next cycle judges it against the new state
         outcome = decide(state, role, decision, fields, ctx.settings.workflow_options())
-        if outcome.applied and outcome.transition is not None:
+        if outcome.applied and outcome.transition is not None and outcome.state == state:
+            # a record beside the state (monitoring, step 7): kept, the case stays where it is
+            moved = True
+            applied[role] = key
+            out.messages[role] = _done(decision, state, role)
+            event = monitoring_step.record_decision(case_id, out.record, outcome.transition, fields, stamp)
+            out.events += [event] if event else []
+        elif outcome.applied and outcome.transition is not None:
             before, state, moved = state, outcome.state, True
             out.moved = (before, state)
             applied[role] = key

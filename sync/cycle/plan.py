@@ -28,6 +28,7 @@ from sync.cycle.events import SYSTEM, Event, Record, log_rows, records
 from sync.cycle.identify import Identities, Response, identify, read_responses
 from sync.cycle.intake_step import PENDING, is_history, new_register, take_in
 from sync.cycle.letters_step import LetterOrder, LetterPlan, agenda_row, link_cells, plan_letters
+from sync.cycle.recap_step import RecapInput, recap_input, recap_rows
 from sync.cycle.reconcile import reconcile
 from sync.cycle.tabs import CASE_ID, STEP_DATE, A, I, L, Layout, R, V
 from sync.cycle.views import KEPT_RISK, CaseView, case_info, register_row, risk_of, role_row, unread_headers
@@ -53,6 +54,7 @@ class CyclePlan:
     cases: dict[str, Complaint] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     letters: list[LetterOrder] = field(default_factory=list)
+    recap: RecapInput | None = None  # every case's and review row's facts, for the recap of any year
 
     def count(self, code: str) -> int:
         return sum(1 for e in self.events if e.code == code)
@@ -132,6 +134,8 @@ def plan_cycle(
     desired = _desired(views, registers, staff, messages, letter_plan, ctx, now)
     desired[tabs.agenda.name] = letter_plan.rows
     desired[tabs.review.name] = _review_rows(review, intake.review_rows, ids, ctx, events)
+    recap = recap_input(desired[tabs.register.name], cases, desired[tabs.review.name], ctx)
+    desired[tabs.recap.name] = recap_rows(recap, ctx, now)
     desired[tabs.guide.name] = workspace.guide_rows(snapshot.tabs.get(tabs.guide.name), ctx.settings, now)
 
     operations: list[Operation] = list(intake.marks)
@@ -157,7 +161,7 @@ def plan_cycle(
                                           busy=bool(operations)))
     operations.sort(key=lambda op: not isinstance(op, EnsureTab))  # tabs first, order kept
     return CyclePlan(WritePlan(tuple(operations)), events, cases, form_structure.problems(structure, ctx),
-                     letter_plan.orders)
+                     letter_plan.orders, recap=recap)
 
 
 def _triage(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from config.settings import Settings
+from rules import recap_table
 from rules.workflow import (
     FIELD_LABELS,
     FIELDS,
@@ -21,7 +22,7 @@ from rules.workflow import (
     decisions_of_role,
 )
 from sync.stores import workspace
-from sync.stores.store import Dropdown, EnsureTab, Look
+from sync.stores.store import Chart, Dropdown, EnsureTab, Look
 
 CASE_ID = "ID Kasus"
 REVIEW_ID = "ID Tinjauan"
@@ -75,6 +76,9 @@ class R:
     FINGERPRINT = "Sidik Respons"
     APPLIED = "Kunci Keputusan"
     NOTE = "Catatan Sistem"
+    MONITORING = "Status Pemantauan"
+    VISITS = "Riwayat Pemantauan"  # one line per visit (hidden: the Konselor's tab shows it)
+    MONITORING_END = "Pemantauan Berakhir"
 
 
 STEP_DATE: dict[str, str] = {
@@ -124,6 +128,15 @@ class I:  # noqa: E742 - short names read well in the column tables
     ADMIN_NOTE = "Catatan Admin"
     SURAT_TUGAS = "Surat Tugas"
     SURAT_RUJUKAN = "Surat Rujukan"
+    LAPORAN_PENJANGKAUAN = "Laporan Penjangkauan"
+    KRONOLOGI = "Kronologi Kejadian"
+    LAPORAN_AKHIR = "Laporan Akhir"
+    REFERRAL = "Status Rujukan"
+    DESTINATION = "Lembaga Tujuan"
+    MONITORING_START = "Mulai Pemantauan"
+    SCHEDULE = "Jadwal Pemantauan"
+    MONITORING = "Status Pemantauan"
+    VISITS = "Riwayat Kunjungan"
 
 
 class A:
@@ -179,20 +192,28 @@ _F = FIELD_LABELS
 ROLE_INFO: dict[str, tuple[str, ...]] = {
     "admin": (I.RECEIVED, I.CHANNEL, I.REPORTER, I.RELATION, I.PHONE, I.WA_SAFE, I.VICTIM, I.SEX, I.AGE,
               I.DISABILITY, I.KECAMATAN, I.KELURAHAN, I.ADDRESS, I.VIOLENCE, I.PLACE, I.DATE, I.PERPETRATOR,
-              I.DANGER, I.NEEDS, I.STORY, I.CONSENT, I.WARNINGS, I.EDITED, I.RISK_REASONS, I.DUPLICATES, I.OTHER),
+              I.DANGER, I.NEEDS, I.STORY, I.CONSENT, I.WARNINGS, I.EDITED, I.RISK_REASONS, I.DUPLICATES, I.OTHER,
+              I.LAPORAN_AKHIR),
     "subkoor": (I.RECEIVED, I.CHANNEL, I.REPORTER, I.RELATION, I.PHONE, I.WA_LINK, I.WA_NOTE, I.VICTIM, I.SEX,
                 I.AGE, I.DISABILITY, I.KECAMATAN, I.KELURAHAN, I.VIOLENCE, I.PLACE, I.DATE, I.PERPETRATOR,
                 I.DANGER, I.NEEDS, I.STORY, I.WARNINGS, I.EDITED, I.RISK_REASONS, I.DUPLICATES,
-                _F["lembaga_tujuan"], _F["layanan_diminta"], I.SURAT_RUJUKAN),
+                _F["lembaga_tujuan"], _F["layanan_diminta"], _F["tindakan"], _F["asesmen"], _F["rekomendasi"],
+                _F["tindak_lanjut"], I.LAPORAN_PENJANGKAUAN, I.KRONOLOGI, I.SURAT_RUJUKAN, I.LAPORAN_AKHIR),
     "kabid": (I.RECEIVED, I.VICTIM, I.SEX, I.AGE, I.DISABILITY, I.KECAMATAN, I.VIOLENCE, I.DANGER, I.NEEDS,
               I.RISK_REASONS, I.STORY, _F["konfirmasi_wa"], _F["kondisi_korban"], _F["langkah_usulan"],
               I.DUPLICATES, I.SURAT_TUGAS),
     "kadis": (I.RECEIVED, I.VICTIM, I.AGE, I.KECAMATAN, I.VIOLENCE, I.RISK_REASONS, _F["kondisi_korban"],
               _F["langkah_usulan"], _F["anggota_tim"], _F["tindakan"], _F["asesmen"], _F["rekomendasi"],
-              _F["status_rujukan"], I.SURAT_TUGAS, I.SURAT_RUJUKAN),
+              _F["tindak_lanjut"], _F["status_rujukan"], _F["laporan_akhir"], I.SURAT_TUGAS,
+              I.LAPORAN_PENJANGKAUAN, I.SURAT_RUJUKAN, I.LAPORAN_AKHIR),
     "tim": (I.VICTIM, I.SEX, I.AGE, I.DISABILITY, I.ADDRESS, I.KECAMATAN, I.KELURAHAN, I.VIOLENCE, I.DANGER,
             I.NEEDS, I.RISK_REASONS, _F["kondisi_korban"], _F["langkah_usulan"], _F["anggota_tim"],
-            _F["jenis_penjangkauan"], I.SURAT_TUGAS),
+            _F["jenis_penjangkauan"], I.SURAT_TUGAS, I.LAPORAN_PENJANGKAUAN),
+    # Monitoring (step 7): the schedule beside the referral's status, and what the team found.
+    "konselor": (I.MONITORING, I.SCHEDULE, I.VISITS, I.MONITORING_START, I.REFERRAL, I.DESTINATION,
+                 I.VICTIM, I.SEX, I.AGE, I.DISABILITY, I.ADDRESS, I.KECAMATAN, I.KELURAHAN, I.VIOLENCE,
+                 I.RISK_REASONS, _F["asesmen"], _F["rekomendasi"], _F["tindak_lanjut"], _F["laporan_akhir"],
+                 I.LAPORAN_PENJANGKAUAN, I.LAPORAN_AKHIR),
 }
 
 # Staff columns a role fills beyond those its decisions require.
@@ -217,10 +238,11 @@ def role_layout(name: str, role: str, options: WorkflowOptions) -> Layout:
             dropdowns.append(Dropdown(FIELD_LABELS[key], choices))
     front = (I.ID, I.RISK, I.CLOCK, I.TURN, *staff, I.MESSAGE)
     headers = (*front, *(h for h in _QUEUE + ROLE_INFO[role] if h not in front))
+    monitoring = role == "konselor"  # closed cases are the Konselor's work: neither grey nor filtered out
     look = workspace.look(
         headers, frozen=5, staff=staff, options=options, role=role,
-        highlights=workspace.role_highlights(I.RISK, I.CLOCK, I.TURN, I.STATE),
-        hides=((I.STATE, workspace.FINISHED),),
+        highlights=workspace.role_highlights(I.RISK, I.CLOCK, I.TURN, I.MONITORING if monitoring else I.STATE),
+        hides=() if monitoring else ((I.STATE, workspace.FINISHED),),
     )
     return Layout(name, CASE_ID, _QUEUE + ROLE_INFO[role], staff, tuple(dropdowns), role, front, look)
 
@@ -242,20 +264,21 @@ class Tabs:
         return self.roles["admin"]
 
     guide: Layout  # "Panduan": the help text and the heartbeat
+    recap: Layout  # "Rekap Bulanan": counts only, in SIMFONI-PPA's categories, with its charts
 
     @property
     def all(self) -> tuple[Layout, ...]:
-        return (*self.roles.values(), self.review, self.agenda, self.register, self.log, self.guide)
+        return (*self.roles.values(), self.review, self.agenda, self.register, self.log, self.guide, self.recap)
 
 
 def layouts(settings: Settings) -> Tabs:
     names = settings.tabs
     options = settings.workflow_options()
     role_names = {"admin": names.intake, "subkoor": names.subkoor, "kabid": names.kabid,
-                  "kadis": names.kadis, "tim": names.tim}
+                  "kadis": names.kadis, "tim": names.tim, "konselor": names.konselor}
     register = (R.ID, R.RECEIVED, R.CHANNEL, R.STATE, R.STATE_KEY, R.ENTERED, R.RISK, R.DUE, R.CLOCK, R.WARNINGS,
-                R.DUPLICATES, R.REFERRAL, R.DESTINATION, R.EDITED, R.SOURCE, R.CREATED, *STEP_DATE.values(),
-                R.FINGERPRINT, R.APPLIED, R.NOTE)
+                R.DUPLICATES, R.REFERRAL, R.DESTINATION, R.MONITORING, R.EDITED, R.SOURCE, R.CREATED,
+                *STEP_DATE.values(), R.FINGERPRINT, R.APPLIED, R.NOTE, R.VISITS, R.MONITORING_END)
     review = (V.ID, V.RECEIVED, V.REASON, V.SUMMARY, V.STATUS, V.FINGERPRINT)
     review_staff = (V.ACTION, V.NOTE)
     log = (L.TIME, L.ID, L.ROLE, L.ACTION, L.CODE, L.DETAIL)
@@ -264,7 +287,7 @@ def layouts(settings: Settings) -> Tabs:
     return Tabs(
         register=Layout(
             names.case_register, R.ID, register,
-            look=workspace.look(register, hidden=(R.STATE_KEY, R.FINGERPRINT, R.APPLIED),
+            look=workspace.look(register, hidden=(R.STATE_KEY, R.FINGERPRINT, R.APPLIED, R.VISITS),
                                 highlights=workspace.register_highlights(R.RISK, R.CLOCK, R.STATE)),
         ),
         review=Layout(
@@ -283,7 +306,24 @@ def layouts(settings: Settings) -> Tabs:
         ),
         guide=Layout(workspace.GUIDE_TAB, workspace.TOPIC, (workspace.TOPIC, workspace.TEXT),
                      look=workspace.guide_look(settings)),
+        recap=recap_layout(settings.recap.tab),
     )
+
+
+def recap_layout(name: str) -> Layout:
+    """The recap tab: a hidden key, the category and value, a column per month, the year; two charts beside."""
+    beside = len(recap_table.HEADERS) + 2
+    charts = (
+        Chart("Kasus per bulan menurut jenis kekerasan", recap_table.KEY, recap_table.VALUE,
+              recap_table.VIOLENCE_KEYS, recap_table.MONTHS, stacked=True, anchor_row=2, anchor_column=beside),
+        Chart("Janji layanan per bulan: tepat waktu dan terlambat", recap_table.KEY, recap_table.VALUE,
+              recap_table.ON_TIME_SERIES, recap_table.MONTHS, anchor_row=22, anchor_column=beside),
+    )
+    widths = ((recap_table.KEY, 16), (recap_table.CATEGORY, 30), (recap_table.VALUE, 36),
+              *((m, 7) for m in recap_table.MONTHS), (recap_table.YEAR, 9), (recap_table.NOTE, 60))
+    look = Look(frozen_columns=3, widths=widths, wrapped=(recap_table.NOTE,), hidden=(recap_table.KEY,),
+                charts=charts)
+    return Layout(name, recap_table.KEY, recap_table.HEADERS, look=look)
 
 
 _REVIEW_NOTES = (

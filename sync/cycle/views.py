@@ -18,6 +18,7 @@ from rules.sla import CLOCK_LABELS, Deadline, clock_status, deadlines, most_urge
 from rules.triage import RISK_LEVELS, RiskLevel, Triage, risk_label
 from rules.whatsapp import WhatsAppContact, link_label
 from rules.workflow import FIELD_LABELS, QUEUE, ROLES, STATE_LABELS
+from sync.cycle import monitoring_step
 from sync.cycle.case_step import parse_time, state_of
 from sync.cycle.context import Context
 from sync.cycle.identify import Response
@@ -111,8 +112,10 @@ def register_row(view: CaseView, info: Mapping[str, Value]) -> dict[str, Value]:
         R.CLOCK: info.get(I.CLOCK),
         R.WARNINGS: len(complaint.warnings) if complaint else _v(record.get(R.WARNINGS)),
     }
-    for header in (R.DUPLICATES, R.REFERRAL, R.DESTINATION, R.EDITED, R.SOURCE, R.FINGERPRINT, R.APPLIED, R.NOTE):
+    for header in (R.DUPLICATES, R.REFERRAL, R.DESTINATION, R.EDITED, R.SOURCE, R.FINGERPRINT, R.APPLIED, R.NOTE,
+                   R.VISITS, R.MONITORING_END):
         row[header] = _v(record.get(header))
+    row[R.MONITORING] = info.get(I.MONITORING)
     for header in (R.CREATED, *STEP_DATE.values()):
         row[header] = cells.moment(record.get(header))
     if R.CHANNEL in view.kept:
@@ -128,6 +131,9 @@ def role_row(
     """A role tab's row of a case, from `case_info` (computed once per case for every tab)."""
     info = dict(case)
     turn = layout.role is not None and QUEUE.get(state_of(view.record)) == layout.role
+    if layout.role == "konselor":  # the Konselor's deadline is the next follow-up, beside the case's state
+        info |= {I.DUE: info.get(MONITORING_DUE), I.CLOCK: info.get(MONITORING_CLOCK)}
+        turn = bool(info.get(MONITORING_TURN))
     info[I.TURN] = workspace.YES if turn else None
     info[I.MESSAGE] = message
     if view.complaint is None:  # the response row is gone: keep what the tab shows
@@ -165,6 +171,7 @@ def case_info(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value]:
         for key in role_fields(role):
             label = FIELD_LABELS[key]
             info.setdefault(label, _v(row.get(label)))
+    info |= monitoring_info(view, ctx, now)
     c, response = view.complaint, view.response
     if c is None or response is None:
         return info
@@ -199,6 +206,32 @@ def case_info(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value]:
         I.OTHER: "\n".join(f"{title}: {answer}" for title, answer in response.other) or None,
     }
     return info
+
+
+# Keys of `case_info` no tab shows as such: the Konselor's row takes them as its deadline and turn.
+MONITORING_DUE, MONITORING_CLOCK, MONITORING_TURN = "_monitoring_due", "_monitoring_clock", "_monitoring_turn"
+_MONITORING_CLOCKS = {"terlambat": "terlambat", "jatuh_tempo": "hampir_terlambat", "terjadwal": "tepat_waktu"}
+
+
+def monitoring_info(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value]:
+    """The Konselor's columns of a closed or referred case: schedule, visits, where they stand."""
+    state = state_of(view.record)
+    level = view.triage.level if view.triage else risk_of(view.record.get(R.RISK))
+    found = monitoring_step.where(view.record, state, level, now.date(), ctx.settings.monitoring.policy())
+    if found is None:
+        return {}
+    clock = _MONITORING_CLOCKS.get(found.status)
+    return {
+        I.REFERRAL: _v(view.record.get(R.REFERRAL)),
+        I.DESTINATION: _v(view.record.get(R.DESTINATION)),
+        I.MONITORING_START: monitoring_step.start(view.record, state),
+        I.SCHEDULE: monitoring_step.schedule_text(found),
+        I.MONITORING: found.label,
+        I.VISITS: monitoring_step.history_text(view.record),
+        MONITORING_DUE: monitoring_step.deadline(found),
+        MONITORING_CLOCK: CLOCK_LABELS[clock] if clock else None,  # type: ignore[index]
+        MONITORING_TURN: found.status in ("jatuh_tempo", "terlambat"),
+    }
 
 
 def _v(value: object) -> str | None:

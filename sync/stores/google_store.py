@@ -504,6 +504,42 @@ def look_requests(sheet_id: int, headers: Sequence[str], rows: int, look: Look) 
     return out
 
 
+def chart_requests(sheet_id: int, headers: Sequence[str], rows: dict[str, int], look: Look) -> list[dict[str, Any]]:
+    """An addChart for each chart of a new tab's look (`rows`: the row index of each key written).
+
+    Placed once: Google keeps the chart and redraws it from the cells of its ranges, which the
+    worker's updates change in place; a later cycle sends nothing for it. Each series is one row,
+    its first cell (`label_header`, just left of the data) naming it (headerCount 1).
+    """
+    columns = {h: i for i, h in enumerate(headers) if h}
+    out: list[dict[str, Any]] = []
+    for chart in look.charts:
+        data = [columns[h] for h in chart.columns if h in columns]
+        if not data or chart.label_header not in columns:
+            continue
+        start, end = min(columns[chart.label_header], min(data)), max(data) + 1
+
+        def source(row: int, start: int = start, end: int = end) -> dict[str, Any]:
+            return {"sourceRange": {"sources": [{"sheetId": sheet_id, "startRowIndex": row, "endRowIndex": row + 1,
+                                                 "startColumnIndex": start, "endColumnIndex": end}]}}
+
+        series = [{"series": source(rows[key]), "targetAxis": "LEFT_AXIS"} for key in chart.series if key in rows]
+        out.append({"addChart": {"chart": {
+            "spec": {"title": chart.title, "basicChart": {
+                "chartType": "COLUMN", "legendPosition": "RIGHT_LEGEND", "headerCount": 1,
+                "stackedType": "STACKED" if chart.stacked else "NOT_STACKED",
+                "domains": [{"domain": source(0)}], "series": series}},
+            "position": {"overlayPosition": {
+                "anchorCell": {"sheetId": sheet_id, "rowIndex": chart.anchor_row - 1,
+                               "columnIndex": chart.anchor_column - 1},
+                "widthPixels": chart.width_cm * _PIXELS_PER_CM, "heightPixels": chart.height_cm * _PIXELS_PER_CM}},
+        }}})
+    return out
+
+
+_PIXELS_PER_CM = 38
+
+
 def _highlights(sheet_id: int, columns: dict[str, int], width: int, rows: int, look: Look) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for rule in look.highlights:
@@ -630,8 +666,14 @@ class _Batch:
         out += self.validation_requests()
         for sheet, look in self.looks:
             out += look_requests(sheet.sheet_id, sheet.headers, sheet.rows, look)
+            out += chart_requests(sheet.sheet_id, sheet.headers, self.new_keys(sheet.title), look)
         self.requests = out
         return out
+
+    def new_keys(self, title: str) -> dict[str, int]:
+        """The row index each key of a new tab's rows is written at (they go in from row 2, in order)."""
+        rows = self.inserts.get(title, [])
+        return {key: 1 + offset for offset, row in enumerate(rows) if row and (key := cell_text(row[0][1]))}
 
     # --- a refused batch -------------------------------------------------------------
 

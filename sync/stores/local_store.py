@@ -39,6 +39,7 @@ from letters.files import remove_stale_temporaries
 from rules.errors import InputError, SapaError, StructureError, TransientError
 from sync.stores import workspace
 from sync.stores.cells import LOCAL_DAY, LOCAL_MOMENT
+from sync.stores.local_charts import draw_charts, record_charts
 from sync.stores.responses import fingerprint, response_tab_names
 from sync.stores.store import (
     AppendRow,
@@ -352,6 +353,7 @@ def _apply(book: Workbook, plan: WritePlan) -> None:
             _put(target.sheet.cell(row=_find_response(target, op), column=column), op.marker)
     for written in sheets.values():
         _refilter(written.sheet)  # a case that finished leaves the working view
+    draw_charts(book)  # the load kept no faithful chart: every save draws them again
 
 
 def _ensure_tab(book: Workbook, op: EnsureTab) -> None:
@@ -372,6 +374,8 @@ def _ensure_tab(book: Workbook, op: EnsureTab) -> None:
         _set_dropdown(book, sheet, column, f"{op.tab}: {dropdown.header}", dropdown.choices)
     if op.look is not None:
         _dress(target, op.look)
+        if op.look.charts:
+            record_charts(book, op.tab, op.look.charts)
     if new and op.look is not None and op.look.first:
         _open_on(book, sheet)
 

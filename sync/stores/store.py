@@ -99,6 +99,24 @@ class Heartbeat:
 
 
 @dataclass(frozen=True)
+class Chart:
+    """A column chart drawn from a tab's own rows: one series per row whose `key_header` cell is one of
+    `series` (named by its `label_header` cell), over the columns `columns` (their headers label the
+    axis). Its top-left corner is at (`anchor_row`, `anchor_column`), 1-based."""
+
+    title: str
+    key_header: str
+    label_header: str
+    series: tuple[str, ...]
+    columns: tuple[str, ...]
+    stacked: bool = False
+    anchor_row: int = 2
+    anchor_column: int = 1
+    width_cm: int = 18
+    height_cm: int = 9
+
+
+@dataclass(frozen=True)
 class Look:
     """How a tab looks to staff: frozen columns, widths, wrapping, notes, colours, a filter."""
 
@@ -112,6 +130,7 @@ class Look:
     heartbeat: Heartbeat | None = None
     row_height: int | None = None  # points, for every data row (None: each row fits its text)
     first: bool = False  # a new tab becomes the first one, the one the spreadsheet opens on
+    charts: tuple[Chart, ...] = ()  # placed when the tab is made (Google keeps them; the local store redraws)
 
 
 @dataclass(frozen=True)

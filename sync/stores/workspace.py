@@ -41,7 +41,9 @@ _WIDE_HEADERS = {"Cerita Kejadian", "Isi Respons (ringkas)", "Pesan Sistem", "Al
                  "Catatan Validasi", "Keterangan", "Alamat Korban", "Catatan Sistem", "Kemungkinan Duplikat",
                  "Laporan akhir penanganan kasus", "Tindakan yang dilakukan", "Hasil asesmen", "Rekomendasi",
                  "Kondisi korban", "Langkah usulan", "Alasan", "Catatan", "Catatan Admin", "Alasan Ditinjau",
-                 "Bantuan Segera", "Layanan yang diminta", "Tautan Dokumen", "Tindakan", "Anggota tim"}
+                 "Bantuan Segera", "Layanan yang diminta", "Tautan Dokumen", "Tindakan", "Anggota tim",
+                 "Tindak lanjut", "Kondisi korban saat ini", "Rencana berikutnya", "Riwayat Kunjungan",
+                 "Jadwal Pemantauan"}
 _SHORT = {"Keputusan": 30, "Tindakan Admin": 20, "Risiko": 11, "Usia": 7, "Giliran Anda?": 10,
           "Jenis Kelamin": 11, "Aman via WA?": 12, "Dalam Bahaya?": 12, "Disabilitas": 12, "Status": 14,
           "Peran": 16, "Saluran": 17, "Tautan WhatsApp": 28,
@@ -182,7 +184,9 @@ def guide_text(settings: Settings) -> tuple[tuple[str, str], ...]:
         (f"Tab '{t.subkoor}'", "Sub Koordinator: konfirmasi WhatsApp, identifikasi, dan tindak lanjut rujukan."),
         (f"Tab '{t.kabid}'", "Kepala Bidang: verifikasi kasus dan usulan anggota tim."),
         (f"Tab '{t.kadis}'", "Kepala Dinas: penugasan tim, keputusan rujukan, dan penutupan kasus."),
-        (f"Tab '{t.tim}'", "Tim Penjangkauan: laporan tindakan, asesmen, dan rekomendasi."),
+        (f"Tab '{t.tim}'", "Tim Penjangkauan: laporan tindakan, asesmen, rekomendasi, dan tindak lanjut."),
+        (f"Tab '{t.konselor}'", "Konselor: pemantauan korban setelah kasus selesai atau dirujuk; catat setiap "
+                                "kunjungan. 'Batas Waktu' adalah kunjungan berikutnya."),
         (f"Tab '{settings.letters.register_tab}'", "Agenda surat keluar: nomor, tautan dokumen, dan status surat."),
         (f"Tab '{t.case_register}'", "Daftar semua kasus dan tahapnya. Diisi sistem; jangan diubah."),
         (f"Tab '{t.log}'", "Catatan semua yang dikerjakan sistem dan keputusan staf. Diisi sistem."),

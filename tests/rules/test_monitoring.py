@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from config.monitoring import Monitoring as MonitoringSettings
 from rules.monitoring import MonitoringPolicy, assess, days_late, schedule, summary
+from rules.workflow import QUEUE, TRANSITIONS, decide, find_transition
 
 CLOSED = date(2026, 12, 1)
 
@@ -81,3 +82,41 @@ def test_follow_ups_are_met_in_order_by_distinct_visits(visits: list[int], today
     assert all(f.met_on is None for f in seen.follow_ups[seen.met:]), "no gap: follow-ups are met in order"
     if seen.status == "terlambat":
         assert seen.next is not None and seen.next.due < day(today)
+
+
+# --- the procedure's step 7 in the workflow table ---------------------------------------------------------
+
+
+def test_monitoring_rows_keep_the_case_where_it_is_and_come_last_in_the_table() -> None:
+    rows = [t for t in TRANSITIONS if t.role == "konselor"]
+    assert {(t.from_state, t.decision) for t in rows} == {
+        (s, d) for s in ("closed", "referred") for d in ("Catat kunjungan", "Akhiri pemantauan")}
+    assert all(t.to_state == t.from_state for t in rows)
+    order = [t.decision for t in TRANSITIONS]
+    assert order.index("Laporan akhir diarsipkan") < order.index("Catat kunjungan")  # step 6, then step 7
+    assert QUEUE["final_report"] == "subkoor" and QUEUE["filing"] == "admin"
+
+
+def test_the_final_report_moves_from_the_kepala_dinas_to_the_sub_koordinator_and_the_admin() -> None:
+    close = find_transition("decision", "Selesai ditangani Dinas")
+    assert close is not None and (close.role, close.to_state, close.required) == ("kadis", "final_report", ())
+    write = find_transition("final_report", "Laporan akhir selesai")
+    assert write is not None
+    assert (write.role, write.to_state, write.required) == ("subkoor", "filing", ("laporan_akhir",))
+    filed = find_transition("filing", "Laporan akhir diarsipkan")
+    assert filed is not None and (filed.role, filed.to_state) == ("admin", "closed")
+
+
+@pytest.mark.parametrize("typed", ["8/12/2026", "08-12-2026", "2026-12-08", "2026-12-08 00:00:00", "46364"])
+def test_a_visit_date_may_be_typed_or_a_date_cell(typed: str) -> None:
+    fields = {"tanggal_kunjungan": typed, "cara_pemantauan": "Telepon", "kondisi_terkini": "Stabil",
+              "rencana_berikutnya": "Kunjungan rumah"}
+    assert decide("closed", "konselor", "Catat kunjungan", fields).applied
+
+
+def test_a_visit_needs_a_date_and_a_listed_way() -> None:
+    fields = {"tanggal_kunjungan": "minggu lalu", "cara_pemantauan": "Merpati pos", "kondisi_terkini": "Stabil",
+              "rencana_berikutnya": "-"}
+    outcome = decide("referred", "konselor", "Catat kunjungan", fields)
+    assert outcome.refused and outcome.state == "referred"
+    assert "Tanggal kunjungan harus berupa tanggal" in outcome.message and "Cara pemantauan harus" in outcome.message

@@ -43,6 +43,12 @@ VALID: dict[str, str] = {
     "persetujuan_rujukan": "Ya",
     "laporan_akhir": "Kasus selesai ditangani",
     "status_rujukan": "Selesai",
+    "tindak_lanjut": "Pemantauan oleh konselor",
+    "tanggal_kunjungan": "8/12/2026",
+    "cara_pemantauan": "Telepon",
+    "kondisi_terkini": "Stabil, bersekolah lagi",
+    "rencana_berikutnya": "Kunjungan rumah bulan depan",
+    "alasan_akhir_pemantauan": "Kondisi korban stabil",
 }
 
 
@@ -104,7 +110,7 @@ def test_the_queue_owner_can_move_every_open_case() -> None:
 def test_labels_cover_every_state_and_role() -> None:
     assert set(STATE_LABELS) == set(QUEUE) == set(STATES)
     assert STATE_LABELS["intake"] == "Penerimaan (Admin)"
-    assert set(ROLE_LABELS) == {"admin", "subkoor", "kabid", "kadis", "tim"}
+    assert set(ROLE_LABELS) == {"admin", "subkoor", "kabid", "kadis", "tim", "konselor"}
 
 
 def test_dropdowns() -> None:

@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from config.settings import Settings
 from letters.local_writer import LocalLetterWriter
-from letters.writer import LetterWriter
+from letters.writer import TEMPLATE_KINDS, LetterWriter
 from rules.complaint import FIELDS
 from rules.values import from_serial
 from sync.commands import demo
@@ -197,6 +197,12 @@ def docx_text(path: Path) -> str:
     return "\n".join(parts)
 
 
+# A document's name in the Google folder -> its key in `letter_texts` (as the local file names it).
+_DOCUMENT_NAMES = {"Surat Tugas": "surat-tugas", "Surat Rujukan": "surat-rujukan",
+                   "Laporan Hasil Penjangkauan": "laporan-penjangkauan", "Kronologi Kejadian": "kronologi-kejadian",
+                   "Laporan Akhir Penanganan Kasus": "laporan-akhir"}
+
+
 def template_lines(kind: str) -> list[str]:
     """The shipped .docx template's text, as the Google Docs copy of it holds it."""
     from letters.writer import TEMPLATES
@@ -299,7 +305,7 @@ class GoogleBackend:
             folder = self.double.create_folder("Surat SAPA", drive, app_created=True)
             templates = {kind: self.double.create_document(f"Template {kind}", template_lines(kind), parents=[folder],
                                                            drive_id=drive, app_created=True)
-                         for kind in ("surat_tugas", "surat_rujukan")}
+                         for kind in TEMPLATE_KINDS}
             self._letters = (folder, templates)
         folder, templates = self._letters
         return GoogleLetterWriter(self.double.service("drive", "v3"), self.double.service("docs", "v1"), folder,
@@ -313,7 +319,8 @@ class GoogleBackend:
         out: dict[str, list[str]] = {}
         for file in self.double.files.values():
             if folder in file.parents and not file.trashed and file.id not in templates.values():
-                case, kind = file.name.split(" ")[0], "surat-tugas" if " Surat Tugas " in file.name else "surat-rujukan"
+                case, rest = file.name.split(" ", 1)
+                kind = next(k for name, k in _DOCUMENT_NAMES.items() if rest.startswith(name))
                 out.setdefault(f"{case}-{kind}", []).append(self.double.document_text(file.id))
         return out
 
