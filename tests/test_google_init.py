@@ -29,7 +29,7 @@ from sync.commands.google_init import (
 from sync.commands.selftest.office import GoogleBackend, after_first, template_lines
 from sync.cycle.context import Context
 from sync.cycle.run import run_cycle
-from sync.cycle.tabs import I, Layout, layouts
+from sync.cycle.tabs import RECAP_ROWS, I, Layout, layouts
 from sync.stores.google_retry import RetryPolicy
 from sync.stores.google_store import END, KEY
 from tests.conftest import NOW
@@ -160,7 +160,7 @@ def test_each_role_edits_only_its_staff_columns_and_only_the_worker_the_rest(off
         assert not any("startRowIndex" in r for r in protection.get("unprotectedRanges", []))  # whole columns
         ranges = staff_ranges(sheet)
         if not layout.staff:  # the register and the log: worker only
-            assert layout.name in (tabs.register.name, tabs.log.name, tabs.guide.name) and not ranges
+            assert layout.name in (tabs.register.name, tabs.log.name, tabs.guide.name, tabs.recap.name) and not ranges
             continue
         assert columns_of([r["range"] for r in ranges]) == column_set(layout, layout.staff)
         wanted = sorted({e for role in expected_roles[layout.name] for e in EDITORS[role]} | {WORKER})
@@ -202,10 +202,11 @@ def test_row_metadata_and_sentinels_are_placed_where_the_store_expects_them(offi
     data_rows = [n for n, row in enumerate(rows, start=1) if n > 1 and any(v is not None for v in row)]
     assert report.row_keys_added == {RESPONSES: len(data_rows)}
     assert all(meta[n] == [(KEY, "")] for n in data_rows)  # no case ID yet
-    for title in [RESPONSES, *(t.name for t in layouts(office.settings).all)]:
+    tabs = layouts(office.settings)
+    for title in [RESPONSES, *(t.name for t in tabs.all)]:
         ends = [n for n, entries in office.double.row_metadata(office.sid, title).items()
                 for key, _ in entries if key == END]
-        assert ends == [1000], title  # the last grid row
+        assert ends == [RECAP_ROWS if title == tabs.recap.name else 1000], title  # the last grid row
 
 
 # --- templates --------------------------------------------------------------------------------

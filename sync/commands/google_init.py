@@ -374,12 +374,13 @@ class _Plan:
         if tab is None:
             sheet_id = self.new_id()
             cols = max(NEW_SHEET_COLS, len(layout.headers))
-            tab = _Tab(sheet_id, layout.name, NEW_SHEET_ROWS, cols, [], [[]], {}, 1, [], new=True)
+            rows = (layout.look.grid_rows if layout.look is not None else None) or NEW_SHEET_ROWS
+            tab = _Tab(sheet_id, layout.name, rows, cols, [], [[]], {}, 1, [], new=True)
             self.tabs[layout.name] = tab
             first = {"index": 0} if layout.look is not None and layout.look.first else {}
             self.structure.append({"addSheet": {"properties": {
                 "sheetId": sheet_id, "title": layout.name, **first,
-                "gridProperties": {"rowCount": NEW_SHEET_ROWS, "columnCount": cols, "frozenRowCount": 1}}}})
+                "gridProperties": {"rowCount": rows, "columnCount": cols, "frozenRowCount": 1}}}})
             self.report.tabs_created.append(layout.name)
         elif tab.frozen < 1:
             self.structure.append({"updateSheetProperties": {

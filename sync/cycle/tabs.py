@@ -310,6 +310,9 @@ def layouts(settings: Settings) -> Tabs:
     )
 
 
+RECAP_ROWS = 200  # the recap's ~100 rows and room: 1,000 empty rows would make every Google read larger
+
+
 def recap_layout(name: str) -> Layout:
     """The recap tab: a hidden key, the category and value, a column per month, the year; two charts beside."""
     beside = len(recap_table.HEADERS) + 2
@@ -322,7 +325,7 @@ def recap_layout(name: str) -> Layout:
     widths = ((recap_table.KEY, 16), (recap_table.CATEGORY, 30), (recap_table.VALUE, 36),
               *((m, 7) for m in recap_table.MONTHS), (recap_table.YEAR, 9), (recap_table.NOTE, 60))
     look = Look(frozen_columns=3, widths=widths, wrapped=(recap_table.NOTE,), hidden=(recap_table.KEY,),
-                charts=charts)
+                charts=charts, grid_rows=RECAP_ROWS)
     return Layout(name, recap_table.KEY, recap_table.HEADERS, look=look)
 
 

@@ -701,12 +701,13 @@ class _Batch:
     def ensure_tab(self, op: EnsureTab) -> None:
         sheet = self.sheets.get(op.tab)
         if sheet is None:
-            sheet = _Sheet(self.new_id(), op.tab, NEW_SHEET_ROWS, NEW_SHEET_COLS, [[]], {}, [], new=True)
+            rows = (op.look.grid_rows if op.look is not None else None) or NEW_SHEET_ROWS
+            sheet = _Sheet(self.new_id(), op.tab, rows, NEW_SHEET_COLS, [[]], {}, [], new=True)
             self.sheets[op.tab] = sheet
             first = {"index": 0} if op.look is not None and op.look.first else {}
             self.structure.append({"addSheet": {"properties": {
                 "sheetId": sheet.sheet_id, "title": op.tab, **first,
-                "gridProperties": {"rowCount": NEW_SHEET_ROWS, "columnCount": NEW_SHEET_COLS,
+                "gridProperties": {"rowCount": rows, "columnCount": NEW_SHEET_COLS,
                                    "frozenRowCount": 1}}}})
         added = set()
         for header in op.headers:
