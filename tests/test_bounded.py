@@ -156,7 +156,7 @@ def test_a_too_large_refusal_is_its_own_error_never_rows_moved(tmp_path: Path, s
 def test_a_write_google_refuses_as_too_large_is_sent_smaller_and_completes(tmp_path: Path, settings, ctx) -> None:
     fresh = GoogleBackend(tmp_path)
     fresh.create(demo.sample_rows(40), settings)
-    fresh.double.max_request_bytes = 260_000  # Google's limit, here under the worker's budget (2 MB), over the fixed part
+    fresh.double.max_request_bytes = 260_000  # Google's limit: under the budget (2 MB), over the fixed part
     cycles(fresh, ctx)
     refused = [e for e in fresh.double.log if e.method_id == BATCH and e.status == 400]
     assert refused and all(e.request_bytes > 260_000 for e in refused)
