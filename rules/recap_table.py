@@ -82,7 +82,7 @@ def _service_note(name: str, promise_hours: float) -> str | None:
     if name == "promise_missed":
         return f"Selesai setelah {promise_hours:g} jam, atau masih berjalan lewat {promise_hours:g} jam."
     if name == "first_contact_met":
-        return "Batas kontak pertama menurut risiko (sla.first_contact_hours)."
+        return "Batas kontak pertama menurut tingkat risiko, seperti diatur kantor."
     return None
 
 

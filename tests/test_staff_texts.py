@@ -21,7 +21,7 @@ from sync.commands.health import Health, alarm_event, recovery_event
 from sync.cycle.tabs import LETTER_STATUSES
 from sync.stores.responses import RESPONSE_TABS
 
-TECHNICAL = {"Kode", "Kode Tahap", "Sidik Respons", "Kunci Keputusan"}
+TECHNICAL = {"Kode", "Kode Tahap", "Sidik Respons", "Kunci Keputusan", "Kunci"}  # Kunci: the recap's row keys
 ENGLISH = {
     "case", "cases", "created", "letter", "letters", "draft", "drafted", "redrafted", "error", "none", "null",
     "true", "false", "review", "pending", "released", "dismissed", "transition", "intake", "identification",
