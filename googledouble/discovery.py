@@ -28,10 +28,7 @@ ONE_OF: dict[str, tuple[tuple[str, ...], bool]] = {
     "Request": ((), True),  # every property of Request is a member: exactly one
     "ExtendedValue": (("numberValue", "stringValue", "boolValue", "formulaValue", "errorValue"), True),
     "DataFilter": (("developerMetadataLookup", "a1Range", "gridRange"), True),
-    "BooleanCondition": ((), False),
     "DeveloperMetadataLocation": (("spreadsheet", "sheetId", "dimensionRange"), False),
-    "CellFormat": ((), False),
-    "Color": ((), False),
     "ColorStyle": (("rgbColor", "themeColor"), True),
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .errors import ApiError, rpc_error
@@ -20,6 +21,15 @@ class Request:
     body: bytes
     params: dict[str, str] = field(default_factory=dict)
     method_id: str = ""
+
+    @cached_property
+    def body_json(self) -> Any:
+        """The body as JSON, parsed once, for the checks and the log (None when empty or not JSON, as a
+        media upload). Handlers parse their own copy (`json()`), which they may change."""
+        try:
+            return json.loads(self.body) if self.body else None
+        except (ValueError, UnicodeDecodeError):
+            return None
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         values = self.query.get(name)
