@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import fields, values
@@ -24,6 +24,8 @@ class Ctx:
     rng: random.Random
     owner: str  # the requesting user
     api: bool = False  # a request through the API (protections apply), not a person's edit in a test
+    quirks: frozenset[str] = frozenset()  # GoogleDouble.quirks: behaviours broken on purpose (double.QUIRKS)
+    freed: set[int] = field(default_factory=set)  # metadata ids deleted earlier in this batch
 
     def check_edit(self, sheet: Sheet, box: tuple[int, int, int, int]) -> None:
         """Refuse, as Google does, an API edit of cells a protection keeps from the requesting user."""

@@ -25,6 +25,9 @@ def add_protected_range(ctx: Ctx, req: dict[str, Any]) -> dict[str, Any]:
         sheet = sheet_of(ctx, named["range"].get("sheetId", 0))
     else:
         raise RequestError("A protected range must have a range or a named range.")
+    if "protection_drops_requester" in ctx.quirks and ctx.api:
+        users = [u for u in (prot.get("editors") or {}).get("users") or [] if u != ctx.owner]
+        prot["editors"] = {**(prot.get("editors") or {}), "users": users}
     prot_id = prot.get("protectedRangeId") or ctx.rng.randint(1, 2**31 - 1)
     prot["protectedRangeId"] = prot_id
     sheet.protected_ranges.append(prot)
@@ -96,7 +99,9 @@ def delete_named_range(ctx: Ctx, req: dict[str, Any]) -> None:
 
 
 def create_developer_metadata(ctx: Ctx, req: dict[str, Any]) -> dict[str, Any]:
-    meta_id = metadata.create(ctx.book, req.get("developerMetadata") or {}, ctx.rng)
+    reserved = frozenset(ctx.freed) if "metadata_id_reserved" in ctx.quirks else frozenset()
+    meta_id = metadata.create(ctx.book, req.get("developerMetadata") or {}, ctx.rng,
+                              replace="metadata_duplicate_accepted" in ctx.quirks, reserved=reserved)
     return {"createDeveloperMetadata": {"developerMetadata": metadata_out(ctx.book, meta_id)}}
 
 
@@ -125,6 +130,7 @@ def delete_developer_metadata(ctx: Ctx, req: dict[str, Any]) -> dict[str, Any]:
     deleted = [metadata_out(ctx.book, m) for m in ids]
     for meta_id in ids:
         del ctx.book.metadata[meta_id]
+        ctx.freed.add(meta_id)
     reply: dict[str, Any] = {}
     if deleted:
         reply["deletedDeveloperMetadata"] = deleted

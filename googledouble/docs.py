@@ -40,9 +40,11 @@ class Document:
     text: str = "\n"
     styles: list[str] = field(default_factory=list)
     revision: int = 1
+    run_breaks: set[int] = field(default_factory=set)  # offsets in `text` where updateTextStyle split a run
 
     def clone(self, new_id: str | None = None, title: str | None = None) -> Document:
-        return Document(new_id or self.document_id, title or self.title, self.text, list(self.styles), 1)
+        return Document(new_id or self.document_id, title or self.title, self.text, list(self.styles), 1,
+                        set(self.run_breaks))
 
     @property
     def paragraphs(self) -> list[str]:
@@ -124,22 +126,50 @@ class DocRequestError(ValueError):
     pass
 
 
-def _replace_all_text(doc: Document, req: dict[str, Any]) -> dict[str, Any]:
+def _replace_all_text(doc: Document, req: dict[str, Any], quirks: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Found across formatting runs (as Google does); a "\\n" in the replacement starts a paragraph."""
     contains = req.get("containsText") or {}
     needle = contains.get("text", "")
     if not needle:
         raise DocRequestError("The text to search for must not be empty.")
     replacement = req.get("replaceText", "")
+    if "docs_newline_same_paragraph" in quirks:
+        replacement = replacement.replace("\n", "\u000b")  # a line break inside the paragraph
     flags = 0 if contains.get("matchCase") else re.IGNORECASE
     pattern = re.compile(re.escape(needle), flags)
+    split_missed = "docs_split_runs_missed" in quirks
     total = 0
-    new_paragraphs = []
-    for paragraph in doc.paragraphs:
-        body, count = pattern.subn(lambda _m: replacement, paragraph[:-1])
-        total += count
-        new_paragraphs.append(body + "\n")
-    doc.set_text("".join(new_paragraphs))
+    out: list[str] = []
+    at = shift = 0
+    breaks = sorted(doc.run_breaks)
+    moved: set[int] = set()
+    for match in pattern.finditer(doc.text):
+        if "\n" in match.group(0) or (split_missed and any(match.start() < b < match.end() for b in breaks)):
+            continue
+        moved |= {b + shift for b in breaks if at <= b <= match.start()}
+        out += [doc.text[at:match.start()], replacement]
+        shift += len(replacement) - (match.end() - match.start())
+        at = match.end()
+        total += 1
+    moved |= {b + shift for b in breaks if b >= at}
+    out.append(doc.text[at:])
+    doc.run_breaks = moved  # a break inside a replaced match goes with it
+    doc.set_text("".join(out))
     return {"replaceAllText": {"occurrencesChanged": total} if total else {}}
+
+
+def _update_text_style(doc: Document, req: dict[str, Any]) -> None:
+    """Styles are not kept; the run boundaries are (for the quirk "docs_split_runs_missed")."""
+    if not req.get("fields"):
+        raise DocRequestError("At least one field must be specified.")
+    rng = req.get("range") or {}
+    start, end = int(rng.get("startIndex", 0)), int(rng.get("endIndex", 0))
+    if start < 1 or end <= start:
+        raise DocRequestError("The range must have a positive length and start at index 1 or later.")
+    if end > doc.end_index:
+        raise DocRequestError(f"Index {end - 1} must be less than the end index of the referenced segment, "
+                              f"{doc.end_index}.")
+    doc.run_breaks |= {_offset(doc.text, start - 1), _offset(doc.text, end - 1)}
 
 
 def _insert_text(doc: Document, req: dict[str, Any]) -> None:
@@ -154,6 +184,7 @@ def _insert_text(doc: Document, req: dict[str, Any]) -> None:
         )
     pos = _offset(doc.text, index - 1)
     doc.set_text(doc.text[:pos] + text + doc.text[pos:])
+    doc.run_breaks = set()
 
 
 def _delete_content_range(doc: Document, req: dict[str, Any]) -> None:
@@ -165,6 +196,7 @@ def _delete_content_range(doc: Document, req: dict[str, Any]) -> None:
         raise DocRequestError("The range cannot include the newline character at the end of the segment.")
     a, b = _offset(doc.text, start - 1), _offset(doc.text, end - 1)
     doc.set_text(doc.text[:a] + doc.text[b:])
+    doc.run_breaks = set()
 
 
 def batch_update(double: GoogleDouble, req: Request) -> Response:
@@ -181,7 +213,10 @@ def batch_update(double: GoogleDouble, req: Request) -> Response:
         kind, sub = next(iter(request.items()))
         try:
             if kind == "replaceAllText":
-                replies.append(_replace_all_text(work, sub))
+                replies.append(_replace_all_text(work, sub, frozenset(double.quirks)))
+            elif kind == "updateTextStyle":
+                _update_text_style(work, sub)
+                replies.append({})
             elif kind == "insertText":
                 _insert_text(work, sub)
                 replies.append({})

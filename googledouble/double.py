@@ -45,6 +45,18 @@ if TYPE_CHECKING:
     import requests
 
 RequestHook = Callable[["GoogleDouble", str, Request], None]
+
+# Behaviours a test may break (`double.quirks.add(name)`), to see that a probe of Google's behaviour
+# notices when Google does not behave as the double does by default.
+QUIRKS = {
+    "metadata_duplicate_accepted": "createDeveloperMetadata with an id that exists replaces it instead of failing",
+    "metadata_id_reserved": "an id deleted earlier in the same batch cannot be created again in it",
+    "row_metadata_stays": "row metadata stays at its row index on sortRange, moveDimension, insert/deleteDimension",
+    "protection_drops_requester": "addProtectedRange leaves the requesting account out of the editors",
+    "docs_newline_same_paragraph": "a \"\\n\" in replaceAllText's replacement is a line break, not a new paragraph",
+    "docs_split_runs_missed": "replaceAllText misses text split across formatting runs (updateTextStyle)",
+    "drive_copy_refused": "files.copy answers 403 appNotAuthorizedToFile",
+}
 ID_CHARS = string.ascii_letters + string.digits + "-_"
 
 
@@ -121,6 +133,7 @@ class GoogleDouble(StaffMixin):
         self._rate_limit: RateLimit | None = None
         self._services: dict[tuple[str, str], Any] = {}
         self.max_request_bytes = MAX_REQUEST_BYTES  # a larger body is refused, as Google does
+        self.quirks: set[str] = set()  # behaviours to break, so a test sees a probe contradict one (QUIRKS)
 
     # ------------------------------------------------------------ transports
     def requests_session(self, session: requests.Session | None = None) -> requests.Session:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .double import GoogleDouble
 
 DEFAULT_FILE_FIELDS = ("kind", "id", "name", "mimeType")
+APP_ID = "123456789012"  # the Cloud project number Drive names in an appNotAuthorizedToFile answer
 ROLES = ("owner", "organizer", "fileOrganizer", "writer", "commenter", "reader")
 TYPES = ("user", "group", "domain", "anyone")
 SA_NO_STORAGE = (
@@ -242,6 +243,9 @@ def list_files(double: GoogleDouble, req: Request) -> Response:
 def copy(double: GoogleDouble, req: Request) -> Response:
     source = double.visible_file(req.params["fileId"], req)
     meta = req.json()
+    if "drive_copy_refused" in double.quirks:
+        raise drive_error(403, f"The user has not granted the app {APP_ID} write access to the file {source.id}.",
+                          "appNotAuthorizedToFile")
     if source.mime_type == FOLDER:
         raise drive_error(403, "The user does not have sufficient permissions for this file.", "cannotCopyFile")
     parents_in = meta.get("parents") or [p for p in source.parents] or None

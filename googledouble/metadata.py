@@ -76,7 +76,9 @@ def where_from_location(book: Spreadsheet, location: dict[str, Any]) -> Where:
     raise RequestError("A developer metadata location must be set.")
 
 
-def create(book: Spreadsheet, meta: dict[str, Any], rng: random.Random) -> int:
+def create(book: Spreadsheet, meta: dict[str, Any], rng: random.Random, *, replace: bool = False,
+           reserved: frozenset[int] = frozenset()) -> int:
+    """A new metadata entry; `replace` (quirk) takes an existing id over, `reserved` (quirk) ids are refused."""
     if not meta.get("metadataKey"):
         raise RequestError("Developer metadata must have a key.")
     if meta.get("visibility") not in ("DOCUMENT", "PROJECT"):
@@ -87,7 +89,7 @@ def create(book: Spreadsheet, meta: dict[str, Any], rng: random.Random) -> int:
         meta_id = rng.randint(1, 2**31 - 1)
         while meta_id in book.metadata:
             meta_id = rng.randint(1, 2**31 - 1)
-    elif meta_id in book.metadata:
+    elif (meta_id in book.metadata and not replace) or meta_id in reserved:
         raise RequestError(f"Developer metadata with ID {meta_id} already exists.")
     elif meta_id <= 0:
         raise RequestError("Developer metadata IDs must be positive.")
@@ -209,3 +211,22 @@ def dimension_metadata(book: Spreadsheet, kind: str, sheet_id: int, token: int) 
         for meta_id, entry in sorted(book.metadata.items())
         if entry["where"][0] == kind and entry["where"][1] == sheet_id and entry["where"][2] == token
     ]
+
+
+def row_places(book: Spreadsheet) -> dict[int, tuple[int, int]]:
+    """Row metadata id -> (sheet id, row index) now: for the quirk that leaves metadata where it was."""
+    out: dict[int, tuple[int, int]] = {}
+    for meta_id, entry in book.metadata.items():
+        where = entry["where"]
+        sheet = book.by_id(where[1]) if where[0] == "ROW" else None
+        if sheet is not None:
+            out[meta_id] = (sheet.sheet_id, sheet.row_index(where[2]))
+    return out
+
+
+def pin_rows(book: Spreadsheet, places: dict[int, tuple[int, int]]) -> None:
+    """Put row metadata back on the row now at its old index (quirk "row_metadata_stays")."""
+    for meta_id, (sheet_id, index) in places.items():
+        sheet = book.by_id(sheet_id)
+        if meta_id in book.metadata and sheet is not None and index < len(sheet.row_ids):
+            book.metadata[meta_id]["where"] = ("ROW", sheet_id, sheet.row_ids[index])

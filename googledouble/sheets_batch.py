@@ -15,6 +15,7 @@ from . import batch_charts as charts
 from . import batch_dimensions as dimensions
 from . import batch_named as named
 from . import batch_sheets as sheets
+from . import metadata
 from .batch_common import Ctx, Handler, RequestError
 from .errors import ApiError, BatchError, invalid_argument, unimplemented
 from .sheets_read import spreadsheet_out
@@ -103,6 +104,9 @@ KNOWN_UNSUPPORTED = (
 )
 
 
+# Requests that move rows: row metadata moves with its row, unless the quirk "row_metadata_stays".
+ROW_MOVES = frozenset({"sortRange", "moveDimension", "insertDimension", "deleteDimension"})
+
 # Requests that can delete rows, columns or sheets (and so the metadata on them).
 STRUCTURAL = frozenset({"deleteDimension", "deleteSheet", "updateSheetProperties", "appendCells"})
 
@@ -120,6 +124,7 @@ def apply_requests(ctx: Ctx, requests: list[dict[str, Any]]) -> list[dict[str, A
             raise invalid_argument(
                 f"Invalid JSON payload received. Unknown name \"{kind}\" at 'requests[{i}]': Cannot find field."
             )
+        pinned = metadata.row_places(ctx.book) if kind in ROW_MOVES and "row_metadata_stays" in ctx.quirks else None
         try:
             reply = handler(ctx, body or {})
         except BatchError:
@@ -129,6 +134,8 @@ def apply_requests(ctx: Ctx, requests: list[dict[str, Any]]) -> list[dict[str, A
         except ApiError as err:
             message = err.body["error"]["message"]
             raise invalid_argument(f"Invalid requests[{i}].{kind}: {message}") from err
+        if pinned is not None:
+            metadata.pin_rows(ctx.book, pinned)
         if kind in STRUCTURAL:
             ctx.book.purge_metadata()
         replies.append(reply or {})
@@ -141,7 +148,7 @@ def batch_update(double: GoogleDouble, req: Request) -> Response:
     if not isinstance(requests, list) or not requests:
         raise invalid_argument("Must specify at least one request.")
     with double.editing(req.params["spreadsheetId"]) as book:
-        ctx = Ctx(book=book, rng=double.rng, owner=double.user_email, api=True)
+        ctx = Ctx(book=book, rng=double.rng, owner=double.user_email, api=True, quirks=frozenset(double.quirks))
         replies = apply_requests(ctx, requests)
         out: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id, "replies": replies}
         if body.get("includeSpreadsheetInResponse"):

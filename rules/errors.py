@@ -55,3 +55,8 @@ def where(err: BaseException) -> str:
 
 class LoginRefused(ConfigError):
     """Google refused the worker's saved credentials: no cycle can run until a person logs in again."""
+
+
+class ProbeRefused(ConfigError):
+    """The last `doctor --probe` found Google contradicting a behaviour the worker relies on: no cycle
+    may run until a later probe confirms it (after an update)."""

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import schedule
 
@@ -40,6 +40,9 @@ from sync.cycle.tabs import R
 from sync.stores.local_store import LocalStore
 from sync.stores.store import Store
 from sync.stores.text import cell_text
+
+if TYPE_CHECKING:
+    from sync.commands.doctor import Finding
 
 log = logging.getLogger("sync")
 
@@ -134,6 +137,10 @@ def _parser() -> argparse.ArgumentParser:
     login.set_defaults(command=cmd_login)
 
     doctor = add_parser("doctor", help="check the set-up (workbook or Google) and say what to fix (ID/EN)")
+    doctor.add_argument("--probe", action="store_true",
+                        help="then try, in a scratch tab and Doc, every Google behaviour the worker relies on")
+    doctor.add_argument("--answers", type=Path, metavar="FILE",
+                        help="where the probe keeps Google's answers (probe-answers.jsonl in the state folder)")
     doctor.set_defaults(command=cmd_doctor)
 
     bench = add_parser("bench", help="measure API requests per cycle over the Google API double")
@@ -214,6 +221,7 @@ def now() -> datetime:
 
 def cmd_once(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    _refuse_after_probe(settings)
     _warn_placeholders(settings)
     ctx = Context.from_settings(settings)
     opened: list[Store] = []
@@ -303,7 +311,35 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
         findings = diagnose_local(settings)
     print(render_findings(findings))
+    if args.probe:
+        return max(exit_code(findings), _probe(settings, findings, args.answers))
     return exit_code(findings)
+
+
+def _refuse_after_probe(settings: Settings) -> None:
+    """Stop (exit 2) while the last `doctor --probe` found Google contradicting the worker's assumptions."""
+    if settings.store.backend == "google":
+        from sync.commands.probe import refuse_if_contradicted
+
+        refuse_if_contradicted(settings)
+
+
+def _probe(settings: Settings, findings: Sequence[Finding], answers: Path | None) -> int:
+    from sync.commands import probe
+
+    if settings.store.backend != "google":
+        print("Uji --probe hanya untuk Google (store.backend: google). / The probe is for the Google backend only.")
+        return 0
+    if any(f.status == "error" and f.check in ("config", "credentials", "spreadsheet") for f in findings):
+        print("Uji perilaku Google dilewati: perbaiki galat di atas dulu. / Probe skipped: fix the errors above first.")
+        return 2
+    from sync.stores.google_auth import clients
+
+    with refused_logins():
+        sheets, drive, docs, email = clients(settings)
+        report = probe.run_probe(settings, sheets, drive, docs, email=email, now=now(), answers=answers)
+    print(probe.render(report))
+    return probe.exit_code(report)
 
 
 def _google_settings(args: argparse.Namespace) -> Settings:
@@ -419,6 +455,7 @@ def _register_risks(store: Store, ctx: Context) -> dict[str, str | None]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    _refuse_after_probe(settings)
     _warn_placeholders(settings)
     ctx = Context.from_settings(settings)
     store, writer = open_backend(settings)
