@@ -21,6 +21,7 @@ from sync.commands.google_init import init_spreadsheet
 from sync.commands.probe import ProbeReport, refuse_if_contradicted, render, run_probe, verdict_path
 from sync.commands.probe_checks import BEHAVIOURS, SCRATCH_DOC, SCRATCH_TAB
 from sync.commands.selftest.office import google_spreadsheet
+from sync.cycle.tabs import layouts
 from tests.test_placeholders import OFFICE_LETTERS
 
 WORKER = "sapa-sync@sapa-test.iam.gserviceaccount.com"
@@ -185,3 +186,23 @@ def test_doctor_probe_on_the_local_backend_says_it_is_for_google(tmp_path: Path,
     capsys.readouterr()
     cli.main(["--workbook", str(workbook), "doctor", "--probe"])
     assert "only" in capsys.readouterr().out
+
+
+def test_a_protection_that_blocks_the_worker_on_a_worker_tab_is_named(office: Office) -> None:
+    register = layouts(office.settings).register.name
+    office.double.staff_protect(office.sid, register, "A:A")  # the owner's, with no editor: the worker is out
+    report = office.probe()
+    assert outcomes(report)["protections"] == "contradicted"
+    found = next(r for r in report.results if r.name == "protections")
+    assert f"'{register}'" in found.english and f"'{register}'" in found.indonesian
+    assert "Protected sheets and ranges" in found.english
+
+
+def test_a_folder_without_templates_cannot_be_checked_and_says_to_run_init(office: Office) -> None:
+    folder = office.double.create_folder("Surat baru", office.double.create_shared_drive("Lain"))
+    office.settings = office.settings.model_copy(update={"google": office.settings.google.model_copy(
+        update={"letters_folder_id": folder})})
+    report = office.probe()
+    found = next(r for r in report.results if r.name == "drive_copy")
+    assert found.outcome == "unchecked" and "init" in found.english and "drive.file" in found.english
+    refuse_if_contradicted(office.settings)  # not checked is no refusal

@@ -8,7 +8,7 @@ and Docs so that `sync.commands.probe` removes them whatever happens.
 from __future__ import annotations
 
 import random as _random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import pairwise
@@ -119,6 +119,11 @@ def _meta_row(scratch: Scratch, meta_id: int) -> int | None:
     return int(dimension.get("startIndex", 0))
 
 
+def _sentence(parts: Iterable[str]) -> str:
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."
+
+
 def _refused(call: Callable[[], object]) -> Refused | None:
     try:
         call()
@@ -227,8 +232,7 @@ def protections(scratch: Scratch) -> Seen:
                          f"a protection that blocks the worker's account is on worker tabs: {names} (open Data → "
                          "Protected sheets and ranges, add the worker's account as editor or remove it)"))
     if problems:
-        raise Contradicted("; ".join(p[0] for p in problems).capitalize() + ".",
-                           "; ".join(p[1] for p in problems).capitalize() + ".")
+        raise Contradicted(_sentence(p[0] for p in problems), _sentence(p[1] for p in problems))
     return ("Proteksi buatan init membiarkan akun pekerja menulis; tidak ada proteksi lain yang menghalanginya.",
             "Protections made as init makes them leave the worker's account able to write; none other blocks it.")
 
@@ -300,8 +304,7 @@ def replace_text(scratch: Scratch) -> Seen:
         wrong.append(("penanda yang terbelah oleh format (sebagian tebal) tidak ditemukan",
                       "a placeholder split across formatting runs (part bold) was not found"))
     if wrong:
-        raise Contradicted("; ".join(w[0] for w in wrong).capitalize() + ".",
-                           "; ".join(w[1] for w in wrong).capitalize() + ".")
+        raise Contradicted(_sentence(w[0] for w in wrong), _sentence(w[1] for w in wrong))
     return ("\"\\n\" memulai paragraf baru; penanda yang terbelah oleh format tetap diganti.",
             "\"\\n\" starts a new paragraph; a placeholder split across formatting runs is still replaced.")
 
