@@ -206,3 +206,11 @@ def test_a_folder_without_templates_cannot_be_checked_and_says_to_run_init(offic
     found = next(r for r in report.results if r.name == "drive_copy")
     assert found.outcome == "unchecked" and "init" in found.english and "drive.file" in found.english
     refuse_if_contradicted(office.settings)  # not checked is no refusal
+
+
+def test_a_lost_answer_to_the_scratch_tab_is_found_and_removed(office: Office) -> None:
+    before = office.files()
+    office.double.fail_next("sheets.spreadsheets.batchUpdate", status=500, applied=True)  # the addSheet
+    report = office.probe()
+    assert outcomes(report)["metadata_ids"] == "unchecked"
+    office.assert_clean(before)
