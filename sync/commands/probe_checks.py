@@ -181,7 +181,7 @@ def _moves(sheet: int) -> dict[str, dict[str, Any]]:
 
 def rows_move(scratch: Scratch) -> Seen:
     sheet = scratch.tab()
-    wrong: list[str] = []
+    wrong: list[tuple[str, str]] = []
     for name, move in _moves(sheet).items():
         meta_id = scratch.new_id()
         scratch.wire.batch([*_seed(scratch), create_meta_request(sheet, KEYED, PROBE_KEY, "", meta_id)])
@@ -189,17 +189,17 @@ def rows_move(scratch: Scratch) -> Seen:
         labels = _column_a(scratch)
         now = labels.index("a") if "a" in labels else None
         if _meta_row(scratch, meta_id) != now:
-            wrong.append(f"{name}: metadata tidak ikut barisnya / the metadata did not move with its row")
+            wrong.append((f"{name}: metadata tidak ikut barisnya", f"{name}: the metadata did not move with its row"))
             continue
         # the guard's delete, naming the old place, must match nothing (then its re-create fails: behaviour 1)
         delete = guard_requests(sheet, KEYED, {"metadataId": meta_id, "metadataKey": PROBE_KEY}, "")[0]
         _refused(partial(scratch.wire.batch, [delete]))  # an error or a no-op: either is fine
         if _meta_row(scratch, meta_id) != now:
-            wrong.append(f"{name}: hapus menurut tempat lama mengenai metadata yang sudah pindah / a delete naming "
-                         "the old place removed the metadata that had moved")
+            wrong.append((f"{name}: hapus menurut tempat lama mengenai metadata yang sudah pindah",
+                          f"{name}: a delete naming the old place removed the metadata that had moved"))
     if wrong:
-        listed = "; ".join(wrong)
-        raise Contradicted(f"Metadata baris: {listed}.", f"Row metadata: {listed}.")
+        raise Contradicted(_sentence(["metadata baris", *(w[0] for w in wrong)]),
+                           _sentence(["row metadata", *(w[1] for w in wrong)]))
     return ("Metadata baris ikut barisnya (urut, pindah, sisip, hapus); hapus menurut tempat lama tidak mengenainya.",
             "Row metadata moves with its row (sort, move, insert, delete); a delete naming the old place misses it.")
 
