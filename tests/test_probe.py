@@ -214,3 +214,11 @@ def test_a_lost_answer_to_the_scratch_tab_is_found_and_removed(office: Office) -
     report = office.probe()
     assert outcomes(report)["metadata_ids"] == "unchecked"
     office.assert_clean(before)
+
+
+def test_scratch_objects_an_earlier_probe_left_are_removed(office: Office) -> None:
+    before = office.files()
+    office.double.staff_add_sheet(office.sid, f"{SCRATCH_TAB} 1234")  # a probe killed before its clean-up
+    office.double.create_document(SCRATCH_DOC, ["{{sapa_uji_nama}}"], parents=[office.folder], app_created=True)
+    office.probe()
+    office.assert_clean(before)

@@ -130,8 +130,9 @@ def clean_up(scratch: Scratch) -> list[str]:
     """Remove the scratch tab and Docs; what could not be removed is returned, for a person to delete."""
     left: list[str] = []
     try:
-        for sheet_id in _scratch_tabs(scratch):
-            scratch.wire.batch([{"deleteSheet": {"sheetId": sheet_id}}])
+        tabs = _scratch_tabs(scratch)
+        if tabs:
+            scratch.wire.batch([{"deleteSheet": {"sheetId": sheet_id}} for sheet_id in tabs])
     except Exception as err:
         log.warning("probe: the scratch tab was not removed (%s)", type(err).__name__)
         left.append(f"tab '{scratch.tab_title or SCRATCH_TAB}'")
@@ -145,21 +146,18 @@ def clean_up(scratch: Scratch) -> list[str]:
 
 
 def _scratch_tabs(scratch: Scratch) -> list[int]:
-    """The scratch tab; looked up by title when the answer to its making was lost."""
-    if scratch.tab_id is not None:
-        return [scratch.tab_id]
-    if not scratch.tab_title:
-        return []
+    """This probe's scratch tab, and any an earlier probe left (stopped before its clean-up), by title."""
     answer = scratch.wire.get("sheets(properties(sheetId,title))", real=True)
-    return [int(s["properties"]["sheetId"]) for s in answer.get("sheets") or []
-            if (s.get("properties") or {}).get("title") == scratch.tab_title]
+    found = [int(s["properties"]["sheetId"]) for s in answer.get("sheets") or []
+             if str((s.get("properties") or {}).get("title", "")).startswith(SCRATCH_TAB)]
+    return sorted(set(found) | ({scratch.tab_id} if scratch.tab_id is not None else set()))
 
 
 def _scratch_files(scratch: Scratch) -> list[str]:
-    """The scratch Docs; looked up by name in the letters folder when an answer was lost."""
+    """This probe's scratch Docs, and any by that name in the letters folder (an answer lost, an earlier probe)."""
     found = list(scratch.files)
     folder = scratch.settings.google.letters_folder_id
-    if len(scratch.file_names) > len(scratch.files) and folder:
+    if folder:
         try:
             answer = scratch.wire.google(scratch.drive.files().list(
                 q=f"name = '{SCRATCH_DOC}' and '{folder}' in parents and trashed = false", fields="files(id)",

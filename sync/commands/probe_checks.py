@@ -54,7 +54,6 @@ class Scratch:
     tab_id: int | None = None
     tab_title: str = ""
     files: list[str] = field(default_factory=list)  # Drive ids of scratch Docs and copies
-    file_names: list[str] = field(default_factory=list)  # names of Drive files asked for, answered or not
 
     def new_id(self) -> int:
         return self.randint(1, 2**31 - 1)
@@ -266,7 +265,6 @@ NAME = "{{sapa_uji_nama}}"
 def make_doc(scratch: Scratch) -> str:
     folder = scratch.settings.google.letters_folder_id
     body: dict[str, Any] = {"name": SCRATCH_DOC, "mimeType": DOC, **({"parents": [folder]} if folder else {})}
-    scratch.file_names.append(SCRATCH_DOC)
     made = scratch.wire.google(scratch.drive.files().create(body=body, fields="id", supportsAllDrives=True))
     scratch.files.append(str(made["id"]))
     return str(made["id"])
@@ -326,7 +324,6 @@ def copy_template(scratch: Scratch) -> Seen:
                  and LETTER_PROPERTY not in (f.get("appProperties") or {})]
     if not templates:
         raise Unchecked(*_no_template(scratch, folder))
-    scratch.file_names.append(SCRATCH_DOC)
     try:
         made = scratch.wire.google(scratch.drive.files().copy(
             fileId=templates[0]["id"], body={"name": SCRATCH_DOC, "parents": [folder]},
