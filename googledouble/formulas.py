@@ -17,6 +17,7 @@ from .a1 import parse_ref, split_sheet
 
 Value = Any  # float | str | bool | FormulaError | list[list[Value]]
 Resolver = Callable[[str | None, str], list[list[dict[str, Any] | None]]]
+Height = Callable[[str | None, str], int]  # the rows a reference spans, without reading its cells
 
 
 class FormulaError(Exception):
@@ -55,7 +56,8 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 
 
 class _Parser:
-    def __init__(self, text: str, resolve: Resolver) -> None:
+    def __init__(self, text: str, resolve: Resolver, height: Height | None = None) -> None:
+        self.height = height
         self.toks = _tokens(text)
         self.i = 0
         self.resolve = resolve
@@ -170,8 +172,20 @@ class _Parser:
             return values[0][0]
         return values
 
+    def rows_of(self, text: str) -> Value:
+        """ROW(range): the range's row numbers (a column), as SUMPRODUCT and array formulas see them."""
+        self.expect(")")
+        title, ref = split_sheet(text.replace("$", ""))
+        rect = parse_ref(ref)
+        if rect is None:
+            raise FormulaError("REF", f"Unresolved reference {text}.")
+        height = self.height(title, ref) if self.height is not None else len(self.resolve(title, ref))
+        return [[float((rect.start_row or 0) + 1 + offset)] for offset in range(height)]
+
     def call(self, name: str) -> Value:
         self.expect("(")
+        if name == "ROW" and self.peek()[0] == "ref":
+            return self.rows_of(self.take()[1])
         args: list[Value] = []
         if self.peek()[1] != ")":
             args.append(self.compare())
@@ -244,6 +258,30 @@ def _sum(args: list[Value]) -> Value:
     return sum(v if isinstance(v, float) else 0.0 for v in _flat(args) if not isinstance(v, bool))
 
 
+def _len(args: list[Value]) -> Value:
+    """LEN of a value; of a range, the length of each cell (SUMPRODUCT evaluates its arguments as arrays)."""
+    if isinstance(args[0], list):
+        return [[float(len(_text(v))) for v in row] for row in args[0]]
+    return float(len(_text(args[0])))
+
+
+def _sumproduct(args: list[Value]) -> Value:
+    """The sum of the element-wise products of same-sized arrays; text and blanks count as 0."""
+    arrays = [a if isinstance(a, list) else [[a]] for a in args]
+    shape = (len(arrays[0]), len(arrays[0][0]) if arrays[0] else 0)
+    if any((len(a), len(a[0]) if a else 0) != shape for a in arrays):
+        raise FormulaError("VALUE", "SUMPRODUCT has mismatched range sizes.")
+    total = 0.0
+    for r in range(shape[0]):
+        for c in range(shape[1]):
+            product = 1.0
+            for a in arrays:
+                v = a[r][c]
+                product *= v if isinstance(v, float) and not isinstance(v, bool) else 0.0
+            total += product
+    return total
+
+
 def _if(args: list[Value]) -> Value:
     condition = _scalar(args[0]) if args else False
     truthy = bool(_number(condition)) if not isinstance(condition, str) else bool(condition)
@@ -263,7 +301,8 @@ _FUNCTIONS: dict[str, Callable[[list[Value]], Value]] = {
     "UPPER": lambda a: _text(a[0]).upper(),
     "LOWER": lambda a: _text(a[0]).lower(),
     "TRIM": lambda a: " ".join(_text(a[0]).split()),
-    "LEN": lambda a: float(len(_text(a[0]))),
+    "LEN": _len,
+    "SUMPRODUCT": _sumproduct,
     "ROUND": lambda a: float(round(_number(a[0]), int(_number(a[1])) if len(a) > 1 else 0)),
     "ABS": lambda a: abs(_number(a[0])),
     "IF": _if,
@@ -272,12 +311,12 @@ _FUNCTIONS: dict[str, Callable[[list[Value]], Value]] = {
 }
 
 
-def evaluate(formula: str, resolve: Resolver, depth: int = 0) -> dict[str, Any]:
+def evaluate(formula: str, resolve: Resolver, depth: int = 0, height: Height | None = None) -> dict[str, Any]:
     """Evaluate ``=...`` and return an ExtendedValue."""
     if depth > 50:
         return {"errorValue": {"type": "REF", "message": "Circular dependency detected."}}
     try:
-        result = _Parser(formula[1:], resolve).parse()
+        result = _Parser(formula[1:], resolve, height).parse()
         result = _scalar(result)
     except FormulaError as err:
         return {"errorValue": {"type": err.kind, "message": err.message}}

@@ -126,6 +126,7 @@ class Evaluator:
     def __init__(self, book: Spreadsheet) -> None:
         self.book = book
         self.depth = 0
+        self._used: dict[int, int] = {}  # sheetId -> rows up to the last one holding a value (this request)
 
     def effective(self, sheet: Sheet, cell: Cell | None) -> dict[str, Any] | None:
         if not cell:
@@ -136,20 +137,39 @@ class Evaluator:
         if "formulaValue" in entered:
             self.depth += 1
             try:
-                return formulas.evaluate(entered["formulaValue"], lambda t, r: self._resolve(sheet, t, r), self.depth)
+                return formulas.evaluate(entered["formulaValue"], lambda t, r: self._resolve(sheet, t, r), self.depth,
+                                         lambda t, r: self._height(sheet, t, r))
             finally:
                 self.depth -= 1
         return dict(entered)
 
-    def _resolve(self, here: Sheet, title: str | None, ref: str) -> list[list[dict[str, Any] | None]]:
+    def _box(self, here: Sheet, title: str | None, ref: str) -> tuple[Sheet, int, int, int, int]:
         sheet = here if title is None else self.book.by_title_ci(title)
         rect = parse_ref(ref)
         if sheet is None or rect is None:
             raise formulas.FormulaError("REF", f"Unresolved sheet name '{title}'.")
         r0, r1, c0, c1 = rect.clamp(sheet.rows, sheet.cols)
+        if rect.end_row is None:  # open-ended (A1:A): the empty rows below the last value add nothing
+            r1 = max(min(r1, self._used_rows(sheet)), r0)
+        return sheet, r0, r1, c0, c1
+
+    def _height(self, here: Sheet, title: str | None, ref: str) -> int:
+        _, r0, r1, _, _ = self._box(here, title, ref)
+        return r1 - r0
+
+    def _resolve(self, here: Sheet, title: str | None, ref: str) -> list[list[dict[str, Any] | None]]:
+        sheet, r0, r1, c0, c1 = self._box(here, title, ref)
         if self.depth > 40:
             raise formulas.FormulaError("REF", "Circular dependency detected.")
         return [[self.effective(sheet, sheet.get(r, c)) for c in range(c0, c1)] for r in range(r0, r1)]
+
+
+    def _used_rows(self, sheet: Sheet) -> int:
+        if sheet.sheet_id not in self._used:
+            last = next((r for r in range(len(sheet.cells) - 1, -1, -1)
+                         if any("userEnteredValue" in cell for cell in sheet.cells[r].values())), -1)
+            self._used[sheet.sheet_id] = last + 1
+        return self._used[sheet.sheet_id]
 
 
 def number_format(cell: Cell | None) -> dict[str, Any] | None:
