@@ -400,6 +400,12 @@ class Worker(_Strict):
                     "several cycles run back to back, a larger spreadsheet is read in parts; Google recommends "
                     "at most about 2 MB and refuses requests over 10,485,760 bytes",
     )
+    full_read_every: int = Field(
+        default=10, ge=1, le=1000,
+        description="Google, `run` only: an idle cycle learns from two small requests that nothing changed and "
+                    "reads the whole spreadsheet only after a change, after a write, and at least every this many "
+                    "cycles (1: every cycle reads in full)",
+    )
 
 
 class Settings(_Strict):
