@@ -7,34 +7,43 @@ account, which has no Drive storage of its own) and is never shared by link.
 Its name carries the order key and a hash of the values, so that after a crash the
 first cycle of the next process finds a copy it already made instead of making a
 second one (one `files.list`, only in that first cycle).
+
+Every request goes through the `retry` the worker injects (sync's `RetryPolicy`, the one retry
+of all its Google requests: `letters` may not import `sync`); google-api-python-client's own
+`num_retries` stays 0. A copy is not repeated blindly: after a failure that may have made it,
+the retry looks for it by name before trying again (`recover`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
-from typing import Any
-
-import httplib2
-from googleapiclient import http as api_http
-from googleapiclient.errors import HttpError
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, TypeVar
 
 from letters.errors import MissingValuesError
 from letters.placeholders import clean_value
 from letters.render_docx import placeholders
 from letters.writer import Order, template_path
-from rules.errors import TransientError
 
 DOC_URL = "https://docs.google.com/document/d/{id}/edit"
 _JOINER = "\u2060"  # WORD JOINER: invisible; keeps a reporter's "{{x}}" from matching a placeholder
+T = TypeVar("T")
+
+
+class Retry(Protocol):
+    """How the writer's requests are retried (sync.stores.google_retry.RetryPolicy): `call` again after a
+    failure worth retrying, within a cap; `recover` (when given) looks for the result of a failed attempt
+    that may have been carried out, before the next one."""
+
+    def run(self, what: str, call: Callable[[], T], *, recover: Callable[[], T | None] | None = None) -> T: ...
 
 
 class GoogleLetterWriter:
     def __init__(
-        self, drive: Any, docs: Any, folder_id: str, templates: Mapping[str, str], *, retries: int = 5
+        self, drive: Any, docs: Any, folder_id: str, templates: Mapping[str, str], *, retry: Retry
     ) -> None:
-        self._retries = retries  # googleapiclient's own backoff with jitter: 5xx, 429, rate-limit 403
+        self._retry = retry
         self._drive = drive
         self._docs = docs
         self._folder = folder_id
@@ -67,16 +76,15 @@ class GoogleLetterWriter:
         return DOC_URL.format(id=found)
 
     def _trash(self, document_id: str) -> None:
-        self._drive.files().update(
-            fileId=document_id, body={"trashed": True}, supportsAllDrives=True, fields="id"
-        ).execute(num_retries=self._retries)
+        request = self._drive.files().update(
+            fileId=document_id, body={"trashed": True}, supportsAllDrives=True, fields="id")
+        self._retry.run("moving a superseded letter to the trash", request.execute)
 
     def _find(self, name: str) -> str | None:
         query = f"name = '{_quote(name)}' and '{_quote(self._folder)}' in parents and trashed = false"
-        answer = self._drive.files().list(
-            q=query, fields="files(id)", supportsAllDrives=True, includeItemsFromAllDrives=True
-        ).execute(num_retries=self._retries)
-        files = answer.get("files", [])
+        request = self._drive.files().list(
+            q=query, fields="files(id)", supportsAllDrives=True, includeItemsFromAllDrives=True)
+        files = self._retry.run("the look-up of a letter", request.execute).get("files", [])
         return str(files[0]["id"]) if files else None
 
     def _copy(self, kind: str, name: str, key: str) -> str:
@@ -84,29 +92,9 @@ class GoogleLetterWriter:
         made, so it is looked up by name before trying again (a blind retry makes a second Doc).
         A 429 or rate-limit 403 was refused before anything was done: simply tried again."""
         body = {"name": name, "parents": [self._folder], "appProperties": {"sapa_key": key}}
-        for attempt in range(self._retries + 1):
-            try:
-                made = self._drive.files().copy(
-                    fileId=self._templates[kind], body=body, fields="id", supportsAllDrives=True
-                ).execute(num_retries=0)
-                return str(made["id"])
-            except Exception as err:
-                retry = _retry(err)
-                if retry is None:
-                    raise
-                if attempt == self._retries:
-                    why = "rate limited" if retry == "refused" else "no clear answer"
-                    raise TransientError(
-                        f"Google Drive did not copy the letter template for {key} ({why}, {attempt + 1} "
-                        "attempts); nothing was written. The next cycle tries again."
-                    ) from None
-            # googleapiclient's own backoff, on its clock (tests simulate it): random * 2^attempt seconds
-            api_http.time.sleep(api_http.random.random() * 2**attempt)
-            if retry != "refused":
-                found = self._find(name)
-                if found is not None:
-                    return found
-        raise AssertionError("unreachable")  # the loop returns or raises
+        request = self._drive.files().copy(fileId=self._templates[kind], body=body, fields="id", supportsAllDrives=True)
+        return self._retry.run(f"the copy of the letter template for {key}", lambda: str(request.execute()["id"]),
+                               recover=lambda: self._find(name))
 
     def _fill(self, document_id: str, values: Mapping[str, str]) -> None:
         requests = [
@@ -114,20 +102,8 @@ class GoogleLetterWriter:
                                 "replaceText": _literal(value)}}
             for key, value in sorted(values.items())
         ]
-        self._docs.documents().batchUpdate(documentId=document_id, body={"requests": requests}).execute(
-            num_retries=self._retries
-        )
-
-
-def _retry(err: Exception) -> str | None:
-    """What googleapiclient itself retries, and whether the request may have been carried out:
-    "refused" (429, rate-limit 403: it was not), "unknown" (timeouts, dropped connections, 5xx)."""
-    if isinstance(err, HttpError):
-        status = err.resp.status
-        if status == 429 or (status == 403 and b"ateLimitExceeded" in (err.content or b"")):
-            return "refused"
-        return "unknown" if status >= 500 else None
-    return "unknown" if isinstance(err, (OSError, httplib2.HttpLib2Error)) else None  # socket timeouts: OSError
+        request = self._docs.documents().batchUpdate(documentId=document_id, body={"requests": requests})
+        self._retry.run("filling a letter", request.execute)  # again after a lost answer: nothing left to replace
 
 
 def _document_id(link: str | None) -> str | None:

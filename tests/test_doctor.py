@@ -61,15 +61,16 @@ def test_all_ok_after_init() -> None:
     setup = Setup()
     findings = setup.diagnose()
     assert problems(findings) == []
-    assert {f.check for f in findings} == {"credentials", "spreadsheet", "responses_tab", "form_headers",
-                                           "worker_tabs", "letters_folder", "templates"}
+    assert {f.check for f in findings} == {"credentials", "spreadsheet", "readers", "link_sharing", "responses_tab",
+                                           "form_headers", "worker_tabs", "letters_folder", "templates"}
     assert exit_code(findings) == 0
     text = render(findings)
     assert WORKER in text and "Shared Drive" in text and "Drive Bersama" in text
     assert "0 galat / error(s)" in text
-    # nothing written: two Sheets reads (tab titles; every responses tab's header row) and one Drive list
+    # nothing written: two Sheets reads (tab titles; every responses tab's header row), who may open the
+    # spreadsheet, and one Drive list
     assert dict(setup.double.counts) == {"sheets.spreadsheets.get": 1, "sheets.spreadsheets.values.batchGet": 1,
-                                         "drive.files.list": 1}
+                                         "drive.permissions.list": 1, "drive.files.list": 1}
 
 
 def test_a_renamed_question_the_worker_recognises_is_a_warning_naming_both_titles() -> None:

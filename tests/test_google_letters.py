@@ -13,6 +13,7 @@ from letters import values as letter_values
 from letters.google_writer import GoogleLetterWriter
 from letters.writer import TEMPLATES
 from sync.cycle.letters_step import LetterOrder
+from sync.stores.google_retry import RetryPolicy
 
 SETTINGS = Settings()
 
@@ -32,7 +33,8 @@ def google() -> tuple[GoogleDouble, GoogleLetterWriter, str]:
     templates = {kind: double.create_document(f"Template {kind}", template_text(kind), parents=[folder],
                                               drive_id=drive, app_created=True)
                  for kind in ("surat_tugas", "surat_rujukan")}
-    writer = GoogleLetterWriter(double.service("drive", "v3"), double.service("docs", "v1"), folder, templates)
+    writer = GoogleLetterWriter(double.service("drive", "v3"), double.service("docs", "v1"), folder, templates,
+                                retry=RetryPolicy(sleep=lambda _: None))
     double.reset_counts()
     return double, writer, folder
 
@@ -71,7 +73,7 @@ def test_a_new_process_finds_the_copy_a_crashed_one_made(google) -> None:  # typ
     double, writer, folder = google
     first = writer.draft(order())  # then the process dies before the sheet write
     again = GoogleLetterWriter(double.service("drive", "v3"), double.service("docs", "v1"), folder,
-                               writer._templates)
+                               writer._templates, retry=RetryPolicy(sleep=lambda _: None))
     double.reset_counts()
     assert again.draft(order()) == first
     # found, and filled again in case the crash came before its filling: no second document
@@ -111,18 +113,30 @@ def test_a_copy_whose_answer_is_lost_is_found_not_made_twice(google, lost: str) 
 
 
 def test_a_refused_copy_is_simply_tried_again_and_a_lasting_failure_is_transient(  # type: ignore[no-untyped-def]
-    google, monkeypatch: pytest.MonkeyPatch
+    google,
 ) -> None:
-    from googleapiclient import http as api_http
-
     from rules.errors import TransientError
 
-    monkeypatch.setattr(api_http.time, "sleep", lambda seconds: None)
     double, writer, _ = google
     writer.settled()
     double.fail_next("drive.files.copy", status=429)  # refused before anything was done: no look-up needed
     writer.draft(order())
     assert double.counts["drive.files.copy"] == 2 and "drive.files.list" not in double.counts
     double.fail_next("drive.files.copy", status=503, times=50)
-    with pytest.raises(TransientError, match=r"did not copy the letter template .* 6 attempts"):
+    with pytest.raises(TransientError, match=r"the copy of the letter template for .* after 6 attempts"):
         writer.draft(order("Cerita lain."))
+
+
+def test_drive_and_docs_retry_with_the_policy_the_worker_injects(google) -> None:  # type: ignore[no-untyped-def]
+    """One retry for Sheets, Drive and Docs: the writer's waits are the injected policy's, not
+    googleapiclient's own (which sleeps on the real clock)."""
+    double, _, folder = google
+    policy = RetryPolicy(sleep=lambda _: None, random=lambda: 0.5)
+    writer = GoogleLetterWriter(double.service("drive", "v3"), double.service("docs", "v1"), folder,
+                                {k: v for k, v in google[1]._templates.items()}, retry=policy)
+    writer.settled()
+    double.fail_next("drive.files.copy", status=429)
+    double.fail_next("docs.documents.batchUpdate", status=503)
+    writer.draft(order())
+    assert policy.slept == [0.5, 0.5]
+    assert dict(double.counts) == {"drive.files.copy": 2, "docs.documents.batchUpdate": 2}

@@ -286,7 +286,7 @@ def _office(ctx: Context, settings: Settings, cases: Cases = CASES) -> _Office:
                                               drive_id=shared, app_created=True)
                  for kind in TEMPLATE_KINDS}
     drive, docs = double.service("drive", "v3"), double.service("docs", "v1")
-    writer = GoogleLetterWriter(drive, docs, folder, templates)
+    writer = GoogleLetterWriter(drive, docs, folder, templates, retry=RetryPolicy(sleep=lambda _: None))
     return _Office(double, ctx, spreadsheet_id, drive, docs, folder, templates, writer)
 
 

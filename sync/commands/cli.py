@@ -191,20 +191,23 @@ def open_backend(settings: Settings) -> tuple[Store, LetterWriter | None]:
         from letters.google_writer import GoogleLetterWriter
         from sync.commands.google_init import find_templates
         from sync.stores.google_auth import clients
+        from sync.stores.google_retry import RetryPolicy
         from sync.stores.google_store import GoogleStore
 
         sheets, drive, docs, _ = clients(settings)
+        retry = RetryPolicy()  # one for the spreadsheet and the letters: Sheets, Drive and Docs alike
         store = GoogleStore(sheets, settings.google.spreadsheet_id, settings.store.responses_tab,
-                            log_tabs=(settings.tabs.log,), max_request_bytes=settings.worker.max_request_bytes)
+                            log_tabs=(settings.tabs.log,), max_request_bytes=settings.worker.max_request_bytes,
+                            retry=retry)
         folder = settings.google.letters_folder_id
         if not folder:
             log.warning("google.letters_folder_id is empty: no letter will be drafted")
             return store, None
-        templates = find_templates(drive, folder)
+        templates = find_templates(drive, folder, retry)
         missing = sorted(set(TEMPLATE_KINDS) - set(templates))
         if missing:
             raise InputError(f"letter templates {missing} are not in the letters folder: run `python -m sync init`.")
-        return store, GoogleLetterWriter(drive, docs, folder, templates)
+        return store, GoogleLetterWriter(drive, docs, folder, templates, retry=retry)
     if settings.store.workbook is None:
         raise InputError("no workbook given: pass --workbook FILE.xlsx or set store.workbook.")
     workbook = settings.store.workbook

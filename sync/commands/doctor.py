@@ -3,8 +3,10 @@
 Each check gives a `Finding` (ok / warning / error) in plain words, Indonesian and
 English, saying what to fix. Nothing is written anywhere. Requests: Sheets two (the
 tab titles, then one `values.batchGet` of every responses tab's header row), Drive one
+`permissions.list` of the spreadsheet (who can open it: `sync.commands.doctor_access`), one
 `files.list` of the letters folder and, when no template is found there, one `files.get`
-of the folder. The local backend's checks are in `sync.commands.doctor_local`.
+of the folder. The local backend's checks are in `sync.commands.doctor_local`. Google's
+refusals are worded as the store and `init` word them (`sync.stores.google_errors`).
 
 Credentials are never printed: only the service account's e-mail address, which the
 office needs in order to share the spreadsheet with it.
@@ -34,7 +36,8 @@ from rules.errors import SapaError, StructureError, TransientError
 from rules.intake import REQUIRED
 from sync.commands.google_init import TEMPLATE_NAMES, list_templates
 from sync.cycle.tabs import layouts
-from sync.stores.google_retry import RetryPolicy, call_with_retry, status_of
+from sync.stores.google_errors import access_refusal, who
+from sync.stores.google_retry import RetryPolicy, status_of
 from sync.stores.responses import RESPONSE_TABS, response_tab_names
 
 Status = Literal["ok", "warning", "error"]
@@ -44,8 +47,8 @@ Connect = Callable[[Settings], tuple[gspread.Client, Any, Any, str | None]]
 
 @dataclass(frozen=True)
 class Finding:
-    check: str  # config, letters_staff, credentials, spreadsheet, responses_tab, form_headers, worker_tabs,
-    # letters_folder, templates
+    check: str  # config, letters_staff, credentials, spreadsheet, readers, link_sharing, responses_tab,
+    # form_headers, worker_tabs, letters_folder, templates
     status: Status
     indonesian: str
     english: str
@@ -112,12 +115,17 @@ def diagnose(
         account_email = account_email or email
     email = account_email or _client_email(client)
     is_service = service_account if service_account is not None else email is not None
+    retry = retry or RetryPolicy(attempts=3)
     out.append(_credentials(email, is_service))
     headers = _spreadsheet(client, settings, email, retry, out)
+    if drive is not None and any(f.check == "spreadsheet" and f.status == "ok" for f in out):
+        from sync.commands.doctor_access import access_findings  # it builds on this module's Finding
+
+        out += access_findings(drive, google.spreadsheet_id, retry)
     for tab, row in (headers or {}).items():
         out += form_headers(row, settings, tab)
     if google.letters_folder_id and drive is not None:
-        out += _letters(drive, google.letters_folder_id, email, is_service)
+        out += _letters(drive, google.letters_folder_id, email, is_service, retry)
     return out
 
 
@@ -182,21 +190,15 @@ def _credentials(email: str | None, is_service: bool) -> Finding:
               "Credentials loaded: a Google user (OAuth).")
 
 
-def _who(email: str | None) -> tuple[str, str]:
-    if email:
-        return email, email
-    return "akun Google yang dipakai pekerja", "the Google account the worker signs in with"
-
-
 def _spreadsheet(
-    client: gspread.Client, settings: Settings, email: str | None, retry: RetryPolicy | None, out: list[Finding]
+    client: gspread.Client, settings: Settings, email: str | None, retry: RetryPolicy, out: list[Finding]
 ) -> dict[str, list[object]] | None:
     """Access, the responses tabs and the worker's tabs; each responses tab's header row when readable."""
     sid = settings.google.spreadsheet_id
     http = client.http_client
     try:
-        body = call_with_retry("the doctor's read", lambda: http.fetch_sheet_metadata(
-            sid, params={"fields": "properties(title),sheets(properties(title))"}), retry or RetryPolicy(attempts=3))
+        body = retry.run("the doctor's read", lambda: http.fetch_sheet_metadata(
+            sid, params={"fields": "properties(title),sheets(properties(title))"}))
     except Exception as err:
         out.append(_access_error(err, sid, email))
         return None
@@ -221,8 +223,8 @@ def _spreadsheet(
         return None
     ranges = ["'{}'!1:1".format(name.replace("'", "''")) for name in names]
     try:
-        answer = call_with_retry("the doctor's header read", lambda: http.values_batch_get(
-            sid, ranges, params={"valueRenderOption": "UNFORMATTED_VALUE"}), retry or RetryPolicy(attempts=3))
+        answer = retry.run("the doctor's header read", lambda: http.values_batch_get(
+            sid, ranges, params={"valueRenderOption": "UNFORMATTED_VALUE"}))
     except Exception as err:
         out.append(_access_error(err, sid, email))
         return None
@@ -270,22 +272,10 @@ def responses_tabs(titles: Sequence[str], settings: Settings, worker_tabs: Seque
 
 
 def _access_error(err: BaseException, sid: str, email: str | None) -> Finding:
-    who_id, who_en = _who(email)
     status = status_of(err)
-    if status == 401:
-        return error("credentials",
-                     "Google menolak kredensial pekerja (HTTP 401): periksa file kunci akun layanan, atau login "
-                     "ulang (hapus token OAuth yang tersimpan).",
-                     "Google refused the worker's credentials (HTTP 401): check the service account key file, or "
-                     "sign in again (delete the cached OAuth token).")
-    if status in (403, 404):
-        return error(
-            "spreadsheet",
-            f"Spreadsheet {sid} tidak dapat dibuka (HTTP {status}). Bagikan spreadsheet dengan {who_id} sebagai "
-            "Editor (Bagikan → tambahkan alamat email itu → Editor), dan periksa google.spreadsheet_id.",
-            f"The spreadsheet {sid} cannot be opened (HTTP {status}). Share the spreadsheet with {who_en} as "
-            "Editor (Share → add that e-mail address → Editor), and check google.spreadsheet_id.",
-        )
+    refusal = access_refusal(status, sid, email)
+    if refusal is not None:
+        return error(refusal.check, refusal.indonesian, refusal.english)
     if isinstance(err, TransientError | requests.RequestException):
         return error("spreadsheet",
                      "Google tidak menjawab (jaringan atau kuota). Periksa koneksi internet lalu coba lagi.",
@@ -353,15 +343,15 @@ def _closest(title: str, candidates: Sequence[str]) -> str | None:
     return keys[found[0]] if found else None
 
 
-def _letters(drive: Any, folder: str, email: str | None, is_service: bool) -> list[Finding]:
+def _letters(drive: Any, folder: str, email: str | None, is_service: bool, retry: RetryPolicy) -> list[Finding]:
     """The folder (reachable; on a Shared Drive for a service account) and the templates in it."""
     from googleapiclient.errors import HttpError
 
-    who_id, who_en = _who(email)
+    who_id, who_en = who(email)
     out: list[Finding] = []
     try:
-        templates = list_templates(drive, folder)
-    except HttpError as err:
+        templates = list_templates(drive, folder, retry)
+    except (HttpError, TransientError) as err:  # TransientError: no answer after the retries
         status = getattr(getattr(err, "resp", None), "status", "?")
         return [error("letters_folder", f"Folder surat tidak dapat dibaca (HTTP {status}).",
                       f"The letters folder cannot be read (HTTP {status}).")]
@@ -372,9 +362,9 @@ def _letters(drive: Any, folder: str, email: str | None, is_service: bool) -> li
                       "The letters folder is reachable (the templates are in it)."))
     else:
         try:
-            meta = drive.files().get(fileId=folder, fields="id,name,mimeType,driveId",
-                                     supportsAllDrives=True).execute(num_retries=3)
-        except HttpError as err:
+            meta = retry.run("the doctor's folder check", drive.files().get(
+                fileId=folder, fields="id,name,mimeType,driveId", supportsAllDrives=True).execute)
+        except (HttpError, TransientError) as err:
             status = getattr(getattr(err, "resp", None), "status", "?")
             out.append(warning(
                 "letters_folder",

@@ -61,21 +61,26 @@ import requests
 
 from config.settings import Settings
 from letters.writer import TEMPLATE_KINDS, template_path
-from rules.errors import InputError, SapaError, StructureError, TransientError
+from rules.errors import InputError, SapaError, StructureError
 from sync.cycle.tabs import Layout, Tabs, layouts
-from sync.stores.google_retry import DEFAULT_TIMEOUT, RetryPolicy, call_with_retry, error_message, status_of
-from sync.stores.google_store import (
+from sync.stores.google_errors import sheets_error
+from sync.stores.google_requests import (
     END,
     KEY,
     NEW_SHEET_COLS,
     NEW_SHEET_ROWS,
     TOKEN,
-    _sheet_of,
+    add_sheet,
     append_header,
+    create_meta_request,
+    dropdown_rule,
+    fresh_id,
     look_requests,
+    write_token,
 )
+from sync.stores.google_retry import DEFAULT_TIMEOUT, RetryPolicy, error_message, status_of
+from sync.stores.google_store import sheet_of
 from sync.stores.responses import response_tab_names
-from sync.stores.store import Dropdown
 from sync.stores.text import cell_text
 
 log = logging.getLogger(__name__)
@@ -93,7 +98,6 @@ TEMPLATE_PROPERTY = "sapa_template"  # appProperties key: survives staff renamin
 LETTER_PROPERTY = "sapa_key"  # what the letter writer puts on its copies (never a template)
 TAG = "[sapa-sync]"
 AGENDA_ROLES = ("admin", "subkoor", "kabid", "kadis")
-DRIVE_RETRIES = 5
 
 READ_FIELDS = (
     "developerMetadata(metadataId,metadataKey),"
@@ -193,11 +197,13 @@ def init_spreadsheet(
     if getattr(http, "timeout", None) is None:
         http.set_timeout(DEFAULT_TIMEOUT)
     report = InitReport()
+    retry = retry or RetryPolicy()
     body = _sheets_call(
         "the read", spreadsheet_id, retry,
         lambda: http.fetch_sheet_metadata(
             spreadsheet_id, params={"includeGridData": "true", "fields": "properties(title)," + READ_FIELDS}
         ),
+        worker_email,
     )
     report.sheets_requests += 1
     report.spreadsheet_title = str((body.get("properties") or {}).get("title", ""))
@@ -207,6 +213,7 @@ def init_spreadsheet(
         _sheets_call(
             "the write", spreadsheet_id, retry,
             lambda: http.batch_update(spreadsheet_id, {"requests": requests_}),
+            worker_email,
         )
         report.sheets_requests += 1
     folder = settings.google.letters_folder_id
@@ -216,32 +223,24 @@ def init_spreadsheet(
             "(kosong: template surat tidak diunggah)."
         )
     else:
-        _templates(drive, folder, settings, report)
+        _templates(drive, folder, settings, report, retry)
     return report
 
 
-def _sheets_call(what: str, spreadsheet_id: str, retry: RetryPolicy | None, call: Callable[[], Any]) -> Any:
+def _sheets_call(
+    what: str, spreadsheet_id: str, retry: RetryPolicy, call: Callable[[], Any], worker: str | None
+) -> Any:
     try:
-        return call_with_retry(f"init: {what}", call, retry)
+        return retry.run(f"init: {what}", call)
     except gspread.exceptions.APIError as err:
-        status = status_of(err)
-        if status == 401:
-            raise InputError(
-                "Google refused the worker's credentials (HTTP 401); see `python -m sync doctor`."
-            ) from None
-        if status in (403, 404):
-            raise InputError(
-                f"the spreadsheet {spreadsheet_id} is not shared with the worker's Google account, or does not exist "
-                f"(HTTP {status}). Share it with that account as Editor; see `python -m sync doctor`."
-            ) from None
-        if status == 400 and what == "the write":
+        if status_of(err) == 400 and what == "the write":
             raise SapaError(
                 f"Google refused init's write, nothing of it was applied: {error_message(err)[:200]}. If an "
                 "earlier attempt timed out it was applied already; run init again: it adds only what is missing."
             ) from None
-        raise SapaError(f"Google answered HTTP {status} to {what} of init: {error_message(err)[:200]}") from None
+        raise sheets_error(f"{what} of init", err, spreadsheet_id, worker) from None
     except requests.RequestException as err:
-        raise TransientError(f"cannot reach Google for {what} of init ({type(err).__name__}); run it again") from None
+        raise sheets_error(f"{what} of init", err, spreadsheet_id, worker) from None
 
 
 @dataclass
@@ -279,7 +278,7 @@ class _Plan:
         self.tabs: dict[str, _Tab] = {}
         self.used: set[int] = set()
         for raw in body.get("sheets") or []:
-            sheet = _sheet_of(raw)
+            sheet = sheet_of(raw)
             props = raw.get("properties") or {}
             grid = props.get("gridProperties") or {}
             headers = list(sheet.table().headers)
@@ -300,11 +299,7 @@ class _Plan:
         self.protect: list[dict[str, Any]] = []
 
     def new_id(self) -> int:
-        while True:
-            candidate = self.randint(1, 2**31 - 1)
-            if candidate not in self.used:
-                self.used.add(candidate)
-                return candidate
+        return fresh_id(self.randint, self.used)
 
     def build(self) -> list[dict[str, Any]]:
         tabs = layouts(self.settings)
@@ -328,14 +323,7 @@ class _Plan:
         if not out:
             return []
         # a fresh write token (as GoogleStore's): a batch resent after a lost answer is refused, not applied twice
-        token: list[dict[str, Any]] = [
-            {"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": {"metadataId": t}}}}
-            for t in self.tokens
-        ]
-        token.append({"createDeveloperMetadata": {"developerMetadata": {
-            "metadataId": self.new_id(), "metadataKey": TOKEN, "metadataValue": "",
-            "location": {"spreadsheet": True}, "visibility": "DOCUMENT"}}})
-        return token + out
+        return write_token(self.tokens, self.new_id()) + out
 
     # --- tabs, headers, dropdowns -------------------------------------------------------------
 
@@ -377,10 +365,8 @@ class _Plan:
             rows = (layout.look.grid_rows if layout.look is not None else None) or NEW_SHEET_ROWS
             tab = _Tab(sheet_id, layout.name, rows, cols, [], [[]], {}, 1, [], new=True)
             self.tabs[layout.name] = tab
-            first = {"index": 0} if layout.look is not None and layout.look.first else {}
-            self.structure.append({"addSheet": {"properties": {
-                "sheetId": sheet_id, "title": layout.name, **first,
-                "gridProperties": {"rowCount": rows, "columnCount": cols, "frozenRowCount": 1}}}})
+            first = layout.look is not None and layout.look.first
+            self.structure.append(add_sheet(sheet_id, layout.name, rows, cols, first=first))
             self.report.tabs_created.append(layout.name)
         elif tab.frozen < 1:
             self.structure.append({"updateSheetProperties": {
@@ -395,7 +381,7 @@ class _Plan:
             self.report.headers_added[layout.name] = added
         dropdowns = [d for d in layout.dropdowns if d.header in added]
         for dropdown in dropdowns:
-            self.structure.append(_validation(tab, tab.headers.index(dropdown.header), dropdown))
+            self.structure.append(dropdown_rule(tab.sheet_id, tab.headers.index(dropdown.header), tab.rows, dropdown))
         if dropdowns:
             self.report.dropdowns_added[layout.name] = [d.header for d in dropdowns]
         if layout.look is not None and not tab.dressed:
@@ -435,15 +421,9 @@ class _Plan:
         self.report.sentinels_added.append(tab.title)
 
     def meta(self, tab: _Tab, index: int, key: str, value: str) -> dict[str, Any]:
-        meta: dict[str, Any] = {
-            "metadataId": self.new_id(), "metadataKey": key,
-            "location": {"dimensionRange": {"sheetId": tab.sheet_id, "dimension": "ROWS",
-                                            "startIndex": index, "endIndex": index + 1}},
-            "visibility": "DOCUMENT"}
-        if value:
-            meta["metadataValue"] = value
-        tab.meta.setdefault(index, []).append(meta)
-        return {"createDeveloperMetadata": {"developerMetadata": meta}}
+        request = create_meta_request(tab.sheet_id, index, key, value, self.new_id())
+        tab.meta.setdefault(index, []).append(request["createDeveloperMetadata"]["developerMetadata"])
+        return request
 
     # --- protections ----------------------------------------------------------------------------
 
@@ -557,18 +537,6 @@ def _has(tab: _Tab, index: int, key: str) -> bool:
     return any(m.get("metadataKey") == key for m in tab.meta.get(index, []))
 
 
-def _validation(tab: _Tab, column: int, dropdown: Dropdown) -> dict[str, Any]:
-    """The same rule GoogleStore sets on a dropdown column it creates."""
-    return {"setDataValidation": {
-        "range": {"sheetId": tab.sheet_id, "startRowIndex": 1, "endRowIndex": tab.rows,
-                  "startColumnIndex": column, "endColumnIndex": column + 1},
-        "rule": {
-            "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": c} for c in dropdown.choices]},
-            "inputMessage": "Pilih salah satu pilihan dari daftar.",
-            "strict": True,
-            "showCustomUi": True}}}
-
-
 def _columns(sheet_id: int, start: int, end: int) -> dict[str, Any]:
     """Whole columns: no row bound, which inserting or deleting rows would move."""
     return {"sheetId": sheet_id, "startColumnIndex": start, "endColumnIndex": end}
@@ -605,7 +573,7 @@ def _covers(rng: dict[str, Any], column: int) -> bool:
 # --- letter templates -----------------------------------------------------------------------
 
 
-def list_templates(drive: Any, folder_id: str) -> list[TemplateFile]:
+def list_templates(drive: Any, folder_id: str, retry: RetryPolicy | None = None) -> list[TemplateFile]:
     """The templates init uploaded into the folder (one `files.list`; another page per 1000 Docs there).
 
     Found by their `sapa_template` app property, so renaming one in Drive does not lose it;
@@ -614,11 +582,12 @@ def list_templates(drive: Any, folder_id: str) -> list[TemplateFile]:
     query = f"'{_quote(folder_id)}' in parents and trashed = false and mimeType = '{DOC}'"
     out: list[TemplateFile] = []
     token: str | None = None
+    retry = retry or RetryPolicy()
     while True:
-        answer = drive.files().list(
+        answer = retry.run("the list of the letters folder", drive.files().list(
             q=query, fields="nextPageToken,files(id,name,appProperties,createdTime,driveId)", pageSize=1000,
             supportsAllDrives=True, includeItemsFromAllDrives=True, pageToken=token,
-        ).execute(num_retries=DRIVE_RETRIES)
+        ).execute)
         for item in answer.get("files", []):
             props = item.get("appProperties") or {}
             kind = props.get(TEMPLATE_PROPERTY)
@@ -630,33 +599,33 @@ def list_templates(drive: Any, folder_id: str) -> list[TemplateFile]:
             return sorted(out, key=lambda t: (t.kind, t.created, t.id))
 
 
-def find_templates(drive: Any, folder_id: str) -> dict[str, str]:
+def find_templates(drive: Any, folder_id: str, retry: RetryPolicy | None = None) -> dict[str, str]:
     """kind -> template document id, for the letter writer at start (the oldest, if staff made two)."""
     found: dict[str, str] = {}
-    for template in list_templates(drive, folder_id):
+    for template in list_templates(drive, folder_id, retry):
         found.setdefault(template.kind, template.id)
     return found
 
 
-def _templates(drive: Any, folder: str, settings: Settings, report: InitReport) -> None:
+def _templates(drive: Any, folder: str, settings: Settings, report: InitReport, retry: RetryPolicy) -> None:
     from googleapiclient.errors import HttpError
 
     try:
-        found = {t.kind: t for t in reversed(list_templates(drive, folder))}  # the oldest wins
+        found = {t.kind: t for t in reversed(list_templates(drive, folder, retry))}  # the oldest wins
         report.drive_requests += 1
         report.templates = {kind: t.id for kind, t in found.items()}
         for kind in TEMPLATE_KINDS:
             if kind in found:
                 continue
             configured = getattr(settings.letters.templates, kind)
-            report.templates[kind] = upload_template(drive, folder, kind, template_path(kind, configured))
+            report.templates[kind] = upload_template(drive, folder, kind, template_path(kind, configured), retry)
             report.drive_requests += 1
             report.templates_uploaded.append(kind)
     except HttpError as err:
         raise _drive_error(err, folder) from None
 
 
-def upload_template(drive: Any, folder: str, kind: str, path: Path) -> str:
+def upload_template(drive: Any, folder: str, kind: str, path: Path, retry: RetryPolicy | None = None) -> str:
     """Upload a .docx as a Google Doc (Drive converts it) into the folder: one multipart `files.create`."""
     from googleapiclient.http import MediaIoBaseUpload
 
@@ -673,9 +642,8 @@ def upload_template(drive: Any, folder: str, kind: str, path: Path) -> str:
         "description": "Template surat sapa-sync: ubah teksnya, jangan ubah {{penanda}}. / "
                        "sapa-sync letter template: edit the text, keep the {{placeholders}}.",
     }
-    made = drive.files().create(body=body, media_body=media, fields="id", supportsAllDrives=True).execute(
-        num_retries=DRIVE_RETRIES
-    )
+    request = drive.files().create(body=body, media_body=media, fields="id", supportsAllDrives=True)
+    made = (retry or RetryPolicy()).run(f"the upload of the {kind} template", request.execute)
     log.info("uploaded the %s template", kind)
     return str(made["id"])
 

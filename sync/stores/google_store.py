@@ -35,22 +35,38 @@ import random as _random
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 import gspread
 import requests
 
-from rules.errors import InputError, PayloadTooLarge, RequestRefused, SapaError, StructureError, TransientError
-from sync.stores import google_read, workspace
-from sync.stores.cells import GOOGLE_DAY, GOOGLE_MOMENT, serial
-from sync.stores.google_retry import DEFAULT_TIMEOUT, RetryPolicy, call_with_retry, error_message, status_of
+from rules.errors import RequestRefused, SapaError, StructureError, TransientError
+from sync.stores import google_read
+from sync.stores.google_errors import TOO_LARGE, sheets_error
+from sync.stores.google_requests import (
+    END,
+    KEY,
+    NEW_SHEET_COLS,
+    NEW_SHEET_ROWS,
+    TOKEN,
+    VALUE_FIELDS,
+    add_sheet,
+    append_header,
+    cell_data,
+    chart_requests,
+    create_meta_request,
+    dropdown_rule,
+    fresh_id,
+    guard_requests,
+    look_requests,
+    write_token,
+)
+from sync.stores.google_retry import DEFAULT_TIMEOUT, RetryPolicy, error_message, status_of
 from sync.stores.responses import fingerprint, response_tab_names
 from sync.stores.store import (
     AppendRow,
     Dropdown,
     EnsureTab,
-    Link,
     Look,
     MarkResponse,
     Snapshot,
@@ -65,12 +81,6 @@ USER_AGENT = "sapa-sync (gzip)"  # "gzip" in the User-Agent: Google's condition 
 log = logging.getLogger(__name__)
 
 SHEETS_API = "https://sheets.googleapis.com/v4/spreadsheets"
-GOOGLE_MAX_CHARS = 50000
-KEY = "sapa.key"  # on each row the worker created (or touched): the row's case/review ID
-END = "sapa.end"  # sentinel on the last grid row of a tab the worker writes to
-TOKEN = "sapa.write"  # spreadsheet-level: one per write, so a resent batch is refused
-NEW_SHEET_ROWS = 1000
-NEW_SHEET_COLS = 26
 DEFAULT_LOG_TABS = ("Log Aktivitas",)
 DEFAULT_MAX_REQUEST_BYTES = 2_000_000  # worker.max_request_bytes
 
@@ -173,43 +183,23 @@ class GoogleStore:
             return response.json(), len(response.content)
 
         try:
-            return call_with_retry(what, call, self.retry)
+            return self.retry.run(what, call)
         except gspread.exceptions.APIError as err:
-            raise self._api_error(what, err) from None
+            if status_of(err) == 400 and what == "the write" and TOO_LARGE not in error_message(err):
+                raise self._refused_write(error_message(err)) from None
+            raise sheets_error(what, err, self.spreadsheet_id, self._email()) from None
         except requests.RequestException as err:
-            raise TransientError(
-                f"cannot reach Google for {what} ({type(err).__name__}); the next cycle retries"
-            ) from None
+            raise sheets_error(what, err, self.spreadsheet_id, self._email()) from None
 
-    def _api_error(self, what: str, err: gspread.exceptions.APIError) -> SapaError:
-        status = status_of(err)
-        message = error_message(err)
-        if status == 413 or (status == 400 and TOO_LARGE in message):
-            return PayloadTooLarge(
-                f"Google refused {what} as too large (HTTP {status}: {message[:120]}); nothing of it was "
-                "applied. The cycle sends its changes in smaller parts."
-            )
-        if status in (401,):
-            return InputError(
-                "Google refused the worker's credentials (HTTP 401). Check the service account key file "
-                "or sign in again (OAuth); see `python -m sync doctor`."
-            )
-        if status in (403, 404):
-            who = self._account()
-            where = "is not shared with" if status == 403 else "was not found for"
-            return InputError(
-                f"the spreadsheet {self.spreadsheet_id} {where} the worker's Google account{who} "
-                f"(HTTP {status}). Check store.spreadsheet_id, and share the spreadsheet with that "
-                "account as Editor (Share → add its email → Editor)."
-            )
-        if status == 400 and what == "the write":
-            return self._refused_write(message)
-        return SapaError(f"Google answered HTTP {status} to {what}: {message[:200]}")
+    def _email(self) -> str | None:
+        """The worker's service account e-mail, or None when signed in as a person."""
+        account = getattr(getattr(self.client, "auth", None), "service_account_email", None)
+        return account if isinstance(account, str) and account else None
 
     def _account(self) -> str:
         """' (<the worker's service account e-mail>)', or '' when signed in as a person."""
-        account = getattr(getattr(self.client, "auth", None), "service_account_email", None)
-        return f" ({account})" if isinstance(account, str) and account else ""
+        email = self._email()
+        return f" ({email})" if email else ""
 
     def _refused_write(self, message: str) -> SapaError:
         """A refused batch: rows moved (a guard or the write token failed: retry) or a genuine refusal."""
@@ -257,7 +247,7 @@ class GoogleStore:
 
     def read(self, worker_tabs: Sequence[str]) -> Snapshot:
         body = self._read_body()
-        sheets = {s.title: s for s in (_sheet_of(raw) for raw in body.get("sheets") or [])}
+        sheets = {s.title: s for s in (sheet_of(raw) for raw in body.get("sheets") or [])}
         self._tokens = [
             int(m["metadataId"]) for m in body.get("developerMetadata") or [] if m.get("metadataKey") == TOKEN
         ]
@@ -328,7 +318,6 @@ _INVALID_PREFIX = re.compile(r"^Invalid requests\[\d+\]\.\w+: ")
 # A guard that names no request: its metadata was not where the cycle read it.
 _METADATA_CLASH = re.compile(r"developer ?metadata\b.*\b(already exists|not found|does not exist)", re.I)
 PROTECTED = "protected cell or object"  # Google names no request for this one
-TOO_LARGE = "Request payload size exceeds the limit"  # 400 to a body over 10,485,760 bytes
 TOO_LONG = "characters in a single cell"
 
 
@@ -362,7 +351,7 @@ def _remedy(message: str, account: str) -> str:
     return "this is fixed: please report this message (it holds no personal data)."
 
 
-def _sheet_of(raw: dict[str, Any]) -> _Sheet:
+def sheet_of(raw: dict[str, Any]) -> _Sheet:
     props = raw.get("properties") or {}
     grid = props.get("gridProperties") or {}
     values: list[list[object]] = []
@@ -400,192 +389,6 @@ def _value(cell: dict[str, Any]) -> object:
     return None
 
 
-STAFF_BACKGROUND = {"red": 1.0, "green": 0.949, "blue": 0.8}  # pale yellow: "staff fill this in"
-
-
-class _Grid(Protocol):
-    sheet_id: int
-    cols: int
-    headers: list[str]
-
-
-def append_header(sheet: _Grid, header: str, requests: list[dict[str, Any]], *, staff: bool = False) -> int:
-    """Requests that add `header` right of the last header (growing the grid if needed); its column."""
-    used = [i for i, h in enumerate(sheet.headers) if h]
-    index = (used[-1] + 1) if used else 0
-    sheet.headers += [""] * (index + 1 - len(sheet.headers))
-    sheet.headers[index] = header
-    if index >= sheet.cols:
-        grow = index + 1 - sheet.cols
-        requests.append({"appendDimension": {"sheetId": sheet.sheet_id, "dimension": "COLUMNS", "length": grow}})
-        sheet.cols += grow
-    cell = _cell(header)
-    cell["userEnteredFormat"] = {"textFormat": {"bold": True}}
-    fields = "userEnteredValue,userEnteredFormat.textFormat.bold"
-    if staff:
-        cell["userEnteredFormat"]["backgroundColorStyle"] = {"rgbColor": STAFF_BACKGROUND}
-        fields += ",userEnteredFormat.backgroundColorStyle"
-    requests.append({"updateCells": {
-        "start": {"sheetId": sheet.sheet_id, "rowIndex": 0, "columnIndex": index},
-        "rows": [{"values": [cell]}], "fields": fields}})
-    return index
-
-
-# The cell fields a value write sets: its value, and the number format and link that go with it
-# (cleared when the new value has none: a cell that held a link or a date holds plain text now).
-VALUE_FIELDS = "userEnteredValue,userEnteredFormat.numberFormat,userEnteredFormat.textFormat.link"
-
-
-def _cell(value: Value) -> dict[str, Any]:
-    """A CellData that stores text as text, numbers as numbers, times as date cells and links as
-    links (a cell-level `textFormat.link`), never a formula."""
-    if value is None:
-        return {}
-    if isinstance(value, Link):
-        cell = _cell(value.text)
-        cell["userEnteredFormat"] = {"textFormat": {"link": {"uri": value.url}}}
-        return cell
-    if isinstance(value, date):
-        pattern = GOOGLE_MOMENT if isinstance(value, datetime) else GOOGLE_DAY
-        return {"userEnteredValue": {"numberValue": serial(value)},
-                "userEnteredFormat": {"numberFormat": {"type": "DATE_TIME", "pattern": pattern}}}
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return {"userEnteredValue": {"numberValue": value}}
-    text = cell_text(value, limit=GOOGLE_MAX_CHARS)
-    return {"userEnteredValue": {"stringValue": text}} if text else {}
-
-
-# --- the workspace's look (sync/stores/workspace.py) as Sheets API requests ------------------------
-
-_PIXELS_PER_CHAR = 7
-
-
-def _rgb(hex_color: str) -> dict[str, float]:
-    return {k: round(int(hex_color[i:i + 2], 16) / 255, 3) for k, i in (("red", 0), ("green", 2), ("blue", 4))}
-
-
-def look_requests(sheet_id: int, headers: Sequence[str], rows: int, look: Look) -> list[dict[str, Any]]:
-    """Requests that give a tab its look: the same as the local store's (`local_store._dress`).
-
-    Conditional formats read the row's own cell, so colours follow rows that staff sort;
-    the basic filter's criteria hide finished cases (clearing the filter shows them).
-    """
-    columns = {h: i for i, h in enumerate(headers) if h}
-    width = max(columns.values(), default=0) + 1
-    out: list[dict[str, Any]] = [{"updateSheetProperties": {
-        "properties": {"sheetId": sheet_id, "gridProperties": {
-            "frozenRowCount": 1, "frozenColumnCount": look.frozen_columns}},
-        "fields": "gridProperties.frozenRowCount,gridProperties.frozenColumnCount"}}]
-    out += [_dimension(sheet_id, columns[h], {"pixelSize": chars * _PIXELS_PER_CHAR}, "pixelSize")
-            for h, chars in look.widths if h in columns]
-    out += [_dimension(sheet_id, columns[h], {"hiddenByUser": True}, "hiddenByUser")
-            for h in look.hidden if h in columns]
-    if look.row_height is not None:
-        out.append({"updateDimensionProperties": {
-            "range": {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": 1, "endIndex": max(rows, 2)},
-            "properties": {"pixelSize": look.row_height * 4 // 3}, "fields": "pixelSize"}})
-    for header in look.wrapped:
-        if header in columns:
-            out.append({"repeatCell": {
-                "range": _column_range(sheet_id, columns[header], 0, rows),
-                "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}},
-                "fields": "userEnteredFormat.wrapStrategy,userEnteredFormat.verticalAlignment"}})
-    for header, text in look.notes:
-        if header in columns:
-            out.append({"updateCells": {
-                "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": columns[header]},
-                "rows": [{"values": [{"note": text}]}], "fields": "note"}})
-    out += _highlights(sheet_id, columns, width, rows, look)
-    specs = [{"columnIndex": columns[h], "filterCriteria": {"hiddenValues": list(hidden)}}
-             for h, hidden in look.filter_hides if h in columns]
-    out.append({"setBasicFilter": {"filter": {
-        "range": {"sheetId": sheet_id, "startRowIndex": 0, "startColumnIndex": 0, "endColumnIndex": width},
-        **({"filterSpecs": specs} if specs else {})}}})
-    return out
-
-
-def chart_requests(sheet_id: int, headers: Sequence[str], rows: dict[str, int], look: Look) -> list[dict[str, Any]]:
-    """An addChart for each chart of a new tab's look (`rows`: the row index of each key written).
-
-    Placed once: Google keeps the chart and redraws it from the cells of its ranges, which the
-    worker's updates change in place; a later cycle sends nothing for it. Each series is one row,
-    its first cell (`label_header`, just left of the data) naming it (headerCount 1).
-    """
-    columns = {h: i for i, h in enumerate(headers) if h}
-    out: list[dict[str, Any]] = []
-    for chart in look.charts:
-        data = [columns[h] for h in chart.columns if h in columns]
-        if not data or chart.label_header not in columns:
-            continue
-        start, end = min(columns[chart.label_header], min(data)), max(data) + 1
-
-        def source(row: int, start: int = start, end: int = end) -> dict[str, Any]:
-            return {"sourceRange": {"sources": [{"sheetId": sheet_id, "startRowIndex": row, "endRowIndex": row + 1,
-                                                 "startColumnIndex": start, "endColumnIndex": end}]}}
-
-        series = [{"series": source(rows[key]), "targetAxis": "LEFT_AXIS"} for key in chart.series if key in rows]
-        out.append({"addChart": {"chart": {
-            "spec": {"title": chart.title, "basicChart": {
-                "chartType": "COLUMN", "legendPosition": "RIGHT_LEGEND", "headerCount": 1,
-                "stackedType": "STACKED" if chart.stacked else "NOT_STACKED",
-                "domains": [{"domain": source(0)}], "series": series}},
-            "position": {"overlayPosition": {
-                "anchorCell": {"sheetId": sheet_id, "rowIndex": chart.anchor_row - 1,
-                               "columnIndex": chart.anchor_column - 1},
-                "widthPixels": chart.width_cm * _PIXELS_PER_CM, "heightPixels": chart.height_cm * _PIXELS_PER_CM}},
-        }}})
-    return out
-
-
-_PIXELS_PER_CM = 38
-
-
-def _highlights(sheet_id: int, columns: dict[str, int], width: int, rows: int, look: Look) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for rule in look.highlights:
-        if rule.header not in columns:
-            continue
-        column = columns[rule.header]
-        letter = gspread.utils.rowcol_to_a1(1, column + 1).rstrip("1")
-        cells = _column_range(sheet_id, column, 1, rows) if rule.cell else {
-            "sheetId": sheet_id, "startRowIndex": 1, "endRowIndex": rows, "startColumnIndex": 0,
-            "endColumnIndex": width}
-        style: dict[str, Any] = {"backgroundColorStyle": {"rgbColor": _rgb(rule.color)}}
-        if rule.grey_text:
-            style["textFormat"] = {"foregroundColorStyle": {"rgbColor": _rgb("808080")}}
-        out.append(_conditional(cells, workspace.highlight_formula(letter, 2, rule.values), style, len(out)))
-    beat = look.heartbeat
-    if beat is not None and beat.header in columns:
-        column = columns[beat.header]
-        letter = gspread.utils.rowcol_to_a1(1, column + 1).rstrip("1")
-        cell = _column_range(sheet_id, column, beat.row - 1, beat.row)
-        out.append({"repeatCell": {"range": cell, "cell": {"userEnteredFormat": {"numberFormat": {
-            "type": "DATE_TIME", "pattern": GOOGLE_MOMENT}, "horizontalAlignment": "LEFT"}},
-            "fields": "userEnteredFormat.numberFormat,userEnteredFormat.horizontalAlignment"}})
-        red = {"backgroundColorStyle": {"rgbColor": _rgb("E06666")},
-               "textFormat": {"bold": True, "foregroundColorStyle": {"rgbColor": _rgb("FFFFFF")}}}
-        rules = sum(1 for r in out if "addConditionalFormatRule" in r)
-        out.append(_conditional(cell, workspace.heartbeat_formula(letter, beat.row, beat.stale_minutes), red, rules))
-    return out
-
-
-def _conditional(cells: dict[str, Any], formula: str, style: dict[str, Any], index: int) -> dict[str, Any]:
-    return {"addConditionalFormatRule": {"index": index, "rule": {"ranges": [cells], "booleanRule": {
-        "condition": {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": "=" + formula}]},
-        "format": style}}}}
-
-
-def _dimension(sheet_id: int, column: int, properties: dict[str, Any], fields: str) -> dict[str, Any]:
-    return {"updateDimensionProperties": {
-        "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": column, "endIndex": column + 1},
-        "properties": properties, "fields": fields}}
-
-
-def _column_range(sheet_id: int, column: int, start: int, end: int) -> dict[str, Any]:
-    return {"sheetId": sheet_id, "startRowIndex": start, "endRowIndex": end,
-            "startColumnIndex": column, "endColumnIndex": column + 1}
-
-
 def _sheet_id_in(body: object) -> int | None:
     """The first `sheetId` in a request body (start, range, location, properties...)."""
     if isinstance(body, dict):
@@ -597,40 +400,6 @@ def _sheet_id_in(body: object) -> int | None:
     else:
         return None
     return next((f for f in found if f is not None), None)
-
-
-def _row_range(sheet_id: int, index: int) -> dict[str, Any]:
-    return {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": index, "endIndex": index + 1}
-
-
-def guard_requests(sheet_id: int, index: int, entry: dict[str, Any], value: str) -> list[dict[str, Any]]:
-    """Fails the batch unless this metadata is still exactly at row `index` (see the module doc)."""
-    meta_id = int(entry["metadataId"])
-    lookup = {
-        "metadataId": meta_id,
-        "metadataKey": entry["metadataKey"],
-        "metadataLocation": {"dimensionRange": _row_range(sheet_id, index)},
-        "locationMatchingStrategy": "EXACT_LOCATION",
-    }
-    if entry.get("metadataValue"):
-        lookup["metadataValue"] = entry["metadataValue"]
-    return [
-        {"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": lookup}}},
-        create_meta_request(sheet_id, index, str(entry["metadataKey"]), value, meta_id),
-    ]
-
-
-def create_meta_request(sheet_id: int, index: int, key: str, value: str, meta_id: int) -> dict[str, Any]:
-    """Row metadata `key` (= `value`) with the id `meta_id` on row `index`."""
-    meta: dict[str, Any] = {
-        "metadataId": meta_id,
-        "metadataKey": key,
-        "location": {"dimensionRange": _row_range(sheet_id, index)},
-        "visibility": "DOCUMENT",
-    }
-    if value:
-        meta["metadataValue"] = value
-    return {"createDeveloperMetadata": {"developerMetadata": meta}}
 
 
 class _Batch:
@@ -659,11 +428,7 @@ class _Batch:
         self.requests: list[dict[str, Any]] = []
 
     def new_id(self) -> int:
-        while True:
-            candidate = self.randint(1, 2**31 - 1)
-            if candidate not in self.used_ids:
-                self.used_ids.add(candidate)
-                return candidate
+        return fresh_id(self.randint, self.used_ids)
 
     def build(self, plan: WritePlan, old_tokens: Sequence[int]) -> list[dict[str, Any]]:
         for op in plan.operations:
@@ -681,15 +446,10 @@ class _Batch:
             elif isinstance(op, MarkResponse):
                 self.mark(op)
         out = self.guards()
-        for token in old_tokens:
-            out.append({"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": {
-                "metadataId": token}}}})
-        out.append({"createDeveloperMetadata": {"developerMetadata": {
-            "metadataId": self.new_id(), "metadataKey": TOKEN, "metadataValue": "",
-            "location": {"spreadsheet": True}, "visibility": "DOCUMENT"}}})
+        out += write_token(old_tokens, self.new_id())
         self.fences = len(out)  # the guards and the write token: they fail when rows moved
         out += self.structure
-        out += [self.create_meta(s, s.rows - 1, END, "", self.new_id())
+        out += [create_meta_request(s.sheet_id, s.rows - 1, END, "", self.new_id())
                 for s in self.sheets.values() if s.new and s.title in self.touched]
         out += self.cells
         out += self.new_rows()
@@ -734,11 +494,8 @@ class _Batch:
             rows = (op.look.grid_rows if op.look is not None else None) or NEW_SHEET_ROWS
             sheet = _Sheet(self.new_id(), op.tab, rows, NEW_SHEET_COLS, [[]], {}, [], new=True)
             self.sheets[op.tab] = sheet
-            first = {"index": 0} if op.look is not None and op.look.first else {}
-            self.structure.append({"addSheet": {"properties": {
-                "sheetId": sheet.sheet_id, "title": op.tab, **first,
-                "gridProperties": {"rowCount": rows, "columnCount": NEW_SHEET_COLS,
-                                   "frozenRowCount": 1}}}})
+            first = op.look is not None and op.look.first
+            self.structure.append(add_sheet(sheet.sheet_id, op.tab, rows, NEW_SHEET_COLS, first=first))
         added = set()
         for header in op.headers:
             if header not in sheet.headers:
@@ -797,7 +554,7 @@ class _Batch:
         self.touch_row(sheet, index, op.marker)
 
     def put(self, sheet: _Sheet, index: int, cells: Sequence[tuple[str, Value]]) -> None:
-        by_column = sorted((self.column(sheet, h, create=True), _cell(v)) for h, v in cells)
+        by_column = sorted((self.column(sheet, h, create=True), cell_data(v)) for h, v in cells)
         run: list[tuple[int, dict[str, Any]]] = []
         for column, cell in by_column:
             if run and column != run[-1][0] + 1:
@@ -832,23 +589,16 @@ class _Batch:
             for index, key in sorted(self.guard_rows.get(title, {}).items()):
                 entry = sheet.key_meta(index)
                 if entry is None:
-                    out.append(self.create_meta(sheet, index, KEY, key or "", self.new_id()))
+                    out.append(create_meta_request(sheet.sheet_id, index, KEY, key or "", self.new_id()))
                 else:
                     value = key if key is not None else str(entry.get("metadataValue", ""))
-                    out += self.guard(sheet, index, entry, value)
+                    out += guard_requests(sheet.sheet_id, index, entry, value)
             found = sheet.sentinel()
             if found is not None:
-                out += self.guard(sheet, found[0], found[1], str(found[1].get("metadataValue", "")))
+                out += guard_requests(sheet.sheet_id, found[0], found[1], str(found[1].get("metadataValue", "")))
             elif sheet.rows > 0:
-                out.append(self.create_meta(sheet, sheet.rows - 1, END, "", self.new_id()))
+                out.append(create_meta_request(sheet.sheet_id, sheet.rows - 1, END, "", self.new_id()))
         return out
-
-    def guard(self, sheet: _Sheet, index: int, entry: dict[str, Any], value: str) -> list[dict[str, Any]]:
-        return guard_requests(sheet.sheet_id, index, entry, value)
-
-    @staticmethod
-    def create_meta(sheet: _Sheet, index: int, key: str, value: str, meta_id: int) -> dict[str, Any]:
-        return create_meta_request(sheet.sheet_id, index, key, value, meta_id)
 
     # --- new rows -------------------------------------------------------------------
 
@@ -872,7 +622,7 @@ class _Batch:
                 "fields": VALUE_FIELDS}})
             for offset, row in enumerate(rows):
                 key = cell_text(row[0][1]) if row else None
-                out.append(self.create_meta(sheet, at + offset, KEY, key or "", self.new_id()))
+                out.append(create_meta_request(sheet.sheet_id, at + offset, KEY, key or "", self.new_id()))
         for title, rows in self.appends.items():
             sheet = self.sheets[title]
             out.append({"appendCells": {
@@ -882,20 +632,12 @@ class _Batch:
         return out
 
     def row_values(self, sheet: _Sheet, cells: Sequence[tuple[str, Value]]) -> list[dict[str, Any]]:
-        placed = {self.column(sheet, h, create=True): _cell(v) for h, v in cells}
+        placed = {self.column(sheet, h, create=True): cell_data(v) for h, v in cells}
         width = max(placed, default=-1) + 1
         return [placed.get(i, {}) for i in range(width)]
 
     def validation_requests(self) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         for sheet, column, dropdown in self.validations:
-            out.append({"setDataValidation": {
-                "range": {"sheetId": sheet.sheet_id, "startRowIndex": 1, "endRowIndex": sheet.rows,
-                          "startColumnIndex": column, "endColumnIndex": column + 1},
-                "rule": {
-                    "condition": {"type": "ONE_OF_LIST",
-                                  "values": [{"userEnteredValue": c} for c in dropdown.choices]},
-                    "inputMessage": "Pilih salah satu pilihan dari daftar.",
-                    "strict": True,
-                    "showCustomUi": True}}})
+            out.append(dropdown_rule(sheet.sheet_id, column, sheet.rows, dropdown))
         return out

@@ -108,10 +108,11 @@ def thaw(office: Any, blob: bytes) -> Any:
     from googledouble import GoogleDouble
     from letters.google_writer import GoogleLetterWriter
     from sync.commands.bench import _Office
+    from sync.stores.google_retry import RetryPolicy
 
     double = GoogleDouble.restore(blob, busy_clock)
     drive, docs = double.service("drive", "v3"), double.service("docs", "v1")
-    writer = GoogleLetterWriter(drive, docs, office.folder, office.templates)
+    writer = GoogleLetterWriter(drive, docs, office.folder, office.templates, retry=RetryPolicy(sleep=lambda _: None))
     return _Office(double, office.ctx, office.spreadsheet_id, drive, docs, office.folder, office.templates, writer)
 
 

@@ -299,6 +299,7 @@ class GoogleBackend:
 
     def writer(self) -> LetterWriter:
         from letters.google_writer import GoogleLetterWriter
+        from sync.stores.google_retry import RetryPolicy
 
         if not hasattr(self, "_letters"):
             drive = self.double.create_shared_drive("SAPA")
@@ -309,7 +310,7 @@ class GoogleBackend:
             self._letters = (folder, templates)
         folder, templates = self._letters
         return GoogleLetterWriter(self.double.service("drive", "v3"), self.double.service("docs", "v1"), folder,
-                                  templates)
+                                  templates, retry=RetryPolicy(sleep=lambda _: None))
 
     def letter_texts(self) -> dict[str, list[str]]:
         """Current (not trashed) letter Docs by '<case>-<surat-tugas|surat-rujukan>'."""

@@ -34,6 +34,7 @@ from sync.commands.selftest.common import (
     thaw,
 )
 from sync.cycle.run import run_cycle, run_cycles
+from sync.stores.google_retry import RetryPolicy
 
 GOOGLE_BUDGET = 100_000  # bytes: the fast busy cycle's write (about 250 KB) in three parts
 LOCAL_BUDGET = 30_000  # estimated bytes: the same, on the workbook
@@ -59,7 +60,8 @@ def _google_point(responses: int, cases: tuple[int, ...] | None, k: int, applied
     except SimulatedCrash:
         crashed = True
     copy.double.clear_faults()
-    copy = replace(copy, writer=GoogleLetterWriter(copy.drive, copy.docs, copy.folder, copy.templates))
+    copy = replace(copy, writer=GoogleLetterWriter(copy.drive, copy.docs, copy.folder, copy.templates,
+                                                   retry=RetryPolicy(sleep=lambda _: None)))
     # the next process's writer: it looks for the copies a killed one made
     settled = settle(lambda: _google_cycles(copy, GOOGLE_BUDGET))
     return crashed and settled and google_state(copy) == expected and not find_problems(google_tables(copy),

@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -47,18 +48,6 @@ class _SimClock:
         self.now += seconds
 
 
-class _SimTime:
-    """The `time` module as googleapiclient sees it, with `sleep` on the simulated clock."""
-
-    def __init__(self, clock: _SimClock) -> None:
-        self.sleep = clock.sleep
-
-    def __getattr__(self, name: str) -> Any:
-        import time
-
-        return getattr(time, name)
-
-
 def _timeouts(double: Any, clock: _SimClock) -> None:
     double.timeout_next(times=3)
     double.timeout_next("sheets.spreadsheets.batchUpdate", applied=True)
@@ -84,8 +73,7 @@ def _job(cycle: Callable[[], Any], results: list[Any], unexpected: list[str]) ->
 def _google_storms(responses: int, cases: tuple[int, ...] | None
                    ) -> tuple[int, int, list[str], int, int, list[str]]:
     """(storms, caught up, notes, backed-off retries, times the run loop raised, unexpected errors)."""
-    import googleapiclient.http
-
+    from letters.google_writer import GoogleLetterWriter
     from sync.commands.bench import BUSY_AT, RESPONSES_TAB
     from sync.commands.cli import _guarded
     from sync.stores.google_retry import RetryPolicy
@@ -119,6 +107,9 @@ def _google_storms(responses: int, cases: tuple[int, ...] | None
         clock = _SimClock()
         policy = RetryPolicy(sleep=clock.sleep, clock=clock, random=lambda: 1.0)
         store = GoogleStore(copy.double.gspread_client(), copy.spreadsheet_id, RESPONSES_TAB, retry=policy)
+        # the letters' Drive and Docs requests retry with the same policy, on the simulated clock
+        copy = replace(copy, writer=GoogleLetterWriter(copy.drive, copy.docs, copy.folder, copy.templates,
+                                                       retry=policy))
         inject(copy.double, clock)
         results: list[Any] = []
 
@@ -126,9 +117,8 @@ def _google_storms(responses: int, cases: tuple[int, ...] | None
         caught_up = False
         for _ in range(40):
             before = len(results)
-            try:  # googleapiclient's own retries (Drive, Docs) sleep on the simulated clock too
-                with mock.patch.object(googleapiclient.http, "time", _SimTime(clock)):
-                    cycle()
+            try:
+                cycle()
             except Exception:
                 raised += 1
             if len(results) > before and not results[-1].plan:
