@@ -70,7 +70,8 @@ def cases_with_decision(backend: GoogleBackend, ctx: Context, count: int) -> lis
 # --- quota ----------------------------------------------------------------------------
 
 
-def test_idle_cycle_costs_one_request_and_busy_cycle_two(google: GoogleBackend, ctx: Context) -> None:
+def test_idle_cycle_costs_two_small_requests_and_busy_cycle_a_read_and_a_write(google: GoogleBackend,
+                                                                              ctx: Context) -> None:
     google.create(demo.sample_rows(60), Settings())
     store = google.store()  # one store across cycles, as `run` keeps it
     google.double.reset_counts()
@@ -82,16 +83,20 @@ def test_idle_cycle_costs_one_request_and_busy_cycle_two(google: GoogleBackend, 
 
     google.double.reset_counts()
     assert not run_cycle(store, ctx, NOW).plan
-    assert dict(google.double.counts) == {GET: 1}
+    assert dict(google.double.counts) == {GET: 1}  # after a write: a full read
+    google.double.reset_counts()
+    assert not run_cycle(store, ctx, NOW).plan
+    assert dict(google.double.counts) == {GET: 2}  # nothing changed: two small requests say so
+    assert all("ranges=" in e.url or "includeGridData" not in e.url for e in google.double.log)
 
-    # staff decisions and new form responses together: still one read and one write
+    # staff decisions and new form responses together: the two small requests, then one read and one write
     cases_with_decision(google, ctx, 5)
     for i in range(3):
         google.double.form_submit(google.spreadsheet_id, ["" for _ in range(3)] + [f"Pelapor {i}"], title=RESPONSES)
     google.double.reset_counts()
     result = run_cycle(store, ctx, NOW + timedelta(hours=1))
     assert result.count("transition") == 5
-    assert dict(google.double.counts) == {GET: 1, BATCH: 1}
+    assert dict(google.double.counts) == {GET: 3, BATCH: 1}
 
 
 def test_the_read_asks_only_for_what_it_needs(google: GoogleBackend, ctx: Context) -> None:
@@ -127,7 +132,28 @@ def test_no_formula_anywhere_after_an_injection_attempt(google: GoogleBackend, c
     assert not [c for c in cells if c[2]], "a formula was stored"
     assert [tab for tab, value, _ in cells if value == attack] == [RESPONSES, ctx.tabs.intake.name]
     requests_sent = [e.request for e in google.double.log if e.method_id == BATCH]
-    assert "formulaValue" not in repr(requests_sent)
+    assert "formulaValue" in repr(requests_sent), "the worker's change-detection block was not written"
+    assert all(_only_fingerprints(body) for body in requests_sent)
+
+
+def _only_fingerprints(body: Any) -> bool:
+    """Every formula the worker sent is its own fingerprint of a tab (sync/stores/google_changes.py)."""
+    from sync.stores import google_changes
+
+    for request in (body or {}).get("requests") or []:
+        cells = request.get("updateCells") or {}
+        for row in cells.get("rows") or []:
+            values = row.get("values") or []
+            for index, value in enumerate(values):
+                formula = (value.get("userEnteredValue") or {}).get("formulaValue")
+                if formula is None:
+                    continue
+                title, columns = ((values[i].get("userEnteredValue") or {}).get("stringValue") for i in (0, 1))
+                if index != 2 or not title or not str(columns).isdigit():
+                    return False
+                if formula != google_changes.formula(title, int(str(columns))):
+                    return False
+    return True
 
 
 # --- staff editing between the read and the write --------------------------------------

@@ -5,10 +5,12 @@ along the procedure; then, for the measured **busy cycle**, `responses` new form
 responses arrive and staff type decisions on every role tab — among them a Kepala
 Bidang approval (a Surat Tugas), a Kepala Dinas assignment (the Surat Tugas again) and a
 Kepala Dinas referral (a Surat Rujukan). Every request of that cycle is counted (Sheets,
-Drive and Docs), then those of an idle cycle after it — nothing new anywhere, at the same
-clock time — and of another idle cycle an hour later: no cell changes with the clock alone (the
-deadline is a date the sheet compares with NOW()), so that one costs its one read too, plus at
-most the write of the help tab's "Diperbarui sistem" heartbeat when that is due.
+Drive and Docs), then those of the idle cycle after it — nothing new anywhere, at the same
+clock time: it reads in full, as every cycle after a write does — then of the next idle cycle,
+which learns from two small requests that nothing changed (sync/stores/google_changes.py), and
+of another idle cycle an hour later: no cell changes with the clock alone (the deadline is a
+date the sheet compares with NOW()), so that one costs its two small requests too, plus at most
+the write of the help tab's "Diperbarui sistem" heartbeat when that is due.
 
 `naive_requests` is measured too: the same scenario is built a second time on a fresh
 double, the same busy cycle is planned (`sync.cycle.plan.plan_cycle`, from the same snapshot
@@ -100,7 +102,13 @@ def run_bench(responses: int = 60, requests_out: Path | None = None) -> dict[str
     after_busy = _contents(office)
     sent += double.log
     double.reset_counts()
-    idle = run_cycle(store, ctx, BUSY_AT, office.writer)
+    run_cycle(store, ctx, BUSY_AT, office.writer)  # the first after a write reads in full
+    full_counts = Counter(double.counts)
+    full_bytes = sum(e.response_bytes for e in double.log)
+    full_plain = sum(e.response_plain_bytes for e in double.log)
+    sent += double.log
+    double.reset_counts()
+    idle = run_cycle(store, ctx, BUSY_AT, office.writer)  # nothing changed since: two small requests
     idle_counts = Counter(double.counts)
     idle_bytes = sum(e.response_bytes for e in double.log)
     idle_plain = sum(e.response_plain_bytes for e in double.log)
@@ -130,6 +138,10 @@ def run_bench(responses: int = 60, requests_out: Path | None = None) -> dict[str
         "largest_response_bytes": largest_response,  # on the wire: compressed when the client asks
         "idle_cycle_response_bytes": idle_bytes,
         "idle_cycle_response_uncompressed_bytes": idle_plain,
+        "full_read_requests": sum(full_counts.values()),  # an idle cycle reading in full: after a write, or
+        "full_read_response_bytes": full_bytes,  # every worker.full_read_every cycles
+        "full_read_response_uncompressed_bytes": full_plain,
+        "full_read_every": store.full_read_every,
         "busy_cycle_response_bytes": busy_bytes,
         "busy_cycle_sheets_requests": sheets_requests,
         "busy_cycle_letter_requests": letter_requests,
@@ -148,6 +160,7 @@ def run_bench(responses: int = 60, requests_out: Path | None = None) -> dict[str
         "naive_to_busy_ratio": round(naive_total / busy_total, 1) if busy_total else None,
         "by_method": {
             "idle_cycle": dict(sorted(idle_counts.items())),
+            "full_read": dict(sorted(full_counts.items())),
             "idle_hour_later": dict(sorted(later_counts.items())),
             "busy_cycle": dict(sorted(busy_counts.items())),
             "naive": dict(sorted(naive_counts.items())),
@@ -179,6 +192,9 @@ def render(result: Mapping[str, Any]) -> str:
         ("  largest answer (bytes on the wire)", result.get("largest_response_bytes", "-")),
         ("  answers of the busy cycle (bytes on the wire)", result.get("busy_cycle_response_bytes", "-")),
         ("answers of the idle cycle (bytes on the wire)", result.get("idle_cycle_response_bytes", "-")),
+        (f"idle cycle reading in full (after a write; at least every {result.get('full_read_every', '?')} cycles)",
+         result.get("full_read_requests", "-")),
+        ("  its answers (bytes on the wire)", result.get("full_read_response_bytes", "-")),
         (f"  of which Drive + Docs ({per_letter:g} a letter)" if per_letter is not None
          else "  of which Drive + Docs", result.get("busy_cycle_letter_requests", "-")),
         ("same busy cycle, one gspread call per row and per cell", result["naive_requests"]),

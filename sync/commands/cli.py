@@ -198,7 +198,7 @@ def open_backend(settings: Settings) -> tuple[Store, LetterWriter | None]:
         retry = RetryPolicy()  # one for the spreadsheet and the letters: Sheets, Drive and Docs alike
         store = GoogleStore(sheets, settings.google.spreadsheet_id, settings.store.responses_tab,
                             log_tabs=(settings.tabs.log,), max_request_bytes=settings.worker.max_request_bytes,
-                            retry=retry)
+                            retry=retry, full_read_every=settings.worker.full_read_every)
         folder = settings.google.letters_folder_id
         if not folder:
             log.warning("google.letters_folder_id is empty: no letter will be drafted")

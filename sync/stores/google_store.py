@@ -2,12 +2,16 @@
 
 A cycle costs one `spreadsheets.get` (every tab, unformatted values, row metadata) and,
 when there is something to write, one `spreadsheets.batchUpdate`, which Google applies
-atomically: all of a cycle's writes or none. No request exceeds `max_request_bytes`
-(`worker.max_request_bytes`): a store's first read asks for the tabs' sizes first, and a
-spreadsheet whose answer would be larger is read in parts (sync/stores/google_read.py); a plan whose
-batch would be larger is written in parts, one cycle each (sync/cycle/batches.py), measured here
-(`request_bytes`) without being sent. Google's "Request payload size exceeds the limit" is a
-PayloadTooLarge (the cycle sends less), never a moved row.
+atomically: all of a cycle's writes or none. A store kept across cycles (`run`) answers an
+idle cycle's read from its last full read when two small requests show that nothing changed
+since (sync/stores/google_changes.py); the cycle after any write reads in full.
+
+No request exceeds `max_request_bytes` (`worker.max_request_bytes`): a store's first read
+asks for the tabs' sizes first, and a spreadsheet whose answer would be larger is read in
+parts (sync/stores/google_read.py); a plan whose batch would be larger is written in parts,
+one cycle each (sync/cycle/batches.py), measured here (`request_bytes`) without being sent.
+Google's "Request payload size exceeds the limit" is a PayloadTooLarge (the cycle sends
+less), never a moved row.
 
 Rows staff may move. Every row the worker creates carries developer metadata
 (`sapa.key` = its case/review ID), which Google keeps with the row through sorts,
@@ -41,7 +45,7 @@ import gspread
 import requests
 
 from rules.errors import RequestRefused, SapaError, StructureError, TransientError
-from sync.stores import google_read
+from sync.stores import google_changes, google_read, workspace
 from sync.stores.google_errors import TOO_LARGE, sheets_error
 from sync.stores.google_requests import (
     END,
@@ -90,6 +94,14 @@ READ_FIELDS = (
     "data(startRow,rowData(values(effectiveValue)),"
     "rowMetadata(developerMetadata(metadataId,metadataKey,metadataValue))))"
 )
+
+
+@dataclass(frozen=True)
+class _LastRead:
+    """A full read's answer, and what the small requests of change detection should find while it holds."""
+
+    view: google_changes.View
+    body: dict[str, Any]
 
 
 @dataclass
@@ -151,6 +163,7 @@ class GoogleStore:
         timeout: float | tuple[float, float] | None = DEFAULT_TIMEOUT,
         random: Callable[[int, int], int] | None = None,
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+        full_read_every: int = google_changes.FULL_READ_EVERY,
     ) -> None:
         self.client = client
         self.max_request_bytes = max_request_bytes
@@ -170,6 +183,11 @@ class GoogleStore:
         self._writing: _Batch | None = None  # the batch being sent, to explain a refusal
         self._grids: list[google_read.Grid] | None = None  # the tabs' sizes at the last read
         self._profile: google_read.Profile = {}  # what each row of each tab took in the last answer
+        # Change detection (sync/stores/google_changes.py): the last full read, while nothing changed since
+        self.full_read_every = full_read_every
+        self._last: _LastRead | None = None
+        self._unchanged_reads = 0  # reads answered from `_last` since it was read
+        self._block_rows: int | None = None  # None: the fingerprint block is fresh; else rows to rewrite over
 
     # --- requests -------------------------------------------------------------------
 
@@ -246,7 +264,10 @@ class GoogleStore:
     # --- reading --------------------------------------------------------------------
 
     def read(self, worker_tabs: Sequence[str]) -> Snapshot:
-        body = self._read_body()
+        body = self._unchanged()
+        if body is None:
+            body = self._read_body()
+            self._remember(body)
         sheets = {s.title: s for s in (sheet_of(raw) for raw in body.get("sheets") or [])}
         self._tokens = [
             int(m["metadataId"]) for m in body.get("developerMetadata") or [] if m.get("metadataKey") == TOKEN
@@ -259,6 +280,32 @@ class GoogleStore:
             sheet.read_headers, sheet.headers = headers, list(headers)
         return Snapshot(response_tabs=tuple(tables[n] for n in names),
                         tabs={t: tables[t] for t in worker_tabs if t in tables})
+
+    def _unchanged(self) -> dict[str, Any] | None:
+        """The last full read's answer, when two small requests show that nothing changed since; else None."""
+        last = self._last
+        if last is None or self._unchanged_reads + 1 >= self.full_read_every:
+            return None
+        url = f"{SHEETS_API}/{self.spreadsheet_id}"
+        props = self._request("the check for changes", "get", url, params={"fields": google_read.PROPERTIES_FIELDS})
+        ranges = google_changes.fingerprint_range(workspace.GUIDE_TAB, len(last.view.fingerprints))
+        answer = self._request("the check for changes", "get", url, params={
+            "ranges": ranges, "includeGridData": "true", "fields": google_changes.LOOK_FIELDS})
+        if google_changes.view_of(props, google_changes.fingerprints_in(answer)) != last.view:
+            return None
+        self._unchanged_reads += 1
+        return last.body
+
+    def _remember(self, body: dict[str, Any]) -> None:
+        """Keep a full read's answer for the reads to come, if its fingerprint block can vouch for it."""
+        self._last, self._unchanged_reads = None, 0
+        block = google_changes.block_of(body, workspace.GUIDE_TAB)
+        if not google_changes.fresh(block, google_changes.wanted(google_read.grids(body), workspace.GUIDE_TAB)):
+            self._block_rows = len(block or [])
+            return
+        self._block_rows = None
+        fingerprints = [row[2] for row in block or []]
+        self._last = _LastRead(google_changes.view_of(body, fingerprints), body)
 
     def _read_body(self) -> dict[str, Any]:
         """Every tab's values and row metadata: in one answer, or in parts when that would exceed the
@@ -290,7 +337,7 @@ class GoogleStore:
             raise SapaError("internal error: request_bytes() before read(); the cycle must read first")
         sheets = {t: replace(s, headers=list(s.headers)) for t, s in self._sheets.items()}
         batch = _Batch(sheets, self.log_tabs, _random.Random(0).randint)
-        return body_bytes(batch.build(plan, self._tokens))
+        return body_bytes(batch.build(plan, self._tokens, self._block_rows))
 
     def write(self, plan: WritePlan) -> None:
         if not plan:
@@ -298,8 +345,9 @@ class GoogleStore:
         if self._sheets is None:
             raise SapaError("internal error: write() before read(); the cycle must read first")
         sheets, self._sheets = self._sheets, None  # one write per read
+        self._last = None  # whatever Google answers, the next read is a full one
         batch = _Batch(sheets, self.log_tabs, self._randint)
-        requests_ = batch.build(plan, self._tokens)
+        requests_ = batch.build(plan, self._tokens, self._block_rows)
         self._writing = batch
         try:
             self._request(
@@ -430,7 +478,9 @@ class _Batch:
     def new_id(self) -> int:
         return fresh_id(self.randint, self.used_ids)
 
-    def build(self, plan: WritePlan, old_tokens: Sequence[int]) -> list[dict[str, Any]]:
+    def build(self, plan: WritePlan, old_tokens: Sequence[int], block_rows: int | None = None) -> list[dict[str, Any]]:
+        """The batch's requests; with `block_rows` (the fingerprint block is stale: it has that many rows),
+        the block is written again last, for the tabs as this batch leaves them."""
         for op in plan.operations:
             if isinstance(op, EnsureTab):
                 self.ensure_tab(op)
@@ -457,6 +507,11 @@ class _Batch:
         for sheet, look in self.looks:
             out += look_requests(sheet.sheet_id, sheet.headers, sheet.rows, look)
             out += chart_requests(sheet.sheet_id, sheet.headers, self.new_keys(sheet.title), look)
+        guide = self.sheets.get(workspace.GUIDE_TAB)
+        if block_rows is not None and guide is not None:
+            tabs = [google_read.Grid(s.sheet_id, s.title, s.rows, s.cols) for s in self.sheets.values()]
+            want = google_changes.wanted(tabs, workspace.GUIDE_TAB)
+            out += google_changes.block_requests(guide.sheet_id, guide.cols, want, block_rows)
         self.requests = out
         return out
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -332,6 +332,7 @@ class GoogleBackend:
         """The tab's values as openpyxl gives them: a date cell (a number with a date format) as a datetime;
         `raw`: as the worker reads them (a date cell as its serial number)."""
         values = self.double.get_values(self.spreadsheet_id, name)
+        values = _without_fingerprints(name, values)
         if raw:
             return [[None if v == "" else v for v in row] for row in values]
         sheet = self.double.spreadsheets[self.spreadsheet_id].by_title(name)
@@ -403,7 +404,7 @@ class GoogleBackend:
                     from googledouble.a1 import cell_name
 
                     view = self.double.cell(self.spreadsheet_id, title, cell_name(r, c))
-                    out.append((title, view.formatted, "formulaValue" in entered))
+                    out.append((title, view.formatted, "formulaValue" in entered and not _fingerprint(sheet, r, c)))
         return out
 
     def set_cell(self, tab: str, row: int, column: int, value: object) -> None:
@@ -425,3 +426,26 @@ class GoogleBackend:
             for c, value in enumerate(row):
                 if value is not None:
                     self.set_cell(name, r, c, value)
+
+
+def _without_fingerprints(title: str, values: list[list[Any]]) -> list[list[Any]]:
+    """A tab's values without the worker's hidden change-detection block (`Panduan` X:Z): they sum up the
+    other tabs' contents in their row order, which runs that end the same may reach in another order."""
+    from sync.stores import google_changes, workspace
+
+    if title != workspace.GUIDE_TAB:
+        return values
+    return [row[:google_changes.FIRST_COLUMN] for row in values]
+
+
+def _fingerprint(sheet: Any, row: int, column: int) -> bool:
+    """Is this cell the worker's own change-detection formula (sync/stores/google_changes.py), exactly as
+    the worker writes it for the tab named beside it? Any other formula counts as a formula."""
+    from sync.stores import google_changes, workspace
+
+    if sheet.title != workspace.GUIDE_TAB or column != google_changes.FIRST_COLUMN + 2:
+        return False
+    cells = [((sheet.get(row, c) or {}).get("userEnteredValue") or {}) for c in range(column - 2, column + 1)]
+    title, columns, entered = cells[0].get("stringValue"), cells[1].get("stringValue"), cells[2]
+    return bool(title and columns and columns.isdigit()
+                and entered.get("formulaValue") == google_changes.formula(title, int(columns)))
