@@ -202,3 +202,21 @@ def test_a_same_length_edit_is_seen_at_the_next_full_read(tmp_path: Path, ctx: C
         worker.cycle()
         seen.append(worker.full_reads())
     assert 1 in seen
+
+
+def test_the_double_computes_a_fingerprint_as_sheets_does() -> None:
+    """SUMPRODUCT over LEN and ROW of open-ended columns, plus SUM; mismatched sizes are #VALUE!."""
+    from googledouble import GoogleDouble
+
+    double = GoogleDouble()
+    sid = double.create_spreadsheet("x", {"T": [["a", "bb"], ["ccc", 1.5]], "P": [["x"]]})
+    sheets = double.service("sheets", "v4")
+
+    def value(formula: str) -> object:
+        sheets.spreadsheets().values().update(spreadsheetId=sid, range="P!B1", valueInputOption="USER_ENTERED",
+                                              body={"values": [[formula]]}).execute()
+        return double.cell(sid, "P", "B1").value
+
+    # A: len 1 at row 1, len 3 at row 2 -> 7; B: len 2 at row 1, "1.5" (3) at row 2 -> 8, weighted 2; sum 1.5
+    assert value(google_changes.formula("T", 2)) == 24.5
+    assert value("=SUMPRODUCT(LEN('T'!A1:B),ROW('T'!A1:A))") == "#VALUE!"  # 2x2 against 2x1
