@@ -222,3 +222,16 @@ def test_scratch_objects_an_earlier_probe_left_are_removed(office: Office) -> No
     office.double.create_document(SCRATCH_DOC, ["{{sapa_uji_nama}}"], parents=[office.folder], app_created=True)
     office.probe()
     office.assert_clean(before)
+
+
+def test_a_contradicted_fingerprint_is_not_relied_on_once_every_cycle_reads_in_full(office: Office) -> None:
+    """The fingerprint's remedy is `worker.full_read_every: 1` (change detection off): then the worker runs."""
+    path = verdict_path(office.settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"results": [{"name": "fingerprints", "outcome": "contradicted",
+                                             "english": "the change fingerprint did not change after a sort."}],
+                                "answers": str(office.answers)}), encoding="utf-8")
+    with pytest.raises(ProbeRefused, match="full_read_every: 1"):
+        refuse_if_contradicted(office.settings)
+    worker = office.settings.worker.model_copy(update={"full_read_every": 1})
+    refuse_if_contradicted(office.settings.model_copy(update={"worker": worker}))

@@ -192,7 +192,8 @@ def refuse_if_contradicted(settings: Settings) -> None:
     except (OSError, ValueError) as err:
         raise ProbeRefused(f"the last probe's verdict {path} cannot be read ({type(err).__name__}): run "
                            "`sapa-sync doctor --probe` again.") from None
-    found = [r for r in data.get("results") or [] if r.get("outcome") == "contradicted"]
+    found = [r for r in data.get("results") or [] if r.get("outcome") == "contradicted"
+             and not (r.get("name") == "fingerprints" and settings.worker.full_read_every == 1)]  # not relied on
     if found:
         raise ProbeRefused(refusal(found, path, Path(data.get("answers") or answers_path(settings))))
 

@@ -18,6 +18,7 @@ from config.settings import Settings
 from sync.commands.google_init import DOC, LETTER_PROPERTY, TEMPLATE_PROPERTY
 from sync.commands.probe_wire import TAG, Refused, Wire
 from sync.cycle.tabs import layouts
+from sync.stores import google_changes
 from sync.stores.google_requests import create_meta_request, guard_requests
 from sync.stores.responses import RESPONSE_TABS
 
@@ -203,6 +204,54 @@ def rows_move(scratch: Scratch) -> Seen:
             "Row metadata moves with its row (sort, move, insert, delete); a delete naming the old place misses it.")
 
 
+# --- 2b. change detection ----------------------------------------------------------------------
+
+
+FINGERPRINT_CELL = "C1"  # the scratch tab is 3 columns wide: the formula covers A:B, below and right of nothing
+
+
+def _fingerprint(scratch: Scratch) -> object:
+    title = scratch.tab_title.replace("'", "''")
+    answer = scratch.wire.sheets("sheets.spreadsheets.values.get", "get", f"/values/'{title}'!{FINGERPRINT_CELL}",
+                                 params={"valueRenderOption": "UNFORMATTED_VALUE"})
+    values = answer.get("values") or [[None]]
+    return values[0][0] if values[0] else None
+
+
+def fingerprints(scratch: Scratch) -> Seen:
+    """The change-detection formula (sync/stores/google_changes.py) on the scratch tab's columns A:B: a number,
+    and a different one after each kind of edit an idle cycle must not miss."""
+    sheet = scratch.tab()
+    formula = google_changes.formula(scratch.tab_title, 2)
+    scratch.wire.batch([*_seed(scratch), {"updateCells": {
+        "rows": [{"values": [{"userEnteredValue": {"formulaValue": formula}}]}],
+        "start": {"sheetId": sheet, "rowIndex": 0, "columnIndex": 2}, "fields": "userEnteredValue"}}])
+    edits: list[tuple[str, str, list[dict[str, Any]]]] = [
+        ("baris baru di bawah", "a new row below", [_row(sheet, 9, ["respons baru"])]),
+        ("sel diubah", "a cell changed", [_row(sheet, 2, ["b diubah"])]),
+        ("angka diubah", "a number changed", [{"updateCells": {
+            "rows": [{"values": [{"userEnteredValue": {"numberValue": 46000.25}}]}],
+            "start": {"sheetId": sheet, "rowIndex": 4, "columnIndex": 1}, "fields": "userEnteredValue"}}]),
+        ("baris diurutkan", "rows sorted", [_moves(sheet)["sortRange"]]),
+    ]
+    before = _fingerprint(scratch)
+    if not isinstance(before, (int, float)) or isinstance(before, bool):
+        raise Contradicted(f"Rumus sidik perubahan tidak menghasilkan angka ({str(before)[:40]}).",
+                           f"The change-detection formula gives no number ({str(before)[:40]}).")
+    missed: list[tuple[str, str]] = []
+    for indonesian, english, requests_ in edits:
+        scratch.wire.batch(requests_)
+        after = _fingerprint(scratch)
+        if after == before or not isinstance(after, (int, float)):
+            missed.append((indonesian, english))
+        before = after
+    if missed:
+        raise Contradicted(_sentence(["sidik perubahan tidak berubah setelah", *(m[0] for m in missed)]),
+                           _sentence(["the change fingerprint did not change after", *(m[1] for m in missed)]))
+    return ("Sidik perubahan berubah setelah baris baru, sel diubah, angka diubah, dan pengurutan.",
+            "The change fingerprint changed after a new row, a changed cell, a changed number and a sort.")
+
+
 # --- 3. protections -----------------------------------------------------------------------------
 
 
@@ -386,6 +435,18 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
         "pekerja bisa menulis ke baris yang salah setelah staf mengurutkan atau menyisip baris",
         "the worker could write into the wrong row after staff sorted or inserted rows",
         rows_move,
+    ),
+    Behaviour(
+        "fingerprints",
+        "Rumus sidik perubahan (SUMPRODUCT dari LEN dan ROW kolom terbuka, ditambah SUM) menghasilkan angka dan "
+        "berubah setelah baris baru, sel diubah, angka diubah, dan pengurutan.",
+        "The change fingerprint formula (SUMPRODUCT of LEN and ROW of open-ended columns, plus SUM) gives a "
+        "number, and another one after a new row, a changed cell, a changed number and a sort.",
+        "siklus yang diam bisa melewatkan respons atau keputusan baru sampai pembacaan penuh berikutnya; sampai "
+        "diperbaiki, tulis worker.full_read_every: 1 di konfigurasi",
+        "an idle cycle could miss a new response or decision until the next full read; until fixed, set "
+        "worker.full_read_every: 1 in the configuration",
+        fingerprints,
     ),
     Behaviour(
         "protections",
