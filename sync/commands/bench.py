@@ -43,6 +43,7 @@ from sync.cycle.context import Context
 from sync.cycle.plan import CyclePlan, plan_cycle
 from sync.cycle.run import CycleResult, run_cycle, run_cycles
 from sync.cycle.tabs import CASE_ID
+from sync.stores import google_changes, workspace
 from sync.stores.cells import serial
 from sync.stores.google_retry import RetryPolicy
 from sync.stores.google_store import GoogleStore
@@ -359,10 +360,13 @@ def _comparable(plan: WritePlan) -> list[object]:
 
 
 def _contents(office: _Office) -> dict[str, list[str]]:
-    """Every tab's rows, as text with letter links masked, row order aside."""
+    """Every tab's rows, as text with letter links masked, row order aside; without the worker's hidden
+    change-detection block (Panduan X:Z), which the naive writer does not keep."""
     out: dict[str, list[str]] = {}
     for title in office.double.sheet_titles(office.spreadsheet_id):
         rows = [[None if v == "" else v for v in row] for row in office.tab(title)]
+        if title == workspace.GUIDE_TAB:
+            rows = [row[:google_changes.FIRST_COLUMN] for row in rows]
         while rows and not any(v is not None for v in rows[-1]):
             rows.pop()
         out[title] = sorted(DOC_LINK.sub("<doc>", repr(_trim(r))) for r in rows)
