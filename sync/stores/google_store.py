@@ -264,9 +264,9 @@ class GoogleStore:
     # --- reading --------------------------------------------------------------------
 
     def read(self, worker_tabs: Sequence[str]) -> Snapshot:
-        body = self._unchanged()
+        body, props = self._unchanged()
         if body is None:
-            body = self._read_body()
+            body = self._read_body(props)
             self._remember(body)
         sheets = {s.title: s for s in (sheet_of(raw) for raw in body.get("sheets") or [])}
         self._tokens = [
@@ -281,43 +281,46 @@ class GoogleStore:
         return Snapshot(response_tabs=tuple(tables[n] for n in names),
                         tabs={t: tables[t] for t in worker_tabs if t in tables})
 
-    def _unchanged(self) -> dict[str, Any] | None:
-        """The last full read's answer, when two small requests show that nothing changed since; else None."""
+    def _unchanged(self) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """The last full read's answer, when two small requests show that nothing changed since (else None);
+        and the tabs' properties the first of them got (None when not asked), for the full read to use."""
         last = self._last
         if last is None or self._unchanged_reads + 1 >= self.full_read_every:
-            return None
+            return None, None
         url = f"{SHEETS_API}/{self.spreadsheet_id}"
         props = self._request("the check for changes", "get", url, params={"fields": google_read.PROPERTIES_FIELDS})
         ranges = google_changes.fingerprint_range(workspace.GUIDE_TAB, len(last.view.fingerprints))
         answer = self._request("the check for changes", "get", url, params={
             "ranges": ranges, "includeGridData": "true", "fields": google_changes.LOOK_FIELDS})
         if google_changes.view_of(props, google_changes.fingerprints_in(answer)) != last.view:
-            return None
+            return None, props
         self._unchanged_reads += 1
-        return last.body
+        return last.body, props
 
     def _remember(self, body: dict[str, Any]) -> None:
         """Keep a full read's answer for the reads to come, if its fingerprint block can vouch for it."""
         self._last, self._unchanged_reads = None, 0
         block = google_changes.block_of(body, workspace.GUIDE_TAB)
-        if not google_changes.fresh(block, google_changes.wanted(google_read.grids(body), workspace.GUIDE_TAB)):
+        if not google_changes.fresh(block, google_changes.wanted(self._grids or [], workspace.GUIDE_TAB)):
             self._block_rows = len(block or [])
             return
         self._block_rows = None
         fingerprints = [row[2] for row in block or []]
         self._last = _LastRead(google_changes.view_of(body, fingerprints), body)
 
-    def _read_body(self) -> dict[str, Any]:
+    def _read_body(self, props: dict[str, Any] | None = None) -> dict[str, Any]:
         """Every tab's values and row metadata: in one answer, or in parts when that would exceed the
-        budget (see sync/stores/google_read.py). The sizes are those of the last read, or asked for first."""
+        budget (see sync/stores/google_read.py). The sizes are `props` (just asked for), those of the last
+        read, or asked for first."""
         url = f"{SHEETS_API}/{self.spreadsheet_id}"
 
         def get(params: dict[str, Any]) -> tuple[Any, int]:
             return self._sized("the read", "get", url, params=params)
 
         budget = self.max_request_bytes
-        props: dict[str, Any] | None = None
-        if self._grids is None or google_read.answer_estimate(self._grids, self._profile) > budget:
+        if props is not None:
+            self._grids = google_read.grids(props)
+        elif self._grids is None or google_read.answer_estimate(self._grids, self._profile) > budget:
             props, _ = get({"fields": google_read.PROPERTIES_FIELDS})
             self._grids = google_read.grids(props)
         if props is None or google_read.answer_estimate(self._grids, self._profile) <= budget:
