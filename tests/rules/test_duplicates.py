@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -163,3 +163,46 @@ def test_name_similarity_is_a_symmetric_score(a: str | None, b: str | None) -> N
     score = name_similarity(a, b)
     assert 0.0 <= score <= 1.0
     assert abs(score - name_similarity(b, a)) < 1e-9
+
+
+_DAY = st.none() | st.integers(min_value=0, max_value=30)  # days after 1 October
+
+
+def _case(phone: str | None, place: str | None, name: str | None, sex: str | None,
+          incident: int | None, sent: int | None) -> Complaint:
+    first = datetime(2026, 10, 1, 9, 0)
+    return complaint(
+        reporter_phone=phone, kelurahan=place, victim_name=name, victim_sex=sex,
+        incident_date=None if incident is None else (first + timedelta(days=incident)).date(),
+        submitted_at=None if sent is None else first + timedelta(days=sent),
+    )
+
+
+_CASES = st.lists(st.builds(
+    _case,
+    st.sampled_from([None, "+6281111", "+6282222"]),
+    st.sampled_from([None, "Pasiran", "pasiran ", "Roban"]),
+    st.sampled_from([None, "Siti Aminah", "S. Aminah", "Siti Aminnah", "Budi"]),
+    st.sampled_from([None, "Perempuan", "Laki-laki"]),
+    _DAY,
+    _DAY,
+), max_size=12)
+
+
+@given(_CASES, st.integers(min_value=0, max_value=12))
+def test_blocking_finds_exactly_what_comparing_every_pair_finds(cases: list[Complaint], cut: int) -> None:
+    """The batch finder looks only at candidates (same phone; same kelurahan within the day window):
+    it must link exactly the pairs that comparing each new case with every earlier one links."""
+    named = [(f"K-{i}", c) for i, c in enumerate(cases)]
+    open_cases, new_cases = named[:cut], named[cut:]
+    every_pair = [link for i, (case_id, c) in enumerate(new_cases)
+                  for link in find_duplicates(case_id, c, [*open_cases, *new_cases[:i]])]
+    assert find_duplicates_in_batch(new_cases, open_cases) == every_pair
+
+
+@pytest.mark.parametrize("days", [-15, -14, 14, 15])
+def test_the_day_window_of_a_batch_ends_at_max_days_apart(days: int) -> None:
+    """Either way round: an open case may have been sent after the new one (a response typed in late)."""
+    earlier = other(submitted_at=datetime(2026, 11, 20, 9), incident_date=date(2026, 10, 1))
+    later = complaint(submitted_at=datetime(2026, 11, 20, 9) + timedelta(days=days), incident_date=date(2026, 9, 1))
+    assert bool(find_duplicates_in_batch([("K-2", later)], [("K-1", earlier)])) is (abs(days) <= 14)
