@@ -33,7 +33,7 @@ from sync.commands import demo_walk
 from sync.commands.health import Watch, alarming, heartbeat, staff_message, stale_message, state_path
 from sync.commands.health import load as load_health
 from sync.commands.logs import configure as configure_logs
-from sync.commands.status import render, status
+from sync.commands.status import render, status, tabs_read
 from sync.cycle.context import Context
 from sync.cycle.run import run_cycle, run_cycles
 from sync.cycle.tabs import R
@@ -377,7 +377,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     settings = _settings(args)
     ctx = Context.from_settings(settings)
-    report = status(open_store(settings).read([t.name for t in ctx.tabs.all]), ctx, ctx.local_time(now()))
+    report = status(open_store(settings).read(tabs_read(ctx)), ctx, ctx.local_time(now()))
     health = load_health(state_path(settings))
     report["failed_cycles"] = health.failed_cycles
     report |= heartbeat(health, settings, now())
@@ -448,7 +448,7 @@ def _build_demo(workbook: Path, settings: Settings) -> tuple[dict[str, Any], dem
     rounds = max(len(p) for p in demo_walk.PATHS.values())
     walked = demo_walk.walk(store, ctx, first_cycle, (finish - first_cycle) / rounds,
                             demo_walk.choose_cases(risks), writer)
-    return status(store.read([t.name for t in ctx.tabs.all]), ctx, ctx.local_time(finish)), walked
+    return status(store.read(tabs_read(ctx)), ctx, ctx.local_time(finish)), walked
 
 
 def _register_risks(store: Store, ctx: Context) -> dict[str, str | None]:

@@ -21,8 +21,15 @@ from sync.cycle.views import case_clock, risk_of
 from sync.stores.store import Snapshot
 
 
+def tabs_read(ctx: Context) -> list[str]:
+    """The worker tabs `status` reads (besides the responses): the register and the review tab.
+    The role tabs, the log and the recap repeat what those hold and are most of a workbook."""
+    return [ctx.tabs.register.name, ctx.tabs.review.name]
+
+
 def status(snapshot: Snapshot, ctx: Context, now: datetime) -> dict[str, Any]:
-    """The figures of `status --json`; `now` is naive local (WIB) time."""
+    """The figures of `status --json`, from a snapshot of `tabs_read(ctx)` at least; `now` is naive
+    local (WIB) time."""
     responses, copies = without_copies(read_responses(snapshot.response_tabs, ctx))
     structure = messages(read_structure(snapshot.response_tabs, ctx), ctx)
     cases = records(snapshot.tabs.get(ctx.tabs.register.name), R.ID)
