@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .batch_common import Ctx, RequestError, apply_cell, check_cell_text, grow_check, range_box, sheet_of
+from .batch_common import EMPTY_CELL, CellUpdate, Ctx, RequestError, check_cell_text, grow_check, range_box, sheet_of
 from .grid import strip_zero_sheet
 
 
@@ -35,16 +35,17 @@ def update_cells(ctx: Ctx, req: dict[str, Any]) -> None:
             )
         cover_all = False
     ctx.check_edit(sheet, (r0, r1, c0, c1))
+    update = CellUpdate(mask)
     for r in range(r0, r1):
         provided = (rows[r - r0].get("values") or []) if r - r0 < len(rows) else []
         for c in range(c0, c1):
             if c - c0 < len(provided):
-                new = provided[c - c0] or {}
+                new = provided[c - c0] or EMPTY_CELL
             elif cover_all:
-                new = {}
+                new = EMPTY_CELL
             else:
                 continue
-            sheet.put(r, c, apply_cell(sheet.get(r, c), new, mask))
+            sheet.put(r, c, update(sheet.get(r, c), new))
     return None
 
 
@@ -78,9 +79,10 @@ def repeat_cell(ctx: Ctx, req: dict[str, Any]) -> None:
     check_cell_text(cell)
     sheet, (r0, r1, c0, c1) = range_box(ctx, req.get("range") or {})
     ctx.check_edit(sheet, (r0, r1, c0, c1))
+    update = CellUpdate(mask)
     for r in range(r0, r1):
         for c in range(c0, c1):
-            sheet.put(r, c, apply_cell(sheet.get(r, c), cell, mask))
+            sheet.put(r, c, update(sheet.get(r, c), cell))
     return None
 
 
@@ -88,14 +90,19 @@ def set_data_validation(ctx: Ctx, req: dict[str, Any]) -> None:
     sheet, (r0, r1, c0, c1) = range_box(ctx, req.get("range") or {})
     ctx.check_edit(sheet, (r0, r1, c0, c1))
     rule = copy.deepcopy(req.get("rule"))  # one copy shared by the cells: stored cells are never changed in place
+    done: dict[int, tuple[Any, dict[str, Any] | None]] = {}  # id(old cell) -> (old, new): alike cells share one
     for r in range(r0, r1):
         for c in range(c0, c1):
-            cell = dict(sheet.get(r, c) or {})
-            if rule:
-                cell["dataValidation"] = rule
-            else:
-                cell.pop("dataValidation", None)
-            sheet.put(r, c, cell or None)
+            old = sheet.get(r, c)
+            hit = done.get(id(old))
+            if hit is None:
+                cell = dict(old or {})
+                if rule:
+                    cell["dataValidation"] = rule
+                else:
+                    cell.pop("dataValidation", None)
+                hit = done[id(old)] = (old, cell or None)
+            sheet.put(r, c, hit[1])
     return None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+import functools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -70,30 +70,129 @@ def check_cell_text(cell: dict[str, Any]) -> None:
         raise RequestError(values.TOO_LONG)
 
 
-def apply_cell(old: dict[str, Any] | None, new: dict[str, Any] | None, mask: str) -> dict[str, Any] | None:
-    result = fields.copy_masked(old or {}, new or {}, mask)
+Memo = dict[Any, Any]
+
+
+def apply_cell(old: dict[str, Any] | None, new: dict[str, Any] | None, mask: str,
+               memo: Memo | None = None) -> dict[str, Any] | None:
+    """The cell ``old`` after an update of the fields in ``mask`` from ``new`` (None: the cell is empty).
+
+    Stored values (formats, validation rules, ...) are shared between cells and never changed in
+    place: a field the mask does not touch keeps its object, and a field it changes is built once per
+    request for each (old value, new value) pair of objects (``memo``, one per request), so a
+    repeatCell over a column of alike cells stores one new format, not a copy per cell.
+    """
+    old = old or {}
+    new = new or {}
+    plan = _cell_plan(mask)
+    memo = {} if memo is None else memo
+    if plan is None:  # "*": the new cell as given
+        result = dict(new)
+    else:
+        result = dict(old)
+        for key, leaves in plan:
+            src = new.get(key) if isinstance(new, dict) else None
+            if leaves is None:  # the whole field
+                if src is None:
+                    result.pop(key, None)
+                else:
+                    result[key] = src
+                continue
+            present = key in result
+            before = result.get(key)
+            memo_key = (key, present, id(before), id(src))
+            hit = memo.get(memo_key)
+            if hit is None:
+                hit = memo[memo_key] = (before, src, *_merge_field(key, present, before, new, leaves))
+            _, _, after, moved = hit
+            if after is _ABSENT:
+                result.pop(key, None)
+            elif moved:  # cleared on the way and set again: it goes last, as in a dict
+                result.pop(key, None)
+                result[key] = after
+            else:
+                result[key] = after
     fmt = result.get("userEnteredFormat")
     if isinstance(fmt, dict):
-        result["userEnteredFormat"] = with_styles(fmt)
+        styled = memo.get(("styles", id(fmt)))
+        if styled is None:
+            styled = memo[("styles", id(fmt))] = (fmt, with_styles(fmt))
+        result["userEnteredFormat"] = styled[1]
     return {k: v for k, v in result.items() if v not in (None, {}, "")} or None
 
 
+_ABSENT = object()
+EMPTY_CELL: dict[str, Any] = {}  # a cell given as null or left out; never changed
+
+
+class CellUpdate:
+    """`apply_cell` for the cells of one request with one mask: a cell is computed once per pair of
+    (old cell, new cell) objects and the result shared, as stored cells are never changed in place."""
+
+    def __init__(self, mask: str) -> None:
+        self.mask = mask
+        self.memo: Memo = {}
+        self.done: dict[tuple[int, int], tuple[Any, Any, dict[str, Any] | None]] = {}
+
+    def __call__(self, old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any] | None:
+        key = (id(old), id(new))
+        hit = self.done.get(key)
+        if hit is None:  # the pair is kept, so the ids are not reused while the request runs
+            hit = self.done[key] = (old, new, apply_cell(old, new, self.mask, self.memo))
+        return hit[2]
+
+
+@functools.lru_cache(maxsize=512)
+def _cell_plan(mask: str) -> tuple[tuple[str, tuple[tuple[str, ...], ...] | None], ...] | None:
+    """An update mask grouped by top-level field, in the mask's order: (field, its leaf paths, or
+    None when the whole field is named); None for ``*``."""
+    leaves = fields.update_paths(mask)
+    if leaves is None:
+        return None
+    groups: dict[str, list[tuple[str, ...]] | None] = {}
+    for path in leaves:
+        if len(path) == 1:
+            groups[path[0]] = None
+        else:
+            group = groups.setdefault(path[0], [])
+            if group is not None:
+                group.append(path)
+    return tuple((key, None if group is None else tuple(group)) for key, group in groups.items())
+
+
+def _merge_field(key: str, present: bool, before: Any, new: dict[str, Any],
+                 leaves: tuple[tuple[str, ...], ...]) -> tuple[Any, bool]:
+    """Field ``key`` after copying the nested ``leaves`` from ``new``, one after the other (as
+    `fields.copy_masked` does): (its value or _ABSENT, whether it was cleared on the way or new)."""
+    work = {key: before} if present else {}
+    moved = not present
+    for path in leaves:
+        fields.copy_path(work, new, path)
+        if key not in work:
+            moved = True
+    return work.get(key, _ABSENT), moved
+
+
 def with_styles(fmt: dict[str, Any]) -> dict[str, Any]:
-    """Google mirrors colours into their ``*Style`` twins, and an RGB style back into the colour."""
-    fmt = copy.deepcopy(fmt)
-    _mirror(fmt, "backgroundColor")
+    """Google mirrors colours into their ``*Style`` twins, and an RGB style back into the colour.
+
+    ``fmt`` is not changed: a copy is made only when a colour is mirrored, else ``fmt`` is returned."""
     text = fmt.get("textFormat")
-    if isinstance(text, dict):
-        _mirror(text, "foregroundColor")
-    return fmt
+    text_out = _mirrored(text, "foregroundColor") if isinstance(text, dict) else text
+    out = _mirrored(fmt, "backgroundColor")
+    if text_out is not text:
+        out = dict(out) if out is fmt else out
+        out["textFormat"] = text_out
+    return out
 
 
-def _mirror(fmt: dict[str, Any], name: str) -> None:
+def _mirrored(fmt: dict[str, Any], name: str) -> dict[str, Any]:
     style = fmt.get(name + "Style")
     if name in fmt and style is None:
-        fmt[name + "Style"] = {"rgbColor": fmt[name]}
-    elif isinstance(style, dict) and "rgbColor" in style and name not in fmt:
-        fmt[name] = style["rgbColor"]
+        return {**fmt, name + "Style": {"rgbColor": fmt[name]}}
+    if isinstance(style, dict) and "rgbColor" in style and name not in fmt:
+        return {**fmt, name: style["rgbColor"]}
+    return fmt
 
 
 def color(value: dict[str, Any]) -> dict[str, Any]:

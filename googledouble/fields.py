@@ -7,7 +7,8 @@ Accepts Google's syntax: ``a,b(c,d)``, paths with ``.`` or ``/`` (``gridProperti
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import Any, NoReturn
 
 Mask = dict[str, "Mask | None"]
 
@@ -16,12 +17,40 @@ class MaskError(ValueError):
     pass
 
 
+class FrozenMask(dict):  # type: ignore[type-arg]
+    """A parsed mask, shared by every caller of `parse` (it is cached): it refuses to be changed."""
+
+    def _frozen(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("a parsed field mask is shared and cannot be changed")
+
+    __setitem__ = __delitem__ = pop = popitem = clear = update = setdefault = __ior__ = _frozen  # type: ignore
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return FrozenMask, (dict(self),)
+
+
+class Masked(list):  # type: ignore[type-arg]
+    """A list a handler has already cut down to the request's field mask: `apply` leaves it as it is."""
+
+
 def parse(text: str) -> Mask:
-    """Parse a field mask into a tree: ``{name: subtree or None (= all)}``."""
+    """Parse a field mask into a tree: ``{name: subtree or None (= all)}``.
+
+    Parsed once per text (cached); the tree is shared, so it is frozen (`FrozenMask`).
+    """
+    return _parse_cached(text)
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_cached(text: str) -> Mask:
     pos, tree = _parse_list(text.replace(" ", ""), 0)
     if pos != len(text.replace(" ", "")):
         raise MaskError(f"Invalid field selection {text}")
-    return tree
+    return _freeze(tree)
+
+
+def _freeze(tree: Mask) -> Mask:
+    return FrozenMask({k: None if v is None else _freeze(v) for k, v in tree.items()})
 
 
 def _parse_list(text: str, pos: int) -> tuple[int, Mask]:
@@ -77,7 +106,7 @@ def _merge(tree: Mask, path: list[str], sub: Mask | None) -> None:
 
 def apply(value: Any, mask: Mask | None) -> Any:
     """Keep only the masked fields; keys absent from ``value`` stay absent."""
-    if mask is None or "*" in mask:
+    if mask is None or "*" in mask or isinstance(value, Masked):
         return value
     if isinstance(value, list):
         if all(sub is None for sub in mask.values()):  # leaves only (cells, most often): no call per item
@@ -99,21 +128,32 @@ def paths(mask: Mask, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     return out
 
 
+@functools.lru_cache(maxsize=512)
+def update_paths(mask_text: str) -> tuple[tuple[str, ...], ...] | None:
+    """The leaf paths of an update mask, parsed once per text; None for ``*`` (every field)."""
+    mask = parse(mask_text)
+    if "*" in mask:
+        return None
+    return tuple(paths(mask))
+
+
 def copy_masked(target: dict[str, Any], source: dict[str, Any], mask_text: str) -> dict[str, Any]:
     """Apply an update mask: each masked path is copied from ``source`` or cleared if absent.
 
     ``*`` stands for every field, so the result is ``source`` itself.
     """
-    result = dict(target)
-    mask = parse(mask_text)
-    if "*" in mask:
+    leaves = update_paths(mask_text)
+    if leaves is None:
         return dict(source)
-    for path in paths(mask):
-        _copy_path(result, source, list(path))
+    result = dict(target)
+    for path in leaves:
+        copy_path(result, source, path)
     return result
 
 
-def _copy_path(target: dict[str, Any], source: Any, path: list[str]) -> None:
+def copy_path(target: dict[str, Any], source: Any, path: tuple[str, ...] | list[str]) -> None:
+    """One leaf of an update mask: ``target[path]`` becomes ``source[path]``, or is cleared if absent.
+    Dicts on the way are copied, never changed in place (they may be shared)."""
     key = path[0]
     src_value = source.get(key) if isinstance(source, dict) else None
     if len(path) == 1:
@@ -123,7 +163,7 @@ def _copy_path(target: dict[str, Any], source: Any, path: list[str]) -> None:
             target[key] = src_value
         return
     child = dict(target.get(key) or {})
-    _copy_path(child, src_value or {}, path[1:])
+    copy_path(child, src_value or {}, path[1:])
     if child:
         target[key] = child
     else:
