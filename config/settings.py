@@ -396,9 +396,10 @@ class Worker(_Strict):
     )
     max_request_bytes: int = Field(
         default=2_000_000, ge=10_000, le=10_000_000,
-        description="the largest request the worker sends (bytes): a larger write is made in parts over "
-                    "several cycles run back to back, a larger spreadsheet is read in parts; Google recommends "
-                    "at most about 2 MB and refuses requests over 10,485,760 bytes",
+        description="Google only: the largest request the worker sends (bytes): a larger write is made in parts "
+                    "over several cycles run back to back, a larger spreadsheet is read in parts; Google "
+                    "recommends at most about 2 MB and refuses requests over 10,485,760 bytes. The local "
+                    "workbook sends no request: it writes each cycle's changes at once, whatever their size",
     )
     full_read_every: int = Field(
         default=10, ge=1, le=1000,

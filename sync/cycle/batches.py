@@ -25,9 +25,13 @@ A part is made of whole *subjects*, so that it leaves the spreadsheet consistent
 An UpdateRow of one case does not wait for another's: a plan of many changed rows (a format
 upgrade of every register row) is cut like one of many new cases.
 
-The size is the store's to tell: a store that can build its request without sending it
-(`Measured`; the Google store: its batchUpdate body, byte for byte) says how large a plan's
-request is; for any other store (the local workbook) the plan's own text stands in for it.
+The size is the store's to tell: a store that sends a request (`Measured`; the Google store: its
+batchUpdate body, byte for byte) says how large a plan's request would be, and a part is cut from
+that measure: the most subjects whose request is at most the budget, found by measuring a few
+candidate parts (a secant on the measured size, kept inside the bracket of a count that fits and
+one that does not), and taken once it fills the budget to within `FULL`. A store that answers None,
+or has no measure (the local workbook, whose every write is a load and a save of the whole file),
+sends no request: the budget is Google's, so its plan is written whole, in one cycle.
 """
 
 from __future__ import annotations
@@ -42,28 +46,34 @@ from sync.cycle.tabs import CASE_ID, REVIEW_ID, A, L, V
 from sync.stores.store import AppendRow, EnsureTab, MarkResponse, Operation, UpdateRow, WritePlan
 from sync.stores.text import cell_text
 
-Measure = Callable[[WritePlan], int]
+Measure = Callable[[WritePlan], int | None]
 RECAP = "Rekap Bulanan"  # the subject of every operation on the recap tab (whatever its configured name)
-SHRINK = 0.9  # aim a little under the budget when cutting in proportion to a measured size
+AIM = 0.95  # a cut aims this far under the budget (a measure of a guess is a few bytes off a straight line)
+FULL = 0.9  # a part that fits and fills the budget this far is taken
+STEPS = 8  # candidate parts measured at most, past the first, before the largest that fits is taken
 
 
 @runtime_checkable
 class Measured(Protocol):
     """A store that can tell the size of the request a plan would be, without sending it."""
 
-    def request_bytes(self, plan: WritePlan) -> int:
-        """The bytes of the request `write(plan)` would send now (after `read`)."""
+    def request_bytes(self, plan: WritePlan) -> int | None:
+        """The bytes of the request `write(plan)` would send now (after `read`); None: no request, no limit."""
         ...
 
 
 def plan_bytes(plan: WritePlan) -> int:
-    """An estimate of a plan's size for a store that sends no request: its operations as text."""
+    """A plan's operations as text: a first guess of where to cut, never the size that decides."""
     return sum(len(repr(op).encode("utf-8")) for op in plan.operations)
 
 
 def measure_of(store: object) -> Measure:
-    """How to measure a plan for `store`: its own measure, else the plan's text."""
-    return store.request_bytes if isinstance(store, Measured) else plan_bytes
+    """How to measure a plan for `store`: its own measure; a store without one sends no request (no limit)."""
+    return store.request_bytes if isinstance(store, Measured) else _unlimited
+
+
+def _unlimited(plan: WritePlan) -> None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -74,7 +84,7 @@ class Part:
     taken: int
     subjects: tuple[str, ...]  # every subject of the whole plan, in order
     keys: frozenset[str]  # the case and review IDs the part's operations concern
-    size: int  # bytes, as measured
+    size: int | None  # bytes, as measured (None: the store sends no request)
 
     @property
     def cut(self) -> bool:
@@ -87,26 +97,67 @@ class Part:
 
 
 def fit(plan: WritePlan, budget: int, measure: Measure, ctx: Context, most: int | None = None) -> Part:
-    """The largest part of `plan` (at most `most` subjects) whose request fits `budget` bytes.
+    """The largest part of `plan` (at most `most` subjects) whose request fits `budget` bytes, to within
+    `FULL` of the budget; the whole plan when the store sends no request (its measure is None).
 
     At least one subject is taken, even alone over the budget (a store then says if it is too large).
     """
     keys = [_key(op, ctx) for op in plan.operations]
     owners = subjects_of(plan.operations, keys)
     subjects = sorted(dict.fromkeys(o for o in owners if o is not None), key=lambda o: o == RECAP)
-    taken = len(subjects) if most is None else min(most, len(subjects))
-    rough = plan_bytes(plan)  # cheap: a first cut without building a store's request of the whole plan
-    if rough > budget and taken > 1:
-        taken = max(1, min(taken, int(taken * budget / rough)))
-    while True:
-        chosen = set(subjects[:taken])
-        inside = [owner is None or owner in chosen for owner in owners]
-        part = WritePlan(tuple(op for op, keep in zip(plan.operations, inside, strict=True) if keep))
-        size = measure(part)
-        if size <= budget or taken <= 1:
-            held = frozenset(k for k, keep in zip(keys, inside, strict=True) if keep and k is not None)
-            return Part(part, taken, tuple(subjects), held, size)
-        taken = max(1, min(taken - 1, int(taken * budget / size * SHRINK)))
+    count = len(subjects) if most is None else min(most, len(subjects))
+    parts: dict[int, tuple[WritePlan, list[bool], int | None]] = {}
+
+    def part(taken: int) -> tuple[WritePlan, list[bool], int | None]:
+        if taken not in parts:
+            chosen = set(subjects[:taken])
+            inside = [owner is None or owner in chosen for owner in owners]
+            cut = WritePlan(tuple(op for op, keep in zip(plan.operations, inside, strict=True) if keep))
+            parts[taken] = (cut, inside, measure(cut))
+        return parts[taken]
+
+    def size(taken: int) -> int:
+        return part(taken)[2] or 0
+
+    rough = plan_bytes(plan)  # cheap: the first guess, without building a store's request of the whole plan
+    first = count if most is not None or rough <= budget else max(1, int(count * budget / rough))
+    taken = count if count <= 1 or part(first)[2] is None else cut_at(size, count, budget, first)
+    chosen_plan, inside, measured = part(taken)
+    held = frozenset(k for k, keep in zip(keys, inside, strict=True) if keep and k is not None)
+    return Part(chosen_plan, taken, tuple(subjects), held, measured)
+
+
+def cut_at(size: Callable[[int], int], count: int, budget: int, first: int) -> int:
+    """The most subjects (1 to `count`) whose `size` is at most `budget`, found by measuring a few counts.
+
+    `size` is a fixed part (`size(0)`: tabs and columns to ensure, the help tab) plus about the same
+    for each subject, but not quite: the recap, taken last, weighs some twenty cases. So each guess
+    extrapolates from the largest count known to fit, at its average bytes a subject over the fixed part
+    (before one fits: from the fixed part, at the average of the smallest count known not to), aiming at
+    `AIM` of the budget, kept inside the bracket of the two (just under the one that does not fit when it
+    aims past it; the bracket's middle when it aims under the one that fits). It stops at a count
+    that fits and fills `FULL` of the budget, at a bracket one apart, or after `STEPS` guesses, taking the
+    largest count that fit (at least one).
+    """
+    fits, fits_size = 0, 0  # the largest count known to fit (0: none known yet)
+    over, over_size = count + 1, 0  # the smallest count known not to fit
+    guess = min(max(first, 1), count)
+    for _ in range(STEPS + 1):
+        measured = size(guess)
+        if measured <= budget:
+            fits, fits_size = guess, measured
+            if guess == count or measured >= budget * FULL:
+                break
+        else:
+            over, over_size = guess, measured
+        if over - fits <= 1:
+            break
+        base, base_size = (fits, fits_size) if fits else (over, over_size)
+        fixed = size(0)
+        each = (base_size - fixed) / base
+        aimed = base + int((budget * AIM - base_size) / each) if each > 0 else fits
+        guess = over - 1 if aimed >= over else aimed if aimed > fits else (fits + over) // 2
+    return max(fits, 1)
 
 
 def subjects_of(operations: Sequence[Operation], keys: Sequence[str | None]) -> list[str | None]:

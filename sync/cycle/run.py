@@ -1,9 +1,10 @@
 """One cycle: read the spreadsheet once, decide in pure code, draft letters, write once.
 
-A write never exceeds `worker.max_request_bytes`: a plan larger than that is written in part
-(whole cases, oldest first; see sync/cycle/batches.py) and the cycle says so (`more`); `run_cycles`
-then starts the next cycle at once, which plans the rest from a fresh read. If Google still
-refuses the write as too large, the cycle reads again and writes a part half as large.
+A write never sends a request over `worker.max_request_bytes`: a plan whose request would be larger
+is written in part (whole cases, oldest first, as many as fill the budget; see sync/cycle/batches.py)
+and the cycle says so (`more`); `run_cycles` then starts the next cycle at once, which plans the rest
+from a fresh read. If Google still refuses the write as too large, the cycle reads again and writes a
+part half as large. A store that sends no request (the local workbook) writes its whole plan at once.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def run_cycle(store: Store, ctx: Context, now: datetime, writer: LetterWriter | 
                     "the changes of one case only. Nothing of it was applied. Please report this message "
                     "(it holds no personal data)."
                 ) from None
-            budget = part.size // 2
+            budget = (part.size or budget) // 2
             log.info("Google refused a write of %d bytes as too large: writing at most %d bytes", part.size, budget)
             continue
         break
@@ -117,7 +118,7 @@ def _report(snapshot: Snapshot, result: CycleResult, part: Part) -> None:
         result.count("transition"),
         len(result.letters),
         len(result.plan.operations),
-        f" ({part.size} bytes; {len(part.subjects) - part.taken} cases and reviews left for the next cycle)"
+        f" ({part.size or 0} bytes; {len(part.subjects) - part.taken} cases and reviews left for the next cycle)"
         if part.cut else "",
         extra={"fields": _counts(snapshot, result, part, created)},
     )
