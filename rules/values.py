@@ -27,6 +27,9 @@ _SPACES = re.compile(r"\s+")
 
 def text(cell: Cell) -> str | None:
     """The answer as trimmed text, None when blank. Control characters are dropped."""
+    if type(cell) is str:  # most answers: checked first
+        value = (cell if cell.isprintable() else _CONTROL.sub("", cell)).strip()
+        return value or None
     if cell is None or isinstance(cell, bool):
         return None if cell is None else ("Ya" if cell else "Tidak")
     if isinstance(cell, float) and cell.is_integer():
@@ -59,6 +62,20 @@ def phone(cell: Cell) -> tuple[str | None, str | None]:
     raw = text(cell)
     if raw is None:
         return None, None
+    if _ONE_CANDIDATE.fullmatch(raw):
+        return _one_phone(raw)
+    return numbers_in(raw)
+
+
+# Digits, perhaps after a plus and in groups joined by single hyphens ("0812-3456-7890"): the number
+# matcher takes such an answer whole, or finds nothing in it (it splits a candidate only at a space,
+# a slash, a dot, a bracket or a wide hyphen), so it never finds two numbers and `numbers_in` reads
+# it as `_one_phone` does. Checked against `numbers_in` in tests/test_fast_paths.py.
+_ONE_CANDIDATE = re.compile(r"\+?[0-9]{1,15}(?:-[0-9]{1,15}){0,5}")
+
+
+def numbers_in(raw: str) -> tuple[str | None, str | None]:
+    """`phone` of a non-blank answer, reading every number the reporter wrote in it."""
     found = [m.raw_string for m in phonenumbers.PhoneNumberMatcher(raw, "ID", leniency=_ANY_NUMBER)]
     whole = _one_phone(raw)
     if len(found) >= 2:

@@ -84,3 +84,15 @@ def test_an_indiscreet_wording_is_refused_every_time() -> None:
         with pytest.raises(ValueError, match="discreet"):
             WhatsAppPolicy(template="Kasus kekerasan {nomor_kasus} di {layanan}")
     WhatsAppPolicy(template="Halo dari {layanan}, nomor {nomor_kasus}.")
+
+
+DIGIT_GROUPS = st.lists(st.text(alphabet="0123456789", min_size=1, max_size=15), min_size=1, max_size=6)
+KNOWN_NUMBERS = st.sampled_from(["081234567890", "6281234567890", "+6281234567890", "0812-3456-7890",
+                                 "+62-821-4455-6677", "0562639472", "0812", "08123456789012345", "8123456789",
+                                 "0062812345678", "+1-650-253-0000", "00-0", "0812-3456-7890-0813-1234-5678"])
+
+
+@given(st.one_of(KNOWN_NUMBERS, st.builds(lambda plus, groups: plus + "-".join(groups), st.sampled_from(["", "+"]),
+                                           DIGIT_GROUPS)))
+def test_a_number_in_digits_and_hyphens_is_read_as_the_number_matcher_reads_it(raw: str) -> None:
+    assert values.phone(raw) == values.numbers_in(raw)

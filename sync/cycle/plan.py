@@ -219,8 +219,8 @@ def _belongs(role: str, case_id: str, record: Record, rows: dict[str, Record]) -
         return True
     if role == "admin":
         return state_of(record) != "history"
-    reached = {s for s in STATES if values.text(record.get(STEP_DATE[s]))} | {state_of(record)}
-    return bool(reached & ROLE_STATES.get(role, set()))
+    acts = ROLE_STATES.get(role, set())  # a step the role acts in, reached now or before
+    return state_of(record) in acts or any(values.text(record.get(STEP_DATE[s])) for s in STATES if s in acts)
 
 
 def _listed_before(layout: Layout, register: dict[str, Record], key: str) -> bool:

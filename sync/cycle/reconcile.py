@@ -34,11 +34,16 @@ def reconcile(
     if table is None or stale or any(h not in table.headers for h in layout.headers):
         operations.append(layout.ensure())
     where: dict[str, tuple[int, tuple[object, ...]]] = {}
+    columns: dict[str, int] = {}  # header -> index, the first column of that header as Table.column
     if table is not None:
+        for i, header in enumerate(table.headers):
+            columns.setdefault(header, i)
         for number, row in zip(table.row_numbers, table.rows, strict=True):
             key = cell_text(table.get(row, layout.key))
             if key and key not in where:
                 where[key] = (number, row)
+    retired = [(header, columns[header]) for header in RETIRED_COLUMNS
+               if header not in layout.headers and header in columns]
     appended: list[str] = []
     for key, cells in wanted.items():
         found = where.get(key)
@@ -52,12 +57,17 @@ def reconcile(
         changed = tuple(
             (header, value)
             for header, value in cells.items()
-            if not same(table.get(row, header), value)
+            if not same(_cell(row, columns.get(header)), value)
         ) + tuple(
             (header, None)
-            for header in RETIRED_COLUMNS
-            if header not in layout.headers and cell_text(table.get(row, header)) is not None
+            for header, i in retired
+            if cell_text(_cell(row, i)) is not None
         )
         if changed:
             operations.append(UpdateRow(layout.name, layout.key, key, number, changed))
     return Reconciled(tuple(operations), tuple(appended))
+
+
+def _cell(row: tuple[object, ...], i: int | None) -> object:
+    """The row's cell at column `i` (None: the tab has no such column), as Table.get reads it."""
+    return row[i] if i is not None and i < len(row) else None

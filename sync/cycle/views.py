@@ -175,7 +175,8 @@ def case_info(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value]:
     c, response = view.complaint, view.response
     if c is None or response is None:
         return info
-    raw = {k: values.text(v) for k, v in response.answers.items()}
+    answers = response.answers
+    raw = {k: values.text(answers.get(k)) for k in _RAW_SHOWN}
     contact = view.contact
     info |= {
         I.RECEIVED: c.submitted_at,
@@ -207,6 +208,10 @@ def case_info(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value]:
     }
     return info
 
+
+# The answers `case_info` shows as the reporter wrote them (of the others it shows the complaint's reading).
+_RAW_SHOWN = ("wa_safe", "victim_age", "victim_disability", "kecamatan", "kelurahan", "violence_types",
+              "incident_date", "in_danger", "urgent_needs")
 
 # Keys of `case_info` no tab shows as such: the Konselor's row takes them as its deadline and turn.
 MONITORING_DUE, MONITORING_CLOCK, MONITORING_TURN = "_monitoring_due", "_monitoring_clock", "_monitoring_turn"

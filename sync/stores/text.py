@@ -18,7 +18,9 @@ def cell_text(value: object, limit: int | None = None) -> str | None:
     """A cell's value as comparable text (None when blank), cut to `limit` characters."""
     if value is None:
         return None
-    if isinstance(value, bool):
+    if type(value) is str:  # most cells: checked first; a printable text holds nothing unsafe
+        text = (value if value.isprintable() else _UNSAFE.sub("", value)).strip()
+    elif isinstance(value, bool):
         text = "TRUE" if value else "FALSE"
     elif isinstance(value, float) and value.is_integer():
         text = str(int(value))
