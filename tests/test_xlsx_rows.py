@@ -16,11 +16,14 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from sync.stores import xlsx_rows
 from sync.stores.local_store import LocalStore
 from sync.stores.store import Table
 from sync.stores.text import cell_text
@@ -239,3 +242,80 @@ def test_inline_dropdowns_and_a_missing_filter_are_found_in_the_sheet(tmp_path: 
     tabs = LocalStore(path).read(["Lama", "Baru"]).tabs
     assert (tabs["Lama"].stale_dropdowns, tabs["Lama"].stale_look) == (True, True)
     assert (tabs["Baru"].stale_dropdowns, tabs["Baru"].stale_look) == (False, False)
+
+
+# --- the plain rows, read without the XML parser's elements (sync/stores/xlsx_rows.py) ---------------
+
+PLAIN = {
+    "references, whitespace between rows": '<row r="1"><c r="A1" t="inlineStr"><is><t>a&amp;b &lt;c&gt; &quot;d&quot; '
+                                           '&apos;e&apos; &#10;&#x41;&#233;</t></is></c></row>\n  '
+                                           '<row r="2" spans="1:2"><c r="B2" s="0" t="n"><v>2.5</v></c></row>\n',
+    "a carriage return": '<row r="1"><c r="A1" t="inlineStr"><is><t>a\r\nb\rc&#13;</t></is></c></row>',
+    "a comment among the rows": '<row r="1"><c r="A1"><v>1</v></c></row><!-- x --><row r="2"><c r="A2"><v>2</v></c>'
+                                '</row>',
+    "a row of other cells among plain ones": '<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><f>1+1</f>'
+                                             '<v>2</v></c><c r="B2" t="e"><v>#N/A</v></c></row><row r="3"><c r="A3" '
+                                             't="inlineStr"><is><t>x</t></is></c> <c r="B3"><v>3</v></c></row>',
+    "inline text of another kind": '<row r="1"><c r="A1" t="s"><is><t>x</t></is></c><c r="B1" t="inlineStr"><v>1</v>'
+                                   '</c><c r="C1" t="str"><v>y&amp;</v></c></row>',
+}
+
+
+@pytest.mark.parametrize("cells", list(PLAIN.values()), ids=list(PLAIN))
+def test_plain_rows_read_as_openpyxl_reads_them(tmp_path: Path, cells: str) -> None:
+    path = hand_written(tmp_path, cells)
+    assert typed(read_here(path)[TAB]) == typed(streamed(path)[TAB])
+
+
+def test_a_sheet_as_excel_writes_it_is_read_plain(tmp_path: Path) -> None:
+    """Prefixed row attributes declared on the root, a declaration, shared strings: still the plain read."""
+    path = hand_written(tmp_path, "")
+    root = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<worksheet xmlns="http://schemas.openxmlformats'
+            '.org/spreadsheetml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+            'mc:Ignorable="x14ac" xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac">'
+            '<sheetData><row r="1" spans="1:2" x14ac:dyDescent="0.25"><c r="A1" s="1"><v>3</v></c><c r="B1" t="b">'
+            '<v>1</v></c></row><row r="3" x14ac:dyDescent="0.25"><c r="C3"><f>A1</f><v>3</v></c></row></sheetData>'
+            '</worksheet>')
+    with zipfile.ZipFile(path) as source:
+        items = [(item, source.read(item.filename)) for item in source.infolist()]
+    with zipfile.ZipFile(path, "w") as target:
+        for item, data in items:
+            target.writestr(item, root.encode() if item.filename == "xl/worksheets/sheet1.xml" else data)
+    book = load_workbook(io.BytesIO(path.read_bytes()), read_only=True)
+    assert xlsx_rows.plain_rows(root.encode(), book[TAB]) is not None
+    assert typed(read_here(path)[TAB]) == typed(streamed(path)[TAB])
+
+
+def test_what_the_worker_and_libreoffice_write_is_read_plain(workbook: Path) -> None:
+    """The long way stays for what the plain read leaves: a workbook of these must not take it."""
+    book = load_workbook(io.BytesIO(workbook.read_bytes()), read_only=True)
+    for name in book.sheetnames:
+        sheet = book[name]
+        assert xlsx_rows.plain_rows(book._archive.read(sheet._worksheet_path), sheet) is not None
+
+
+XML_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\x01\x02\x03\x04\x05\x06"
+                                 "\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e"
+                                 "\x1f\ufffe\uffff"), max_size=12)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.one_of(st.none(), XML_TEXT, st.integers(-10**15, 10**15),
+                                   st.floats(allow_nan=False, allow_infinity=False), st.booleans()),
+                         max_size=5), max_size=5))
+def test_any_text_openpyxl_writes_reads_back_as_openpyxl_reads_it(tmp_path: Path, rows: list[list[object]]) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = TAB
+    for row in rows:
+        sheet.append(row)
+    for row_cells in sheet.iter_rows():
+        for cell in row_cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula
+    path = tmp_path / "any.xlsx"
+    book.save(path)
+    assert typed(read_here(path)[TAB]) == typed(streamed(path)[TAB])
+    if not any(isinstance(v, str) and "\r" in v for row in rows for v in row):  # a carriage return: the long way
+        loaded = load_workbook(io.BytesIO(path.read_bytes()), read_only=True)[TAB]
+        assert xlsx_rows.plain_rows(loaded.parent._archive.read(loaded._worksheet_path), loaded) is not None
