@@ -30,7 +30,7 @@ from sync.commands.selftest.office import GoogleBackend, after_first, template_l
 from sync.cycle.context import Context
 from sync.cycle.run import run_cycle
 from sync.cycle.tabs import RECAP_ROWS, I, Layout, layouts
-from sync.stores.google_requests import END, KEY
+from sync.stores.google_requests import END, KEY, NEW_SHEET_ROWS
 from sync.stores.google_retry import RetryPolicy
 from tests.conftest import NOW
 from tests.test_workflow_cycle import act
@@ -206,7 +206,8 @@ def test_row_metadata_and_sentinels_are_placed_where_the_store_expects_them(offi
     for title in [RESPONSES, *(t.name for t in tabs.all)]:
         ends = [n for n, entries in office.double.row_metadata(office.sid, title).items()
                 for key, _ in entries if key == END]
-        assert ends == [RECAP_ROWS if title == tabs.recap.name else 1000], title  # the last grid row
+        grid = RECAP_ROWS if title == tabs.recap.name else 1000 if title == RESPONSES else NEW_SHEET_ROWS
+        assert ends == [grid], title  # the last grid row: a new tab is its header and a small margin
 
 
 # --- templates --------------------------------------------------------------------------------

@@ -19,6 +19,9 @@ gspread — one call per new row and per changed cell, `get_all_values()` per ta
 its letters drafted the common way too (a copy, then one `replaceAllText` batchUpdate per
 placeholder). Both spreadsheets are then compared cell by cell (letter links aside).
 
+Last, a new office's first full read: the read after the first cycle of a form with 8 responses,
+which made every tab; its size is that of the tabs the worker makes (their content and a margin).
+
 The double is the `googledouble` package: it is imported only when the benchmark runs.
 """
 
@@ -122,6 +125,7 @@ def run_bench(responses: int = 60, requests_out: Path | None = None) -> dict[str
         _write_requests(requests_out, sent)
 
     naive_office, naive_plan, naive_counts, naive_letters = _naive(ctx, responses)
+    new_office_bytes, new_office_plain = _new_office_read(ctx)
 
     letters = len(busy.letters)
     letter_requests = sum(n for m, n in busy_counts.items() if not m.startswith("sheets."))
@@ -143,6 +147,8 @@ def run_bench(responses: int = 60, requests_out: Path | None = None) -> dict[str
         "full_read_response_bytes": full_bytes,  # every worker.full_read_every cycles
         "full_read_response_uncompressed_bytes": full_plain,
         "full_read_every": store.full_read_every,
+        "new_office_full_read_response_bytes": new_office_bytes,  # the read after a new office's first cycle
+        "new_office_full_read_response_uncompressed_bytes": new_office_plain,
         "busy_cycle_response_bytes": busy_bytes,
         "busy_cycle_sheets_requests": sheets_requests,
         "busy_cycle_letter_requests": letter_requests,
@@ -167,6 +173,17 @@ def run_bench(responses: int = 60, requests_out: Path | None = None) -> dict[str
             "naive": dict(sorted(naive_counts.items())),
         },
     }
+
+
+def _new_office_read(ctx: Context) -> tuple[int, int]:
+    """The answer's bytes (on the wire, uncompressed) of the full read after a new office's first cycle,
+    which made every tab: what tabs of the size of their content cost each cycle from day one."""
+    office = _office(ctx, Settings())  # the form's first 8 responses
+    run_cycle(office.store(), ctx, SETUP_AT, office.writer)
+    office.double.reset_counts()
+    office.store().read([layout.name for layout in ctx.tabs.all])
+    gets = [e for e in office.double.log if e.method_id == "sheets.spreadsheets.get"]
+    return sum(e.response_bytes for e in gets), sum(e.response_plain_bytes for e in gets)
 
 
 def _merged(cycles: Sequence[CyclePlan]) -> CyclePlan:
@@ -198,6 +215,9 @@ def render(result: Mapping[str, Any]) -> str:
         ("  its answers (bytes on the wire)", result.get("full_read_response_bytes", "-")),
         (f"  of which Drive + Docs ({per_letter:g} a letter)" if per_letter is not None
          else "  of which Drive + Docs", result.get("busy_cycle_letter_requests", "-")),
+        ("a new office's first full read: its answers (bytes on the wire)",
+         result.get("new_office_full_read_response_bytes", "-")),
+        ("  uncompressed", result.get("new_office_full_read_response_uncompressed_bytes", "-")),
         ("same busy cycle, one gspread call per row and per cell", result["naive_requests"]),
     ]
     width = max(len(label) for label, _ in rows)

@@ -10,7 +10,9 @@ Nothing staff made is changed. Existing tabs, values, columns, dropdowns and pro
 stay; only what is missing is added: a tab, a header at the right of a tab, a frozen
 header row on a worker tab that has none, row metadata, a protection, an editor the
 configuration names on one of the worker's protections (never removed: take a person
-off by hand in Data → Protected sheets and ranges), a letter template.
+off by hand in Data → Protected sheets and ranges), a letter template. A tab init makes is its
+header and a small margin of empty rows (`NEW_SHEET_ROWS`), with its dropdowns and colours over
+them: the worker's rows go in above the margin and grow the grid (see google_store.py).
 
 Protections, each described "[sapa-sync] …" in Data → Protected sheets and ranges:
 

@@ -22,7 +22,12 @@ from sync.stores.text import cell_text
 KEY = "sapa.key"  # on each row the worker created (or touched): the row's case/review ID
 END = "sapa.end"  # sentinel on the last grid row of a tab the worker writes to
 TOKEN = "sapa.write"  # spreadsheet-level: one per write, so a resent batch is refused
-NEW_SHEET_ROWS = 1000
+# A new tab's grid: its header and a margin of empty rows, which its dropdowns, colours and row look
+# cover. The worker inserts its rows above the margin (google_store's `new_rows`), inside those ranges,
+# so the grid grows with the content and keeps the margin: a tab is the size of its content, and every
+# full read (which answers every row a dropdown covers, empty or not) stays small.
+NEW_SHEET_MARGIN = 10
+NEW_SHEET_ROWS = 1 + NEW_SHEET_MARGIN
 NEW_SHEET_COLS = 26
 GOOGLE_MAX_CHARS = 50000
 DROPDOWN_HINT = "Pilih salah satu pilihan dari daftar."

@@ -28,6 +28,11 @@ whether Google answers a delete that matches nothing with an error or with a no-
 A write token (`sapa.write`, spreadsheet-level metadata with a fresh id) makes a resent
 batch fail rather than apply twice when the answer to the first one was lost.
 
+A tab the worker makes is its header and a small margin (`NEW_SHEET_ROWS`); the worker inserts its
+rows above the margin, inside the ranges of the tab's dropdowns and colours, so the grid grows with
+the content (see `_Batch.new_rows`) and a full read, which answers every row a dropdown covers, stays
+the size of the office's data.
+
 Values are written as `stringValue` / `numberValue`, never as formulas.
 """
 
@@ -514,6 +519,10 @@ class _Batch:
         if block_rows is not None and guide is not None:
             tabs = [google_read.Grid(s.sheet_id, s.title, s.rows, s.cols) for s in self.sheets.values()]
             want = google_changes.wanted(tabs, workspace.GUIDE_TAB)
+            short = google_changes.FIRST_ROW + max(len(want), block_rows) - guide.rows
+            if short > 0:  # a small help tab: the block needs a row for each other tab
+                out.append({"appendDimension": {"sheetId": guide.sheet_id, "dimension": "ROWS", "length": short}})
+                guide.rows += short
             out += google_changes.block_requests(guide.sheet_id, guide.cols, want, block_rows)
         self.requests = out
         return out
@@ -661,18 +670,26 @@ class _Batch:
     # --- new rows -------------------------------------------------------------------
 
     def new_rows(self) -> list[dict[str, Any]]:
+        """Insert the new rows below the last row holding data (or the header): rows below move down,
+        nothing is overwritten. A tab's grid is its rows and a margin (NEW_SHEET_ROWS), and the rows
+        go in above the margin, inside the ranges of its dropdowns, colours and row look, which an
+        insert extends (and whose cells' validation and format the new rows inherit from the row
+        before): the grid grows with the content, the margin stays. An empty tab's first row (read
+        empty, without metadata) is written in place and the rows are inserted below it: an insert at
+        the first row of those ranges would push them down instead, leaving the new rows outside."""
         out: list[dict[str, Any]] = []
         for title, rows in self.inserts.items():
             sheet = self.sheets[title]
-            # below the last row holding data (or the header): rows below move down, nothing is overwritten
             at = sheet.last_data + 1
-            if at >= sheet.rows:
+            if at >= sheet.rows:  # no margin left (staff filled it): the new rows go below the grid
                 out.append({"appendDimension": {"sheetId": sheet.sheet_id, "dimension": "ROWS", "length": 1}})
                 sheet.rows += 1
+            # an empty tab: its empty first row is written in place, and as many rows inserted below it
+            start = 2 if at == 1 and not sheet.new and sheet.rows > 2 and not sheet.meta.get(1) else at
             out.append({"insertDimension": {
-                "range": {"sheetId": sheet.sheet_id, "dimension": "ROWS", "startIndex": at,
-                          "endIndex": at + len(rows)},
-                "inheritFromBefore": at > 1}})
+                "range": {"sheetId": sheet.sheet_id, "dimension": "ROWS", "startIndex": start,
+                          "endIndex": start + len(rows)},
+                "inheritFromBefore": start > 1}})
             sheet.rows += len(rows)
             out.append({"updateCells": {
                 "start": {"sheetId": sheet.sheet_id, "rowIndex": at, "columnIndex": 0},

@@ -131,7 +131,7 @@ class Look:
     row_height: int | None = None  # points, for every data row (None: each row fits its text)
     first: bool = False  # a new tab becomes the first one, the one the spreadsheet opens on
     charts: tuple[Chart, ...] = ()  # placed when the tab is made (Google keeps them; the local store redraws)
-    grid_rows: int | None = None  # a new Google tab's rows (None: 1,000): a small tab keeps every read small
+    grid_rows: int | None = None  # a new Google tab's rows (None: its header and a small margin; it grows)
 
 
 @dataclass(frozen=True)
