@@ -285,6 +285,7 @@ class _Sheet:
         width = sheet.max_column
         self.headers = [cell_text(c.value) or "" for c in next(sheet.iter_rows(max_row=1, max_col=width))]
         self.next_row = _last_row(sheet) + 1
+        self._wraps: dict[str, bool] = {}
 
     def column(self, header: str, *, create: bool = False) -> int:
         if header in self.headers:
@@ -301,9 +302,12 @@ class _Sheet:
         return column
 
     def wraps(self, letter: str) -> bool:
-        """Does the tab's look wrap this column (see `_dress`)? New cells then wrap too."""
-        dimensions = self.sheet.column_dimensions
-        return letter in dimensions and bool(dimensions[letter].alignment.wrap_text)
+        """Does the tab's look wrap this column (see `_dress`)? New cells then wrap too. Asked once per
+        column: nothing changes a column's look while the sheet is written (an EnsureTab starts anew)."""
+        if letter not in self._wraps:
+            dimensions = self.sheet.column_dimensions
+            self._wraps[letter] = letter in dimensions and bool(dimensions[letter].alignment.wrap_text)
+        return self._wraps[letter]
 
     def row_values(self, row: int) -> tuple[object, ...]:
         width = max(len(self.headers), 1)
@@ -566,10 +570,12 @@ def _find_response(target: _Sheet, op: MarkResponse) -> int:
 
 
 def _last_row(sheet: Worksheet) -> int:
+    """The last row below the header that holds a value (1: none). Read from the cells the sheet
+    holds: iterating its rows would create every missing cell of the grid, each saved again."""
     last = 1
-    for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-        if any(v not in (None, "") for v in row):
-            last = number
+    for (row, _), cell in sheet._cells.items():
+        if row > last and cell.value not in (None, ""):
+            last = row
     return last
 
 
