@@ -30,7 +30,7 @@ batch fail rather than apply twice when the answer to the first one was lost.
 
 A tab the worker makes is its header and a small margin (`NEW_SHEET_ROWS`); the worker inserts its
 rows above the margin, inside the ranges of the tab's dropdowns and colours, so the grid grows with
-the content (see `_Batch.new_rows`) and a full read, which answers every row a dropdown covers, stays
+the content (see `_Batch.room`) and a full read, which answers every row a dropdown covers, stays
 the size of the office's data.
 
 Values are written as `stringValue` / `numberValue`, never as formulas.
@@ -671,26 +671,12 @@ class _Batch:
 
     def new_rows(self) -> list[dict[str, Any]]:
         """Insert the new rows below the last row holding data (or the header): rows below move down,
-        nothing is overwritten. A tab's grid is its rows and a margin (NEW_SHEET_ROWS), and the rows
-        go in above the margin, inside the ranges of its dropdowns, colours and row look, which an
-        insert extends (and whose cells' validation and format the new rows inherit from the row
-        before): the grid grows with the content, the margin stays. An empty tab's first row (read
-        empty, without metadata) is written in place and the rows are inserted below it: an insert at
-        the first row of those ranges would push them down instead, leaving the new rows outside."""
+        nothing is overwritten. A log tab's rows are appended (`appendCells`, after its last row with
+        data whatever staff did meanwhile), into rows inserted there first (`room`)."""
         out: list[dict[str, Any]] = []
         for title, rows in self.inserts.items():
             sheet = self.sheets[title]
-            at = sheet.last_data + 1
-            if at >= sheet.rows:  # no margin left (staff filled it): the new rows go below the grid
-                out.append({"appendDimension": {"sheetId": sheet.sheet_id, "dimension": "ROWS", "length": 1}})
-                sheet.rows += 1
-            # an empty tab: its empty first row is written in place, and as many rows inserted below it
-            start = 2 if at == 1 and not sheet.new and sheet.rows > 2 and not sheet.meta.get(1) else at
-            out.append({"insertDimension": {
-                "range": {"sheetId": sheet.sheet_id, "dimension": "ROWS", "startIndex": start,
-                          "endIndex": start + len(rows)},
-                "inheritFromBefore": start > 1}})
-            sheet.rows += len(rows)
+            at = self.room(sheet, len(rows), out)
             out.append({"updateCells": {
                 "start": {"sheetId": sheet.sheet_id, "rowIndex": at, "columnIndex": 0},
                 "rows": [{"values": self.row_values(sheet, row)} for row in rows],
@@ -700,11 +686,35 @@ class _Batch:
                 out.append(create_meta_request(sheet.sheet_id, at + offset, KEY, key or "", self.new_id()))
         for title, rows in self.appends.items():
             sheet = self.sheets[title]
+            self.room(sheet, len(rows), out)
             out.append({"appendCells": {
                 "sheetId": sheet.sheet_id,
                 "rows": [{"values": self.row_values(sheet, cells)} for cells in rows],
                 "fields": VALUE_FIELDS}})
         return out
+
+    @staticmethod
+    def room(sheet: _Sheet, count: int, out: list[dict[str, Any]]) -> int:
+        """Add to `out` the requests that make room for `count` new rows right below the last row
+        holding data (or the header); the row index where they go.
+
+        A tab's grid is its rows and a margin (NEW_SHEET_ROWS), and the rows go in above the margin,
+        inside the ranges of its dropdowns, colours and row look, which an insert extends (and whose
+        cells' validation and format the new rows inherit from the row before): the grid grows with
+        the content, the margin stays. An empty tab's first row (read empty, without metadata) is used
+        as it is and the rows inserted below it: an insert at the first row of those ranges would push
+        them down instead, leaving the new rows outside.
+        """
+        at = sheet.last_data + 1
+        if at >= sheet.rows:  # no margin left (staff filled it): the new rows go below the grid
+            out.append({"appendDimension": {"sheetId": sheet.sheet_id, "dimension": "ROWS", "length": 1}})
+            sheet.rows += 1
+        start = 2 if at == 1 and not sheet.new and sheet.rows > 2 and not sheet.meta.get(1) else at
+        out.append({"insertDimension": {
+            "range": {"sheetId": sheet.sheet_id, "dimension": "ROWS", "startIndex": start, "endIndex": start + count},
+            "inheritFromBefore": start > 1}})
+        sheet.rows += count
+        return at
 
     def row_values(self, sheet: _Sheet, cells: Sequence[tuple[str, Value]]) -> list[dict[str, Any]]:
         placed = {self.column(sheet, h, create=True): cell_data(v) for h, v in cells}
