@@ -256,7 +256,7 @@ def timestamp(cell: Cell, *, day_first: bool) -> datetime | None:
     for en_US (11/28/2026). A part above 12 settles it whatever the locale.
     """
     if isinstance(cell, datetime):
-        return cell.replace(tzinfo=None)
+        return cell if cell.tzinfo is None else cell.replace(tzinfo=None)
     if isinstance(cell, date):
         return datetime(cell.year, cell.month, cell.day)
     if isinstance(cell, int | float) and not isinstance(cell, bool):

@@ -166,10 +166,9 @@ def case_info(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value]:
         I.DUPLICATES: _v(view.record.get(R.DUPLICATES)),
         I.EDITED: _v(view.record.get(R.EDITED)),
     }
-    for role in ROLES:  # what other roles filled in, for the roles that build on it
+    for role, labels in _FILLED:  # what other roles filled in, for the roles that build on it
         row = view.rows.get(role, {})
-        for key in role_fields(role):
-            label = FIELD_LABELS[key]
+        for label in labels:
             info.setdefault(label, _v(row.get(label)))
     info |= monitoring_info(view, ctx, now)
     c, response = view.complaint, view.response
@@ -208,6 +207,9 @@ def case_info(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value]:
     }
     return info
 
+
+# The columns each role fills for its decisions, in the order of the procedure.
+_FILLED = tuple((role, tuple(FIELD_LABELS[key] for key in role_fields(role))) for role in ROLES)
 
 # The answers `case_info` shows as the reporter wrote them (of the others it shows the complaint's reading).
 _RAW_SHOWN = ("wa_safe", "victim_age", "victim_disability", "kecamatan", "kelurahan", "violence_types",

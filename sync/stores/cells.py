@@ -36,7 +36,7 @@ def seconds(cell: object) -> int | None:
     """A date cell as read — a datetime or date (openpyxl) or its number (Google) — in whole
     seconds since the spreadsheet epoch; None for text and blanks."""
     if isinstance(cell, datetime):
-        return round((cell.replace(tzinfo=None) - EPOCH).total_seconds())
+        return round(((cell if cell.tzinfo is None else cell.replace(tzinfo=None)) - EPOCH).total_seconds())
     if isinstance(cell, date):
         return round((datetime(cell.year, cell.month, cell.day) - EPOCH).total_seconds())
     if isinstance(cell, int | float) and not isinstance(cell, bool):
