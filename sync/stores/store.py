@@ -196,7 +196,14 @@ class WritePlan:
 
 
 class Store(Protocol):
-    """A spreadsheet the worker syncs. Implementations: LocalStore, GoogleStore."""
+    """A spreadsheet the worker syncs. Implementations: LocalStore, GoogleStore.
+
+    A store whose write is a request with a size limit (Google) also tells a plan's request size,
+    `request_bytes(plan)` (sync/cycle/batches.py: `Measured`), and the cycle writes a larger plan in
+    parts; a store without it, or whose `request_bytes` answers None, sends no request and has no
+    limit: the cycle writes its whole plan at once (the local workbook loads and saves the whole file
+    whatever the plan's size).
+    """
 
     def read(self, worker_tabs: Sequence[str]) -> Snapshot:
         """Read every form responses tab and those of `worker_tabs` that exist."""
