@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -77,6 +78,7 @@ def open_rect_a1(rect: Rect) -> str:
     return f"{start}:{end_col}{end_row}"
 
 
+@functools.lru_cache(maxsize=2048)
 def split_sheet(text: str) -> tuple[str | None, str]:
     """Split ``'Sheet 1'!A1:B2`` into (title, ref); title is None when absent.
 
@@ -108,6 +110,7 @@ def split_sheet(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+@functools.lru_cache(maxsize=2048)
 def parse_ref(ref: str) -> Rect | None:
     """Parse ``A1``, ``A1:B2``, ``A:C``, ``2:5``, ``A2:C``, ``A1:1``; None if not a cell reference."""
     parts = ref.split(":")

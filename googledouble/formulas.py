@@ -9,6 +9,7 @@ References are not rebased when rows move: stored text is kept verbatim.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -40,7 +41,9 @@ _TOKEN = re.compile(
 )
 
 
-def _tokens(text: str) -> list[tuple[str, str]]:
+@functools.lru_cache(maxsize=256)
+def _tokens(text: str) -> tuple[tuple[str, str], ...]:
+    """A formula's tokens, split once per text (a tab's fingerprint formula is read on every look)."""
     out: list[tuple[str, str]] = []
     pos = 0
     while pos < len(text):
@@ -52,7 +55,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         kind = m.lastgroup or ""
         out.append((kind, m.group(kind).strip()))
         pos = m.end()
-    return out
+    return tuple(out)
 
 
 class _Parser:

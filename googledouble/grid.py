@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from . import formulas, values
@@ -121,12 +122,23 @@ def strip_zero_sheet(rng: dict[str, Any]) -> dict[str, Any]:
 
 
 class Evaluator:
-    """Computes effective values; formulas are evaluated on every read, never cached stale."""
+    """Computes effective values for one request; formulas are evaluated on every read, never cached stale.
+
+    An effective value is shared with the stored cell (no copy): callers only read it."""
 
     def __init__(self, book: Spreadsheet) -> None:
         self.book = book
         self.depth = 0
         self._used: dict[int, int] = {}  # sheetId -> rows up to the last one holding a value (this request)
+        self._copies: dict[int, tuple[Any, Any]] = {}  # id(stored value) -> (it, its copy for an answer)
+
+    def copy_of(self, stored: Any) -> Any:
+        """A deep copy of a stored value (a format, a rule) for an answer, made once per request: the
+        cells sharing one stored format share its copy, and the answer never aliases the state."""
+        hit = self._copies.get(id(stored))
+        if hit is None:
+            hit = self._copies[id(stored)] = (stored, copy.deepcopy(stored))
+        return hit[1]
 
     def effective(self, sheet: Sheet, cell: Cell | None) -> dict[str, Any] | None:
         if not cell:
@@ -141,7 +153,7 @@ class Evaluator:
                                          lambda t, r: self._height(sheet, t, r))
             finally:
                 self.depth -= 1
-        return dict(entered)
+        return entered  # type: ignore[no-any-return]
 
     def _box(self, here: Sheet, title: str | None, ref: str) -> tuple[Sheet, int, int, int, int]:
         sheet = here if title is None else self.book.by_title_ci(title)
@@ -166,8 +178,12 @@ class Evaluator:
 
     def _used_rows(self, sheet: Sheet) -> int:
         if sheet.sheet_id not in self._used:
-            last = next((r for r in range(len(sheet.cells) - 1, -1, -1)
-                         if any("userEnteredValue" in cell for cell in sheet.cells[r].values())), -1)
+            last = -1
+            rows = sheet.cells
+            for r in range(len(rows) - 1, -1, -1):
+                if rows[r] and any("userEnteredValue" in cell for cell in rows[r].values()):
+                    last = r
+                    break
             self._used[sheet.sheet_id] = last + 1
         return self._used[sheet.sheet_id]
 

@@ -4,8 +4,13 @@ Every row and column carries a stable identity (a token). Sorting, inserting
 and deleting permute the tokens together with the cells, so developer metadata
 and dimension properties attached to a token move with their row, and vanish
 with it, as Google documents. Cell dicts are never mutated in place (they are
-replaced), which makes ``clone()`` cheap: a write works on a clone and is
-committed only if every part of it succeeds.
+replaced, and one dict may stand in many cells, as after a repeatCell), and a
+row dict is shared with a clone until one of them writes to it (copy on write),
+which makes ``clone()`` cheap: a write works on a clone and is committed only if
+every part of it succeeds.
+
+Cells are stored sparsely: ``cells[r]`` holds only the cells of row ``r`` that
+have something (a value, a format, a rule, a note...); an empty row is ``{}``.
 """
 
 from __future__ import annotations
@@ -44,6 +49,9 @@ class Sheet:
     charts: list[dict[str, Any]] = field(default_factory=list)
     _row_pos: tuple[list[int], dict[int, int]] | None = field(default=None, repr=False, compare=False)
     _col_pos: tuple[list[int], dict[int, int]] | None = field(default=None, repr=False, compare=False)
+    # Rows (the dicts in `cells`) are shared with clones until written: id -> row for the rows this
+    # sheet made itself since its last clone, so may change in place (the row is kept: no id reuse).
+    _owned: dict[int, dict[int, Cell]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def new(cls, props: dict[str, Any], rows: int, cols: int) -> Sheet:
@@ -66,12 +74,17 @@ class Sheet:
     def cols(self) -> int:
         return len(self.col_ids)
 
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_owned": {}, "_row_pos": None, "_col_pos": None}
+
     def clone(self) -> Sheet:
+        """A copy to work on. Rows are shared, copied on their first write by either sheet (`put`)."""
+        self._owned = {}
         return Sheet(
             props=copy.deepcopy(self.props),
             row_ids=list(self.row_ids),
             col_ids=list(self.col_ids),
-            cells=[dict(row) for row in self.cells],
+            cells=list(self.cells),
             row_props={k: dict(v) for k, v in self.row_props.items()},
             col_props={k: dict(v) for k, v in self.col_props.items()},
             merges=copy.deepcopy(self.merges),
@@ -113,10 +126,18 @@ class Sheet:
         return None
 
     def put(self, row: int, col: int, cell: Cell | None) -> None:
+        """Store a cell (None or {}: empty it). The cell dict is kept as given: it is never changed
+        in place afterwards, by anyone, so one dict may stand in many places."""
+        cells = self.cells[row]
+        if not cell and col not in cells:
+            return
+        if self._owned.get(id(cells)) is not cells:
+            cells = self.cells[row] = dict(cells)
+            self._owned[id(cells)] = cells
         if cell:
-            self.cells[row][col] = cell
+            cells[col] = cell
         else:
-            self.cells[row].pop(col, None)
+            del cells[col]
 
     def last_used(self) -> tuple[int, int]:
         """(rows, cols) of the smallest top-left block holding every non-empty value."""

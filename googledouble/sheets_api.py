@@ -48,16 +48,17 @@ def mask_wants_cells(mask_text: str | None) -> bool:
     return True
 
 
-def mask_cell_fields(mask_text: str | None) -> frozenset[str] | None:
-    """The cell fields a ``fields`` mask keeps under ``sheets.data.rowData.values``; None for all."""
+def mask_row_data(mask_text: str | None) -> fields.Mask | None:
+    """The part of a ``fields`` mask under ``sheets.data.rowData`` (what each row keeps), when it
+    cuts rows down; None when rows are kept whole (no mask, ``*``, or ``rowData`` named whole)."""
     if not mask_text:
         return None
     node: Any = fields.parse(mask_text)
-    for key in ("sheets", "data", "rowData", "values"):
+    for key in ("sheets", "data", "rowData"):
         if node is None or "*" in node or key not in node:
             return None
         node = node[key]
-    return None if node is None or "*" in node else frozenset(node)
+    return None if node is None or "*" in node else node  # type: ignore[no-any-return]
 
 
 def mask_wants_grid(mask_text: str | None) -> bool | None:
@@ -79,7 +80,7 @@ def get(double: GoogleDouble, req: Request) -> Response:
     include = req.flag("includeGridData") if wants is None else wants
     grid, only = grid_boxes(book, req.args("ranges"), include)
     mask = req.arg("fields")
-    return ok(spreadsheet_out(book, grid, only, mask_wants_cells(mask), mask_cell_fields(mask),
+    return ok(spreadsheet_out(book, grid, only, mask_wants_cells(mask), mask_row_data(mask),
                               requester=double.user_email))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from . import values
+from . import fields, values
 from .grid import Box, Evaluator, number_format, strip_zero_sheet
 from .metadata import metadata_out
 from .model import DEFAULT_COL_PIXELS, DEFAULT_ROW_PIXELS, Sheet, Spreadsheet
@@ -44,6 +44,16 @@ def sheet_properties(sheet: Sheet) -> dict[str, Any]:
     return out
 
 
+SHOWN_KEYS = ("userEnteredFormat", "hyperlink", "note", "textFormatRuns", "dataValidation")
+
+
+def shows(cell: dict[str, Any]) -> bool:
+    """Whether `cell_out` gives a stored cell any field: a value, a format, a link, a note, runs or a rule."""
+    get = cell.get  # unrolled: this runs for every stored cell of a read
+    return bool(get("userEnteredValue") or get("userEnteredFormat") or get("dataValidation") or get("note")
+                or get("hyperlink") or get("textFormatRuns"))
+
+
 def cell_out(evaluator: Evaluator, sheet: Sheet, cell: dict[str, Any] | None, locale: str | None,
              wanted: frozenset[str] | None = None) -> dict[str, Any]:
     """A cell as the API shows it. Keys outside `wanted` (the ``fields`` mask drops them later) are
@@ -54,7 +64,7 @@ def cell_out(evaluator: Evaluator, sheet: Sheet, cell: dict[str, Any] | None, lo
     entered = cell.get("userEnteredValue")
     if entered:
         out["userEnteredValue"] = {k: values.num_out(v) if k == "numberValue" else v for k, v in entered.items()}
-        if wanted is not None and not wanted & {"effectiveValue", "formattedValue"}:
+        if wanted is not None and "effectiveValue" not in wanted and "formattedValue" not in wanted:
             entered = None  # skip evaluating
         effective = evaluator.effective(sheet, cell) if entered else None
         if effective:
@@ -62,9 +72,10 @@ def cell_out(evaluator: Evaluator, sheet: Sheet, cell: dict[str, Any] | None, lo
             text = values.formatted_value(effective, number_format(cell), locale)
             if text is not None:
                 out["formattedValue"] = text
-    for key in ("userEnteredFormat", "hyperlink", "note", "textFormatRuns", "dataValidation"):
-        if cell.get(key):
-            out[key] = copy.deepcopy(cell[key]) if wanted is None or key in wanted else True
+    for key in SHOWN_KEYS:
+        stored = cell.get(key)
+        if stored:
+            out[key] = evaluator.copy_of(stored) if wanted is None or key in wanted else True
     return out
 
 
@@ -89,26 +100,17 @@ def _dimension_metadata_map(book: Spreadsheet, sheet: Sheet, kind: str) -> dict[
 
 
 def grid_data(book: Spreadsheet, sheet: Sheet, box: Box, cells: bool = True,
-              wanted: frozenset[str] | None = None) -> dict[str, Any]:
+              row_mask: fields.Mask | None = None, evaluator: Evaluator | None = None) -> dict[str, Any]:
     r0, r1, c0, c1 = box
-    evaluator = Evaluator(book)
-    locale = book.props.get("locale")
     out: dict[str, Any] = {}
     if r0:
         out["startRow"] = r0
     if c0:
         out["startColumn"] = c0
-    row_data: list[dict[str, Any]] = []
-    for r in range(r0, r1 if cells else r0):
-        row = sheet.cells[r]
-        out_cells = [cell_out(evaluator, sheet, row.get(c), locale, wanted) for c in range(c0, c1)] if row else []
-        while out_cells and not out_cells[-1]:
-            out_cells.pop()
-        row_data.append({"values": out_cells} if out_cells else {})
-    while row_data and not row_data[-1]:
-        row_data.pop()
-    if row_data:
-        out["rowData"] = row_data
+    if cells:
+        row_data = _row_data(evaluator or Evaluator(book), sheet, box, row_mask)
+        if row_data:
+            out["rowData"] = row_data
     row_meta = _dimension_metadata_map(book, sheet, "ROW")
     col_meta = _dimension_metadata_map(book, sheet, "COLUMN")
     out["rowMetadata"] = [
@@ -120,11 +122,79 @@ def grid_data(book: Spreadsheet, sheet: Sheet, box: Box, cells: bool = True,
     return out
 
 
+def _row_data(evaluator: Evaluator, sheet: Sheet, box: Box, row_mask: fields.Mask | None) -> list[dict[str, Any]]:
+    """``rowData``: each row up to its last cell that shows anything, rows up to the last such row
+    (Google trims both). Only the stored cells of a row are looked at, so empty rows and cells cost
+    next to nothing. With `row_mask` (the ``fields`` mask under ``rowData``, not ``*``) each row is
+    cut down to it here and the list is `fields.Masked`, so the mask is not walked a second time."""
+    r0, r1, c0, c1 = box
+    locale = evaluator.book.props.get("locale")
+    cell_mask: fields.Mask | None = None  # None: cells whole
+    wanted: frozenset[str] | None = None
+    generic = False  # a row mask naming more than "values": applied to each row as it is
+    if row_mask is not None:
+        if set(row_mask) != {"values"}:
+            generic = True
+        else:
+            cell_mask = row_mask["values"]
+            if cell_mask is not None and "*" not in cell_mask:
+                wanted = frozenset(cell_mask)
+            else:
+                cell_mask = None
+    leaves_only = cell_mask is not None and all(sub is None for sub in cell_mask.values())
+    # Under a mask, a cell with no value and none of the wanted stored fields comes out as {}: no call.
+    wanted_stored = tuple(k for k in SHOWN_KEYS if wanted is None or k in wanted)
+    data: list[dict[str, Any]] = []
+    skipped = 0  # empty rows not yet written (trailing ones never are)
+    rows = sheet.cells
+    for r in range(r0, min(r1, len(rows))):
+        row = rows[r]
+        if not row:
+            skipped += 1
+            continue
+        cols = sorted(row)
+        if cols[0] < c0 or cols[-1] >= c1:
+            cols = [c for c in cols if c0 <= c < c1]
+        last = -1
+        for c in reversed(cols):
+            if shows(row[c]):
+                last = c
+                break
+        if last < 0:
+            skipped += 1
+            continue
+        if skipped:
+            data.extend({} for _ in range(skipped))
+            skipped = 0
+        out_cells: list[dict[str, Any]] = [{} for _ in range(last + 1 - c0)]
+        for c in cols:
+            if c > last:
+                break
+            cell = row[c]
+            if cell_mask is None:
+                out_cells[c - c0] = cell_out(evaluator, sheet, cell, locale, wanted)
+                continue
+            if not cell.get("userEnteredValue"):
+                for key in wanted_stored:
+                    if cell.get(key):
+                        break
+                else:
+                    continue  # stays {}
+            full = cell_out(evaluator, sheet, cell, locale, wanted)
+            out_cells[c - c0] = ({k: full[k] for k in cell_mask if k in full} if leaves_only
+                                 else fields.apply(full, cell_mask))
+        entry = {"values": out_cells}
+        data.append(fields.apply(entry, row_mask) if generic else entry)
+    return data if row_mask is None else fields.Masked(data)
+
+
 def sheet_out(book: Spreadsheet, sheet: Sheet, boxes: list[Box] | None, cells: bool = True,
-              wanted: frozenset[str] | None = None, requester: str | None = None) -> dict[str, Any]:
+              row_mask: fields.Mask | None = None, requester: str | None = None,
+              evaluator: Evaluator | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"properties": sheet_properties(sheet)}
     if boxes is not None:
-        out["data"] = [grid_data(book, sheet, box, cells, wanted) for box in boxes]
+        evaluator = evaluator or Evaluator(book)
+        out["data"] = [grid_data(book, sheet, box, cells, row_mask, evaluator) for box in boxes]
     if sheet.merges:
         out["merges"] = [strip_zero_sheet(m) for m in sheet.merges]
     if sheet.conditional_formats:
@@ -181,22 +251,23 @@ def spreadsheet_out(
     grid: dict[int, list[Box]] | None,
     only_sheets: list[int] | None = None,
     cells: bool = True,
-    wanted: frozenset[str] | None = None,
+    row_mask: fields.Mask | None = None,
     requester: str | None = None,
 ) -> dict[str, Any]:
     """The Spreadsheet resource; ``grid`` maps sheetId -> boxes of grid data to include.
 
-    ``cells=False`` leaves out ``rowData`` (when a field mask does not ask for it); ``wanted``
-    names the only cell fields the mask keeps (None: all).
+    ``cells=False`` leaves out ``rowData`` (when a field mask does not ask for it); ``row_mask`` is
+    the request's ``fields`` mask under ``sheets.data.rowData``, applied here (`sheets_api.mask_row_data`).
     """
     props = {k: v for k, v in book.props.items() if not k.startswith("_")}
     out: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id, "properties": props}
     sheets = []
+    evaluator = Evaluator(book)  # one per answer: the state does not change while it is written
     for sheet in book.ordered():
         if only_sheets is not None and sheet.sheet_id not in only_sheets:
             continue
         boxes = None if grid is None else grid.get(sheet.sheet_id, [])
-        sheets.append(sheet_out(book, sheet, boxes, cells, wanted, requester))
+        sheets.append(sheet_out(book, sheet, boxes, cells, row_mask, requester, evaluator))
     out["sheets"] = sheets
     if book.named_ranges:
         out["namedRanges"] = [{**named, "range": strip_zero_sheet(named["range"])} for named in book.named_ranges]

@@ -254,6 +254,7 @@ class StaffMixin:
             raise ValueError(f"not a cell: {a1}")
         raw = sheet.get(rect.start_row, rect.start_col) or {}
         effective = Evaluator(book).effective(sheet, raw)
+        effective = dict(effective) if effective is not None else None
         fmt = number_format(raw)
         return CellView(
             user_entered=raw.get("userEnteredValue"),
