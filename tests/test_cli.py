@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
 import signal
@@ -16,6 +15,7 @@ import pytest
 
 from sync.commands import demo
 from sync.commands.cli import main
+from tests.conftest import Demo
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,13 +28,10 @@ def test_every_command_has_help_text(capsys: pytest.CaptureFixture[str]) -> None
         assert len(capsys.readouterr().out) > 80, command
 
 
-def test_demo_makes_a_workbook_whose_status_adds_up(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                    caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG)
-    assert main(["demo", "--dir", str(tmp_path)]) == 0
-    out = capsys.readouterr().out
+def test_demo_makes_a_workbook_whose_status_adds_up(demo_run: Demo, capsys: pytest.CaptureFixture[str]) -> None:
+    out = demo_run.out
     assert "Admin - Tinjauan" in out and "sapa-demo.xlsx" in out
-    workbook = tmp_path / "sapa-demo.xlsx"
+    workbook = demo_run.workbook
     assert main(["--workbook", str(workbook), "status", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["responses"] == 40
@@ -50,9 +47,10 @@ def test_demo_makes_a_workbook_whose_status_adds_up(tmp_path: Path, capsys: pyte
     from openpyxl import load_workbook
 
     log_tab = repr(list(load_workbook(workbook)["Log Aktivitas"].iter_rows(values_only=True)))
-    logged = caplog.text + out + log_tab
+    logged = demo_run.log + out + demo_run.err + log_tab
+    assert "cycle done" in demo_run.log  # the program log was seen
     assert not [s for s in seeded if len(s) > 4 and s in logged]
-    assert (tmp_path / "Surat SAPA" / "SAPA-2026-0001-surat-rujukan.docx").exists()
+    assert (demo_run.folder / "Surat SAPA" / "SAPA-2026-0001-surat-rujukan.docx").exists()
 
 
 def test_once_twice_then_status_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -78,10 +76,10 @@ def test_a_lock_file_is_exit_1_with_a_clear_message(tmp_path: Path, capsys: pyte
     assert "Close the workbook" in capsys.readouterr().err
 
 
-def test_run_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
-    assert main(["demo", "--dir", str(tmp_path)]) == 0
+def test_run_stops_cleanly_on_sigterm(demo_run: Demo, tmp_path: Path) -> None:
+    workbook = demo_run.copy(tmp_path)
     process = subprocess.Popen(
-        [sys.executable, "-m", "sync", "--workbook", str(tmp_path / "sapa-demo.xlsx"), "run", "--interval", "10"],
+        [sys.executable, "-m", "sync", "--workbook", str(workbook), "run", "--interval", "10"],
         cwd=ROOT, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert process.stderr is not None

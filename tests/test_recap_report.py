@@ -10,13 +10,12 @@ import pytest
 from openpyxl import load_workbook
 
 from sync.commands.cli import main
+from tests.conftest import Demo
 
 
-@pytest.fixture(scope="module")
-def workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    assert main(["demo", "--dir", str(folder)]) == 0
-    return folder / "sapa-demo.xlsx"
+@pytest.fixture
+def workbook(demo_run: Demo) -> Path:
+    return demo_run.workbook  # read only: the report writes nothing into the workbook
 
 
 def recap_tab(workbook: Path) -> dict[str, dict[str, object]]:

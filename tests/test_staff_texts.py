@@ -16,10 +16,10 @@ import pytest
 from openpyxl import load_workbook
 
 from rules.workflow import STATE_LABELS, STEP_NAMES
-from sync.commands.cli import main
 from sync.commands.health import Health, alarm_event, recovery_event
 from sync.cycle.tabs import LETTER_STATUSES
 from sync.stores.responses import RESPONSE_TABS
+from tests.conftest import Demo
 
 TECHNICAL = {"Kode", "Kode Tahap", "Sidik Respons", "Kunci Keputusan", "Kunci"}  # Kunci: the recap's row keys
 ENGLISH = {
@@ -55,11 +55,9 @@ def staff_cells(path: Path) -> list[tuple[str, str, str]]:
     return out
 
 
-@pytest.fixture(scope="module")
-def demo_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    assert main(["demo", "--dir", str(folder)]) == 0
-    return folder / "sapa-demo.xlsx"
+@pytest.fixture
+def demo_workbook(demo_run: Demo) -> Path:
+    return demo_run.workbook
 
 
 def test_no_english_word_or_code_in_any_staff_cell_after_the_demo_walk(demo_workbook: Path) -> None:

@@ -37,24 +37,34 @@ class Check:
     test: str
 
 
-def run_selftest(fast: bool = True) -> list[Check]:
-    """Run every check; `fast` keeps the busy cycle at 50 responses and 15 random form tabs per backend
-    (the slow run: 120 responses, every decision of the bench, 200 random tabs)."""
+def checks_of(fast: bool = True) -> dict[str, Callable[[], tuple[str, bool]]]:
+    """Every check by name, in the report's order; `fast` keeps the busy cycle at 50 responses and 15
+    random form tabs per backend (the slow run: 120 responses, every decision of the bench, 200 random tabs)."""
     responses = 50 if fast else 120
     examples = 15 if fast else 200
     cases = FAST_CASES if fast else None
-    checks: list[tuple[str, Callable[[], tuple[str, bool]]]] = [
-        ("crash_google", lambda: crash_google(responses, cases)),
-        ("crash_local", lambda: crash_local(responses, cases)),
-        ("crash_split", lambda: crash_split(responses, cases)),
-        ("quota_storms", lambda: quota_storms(responses, cases)),
-        ("staff_edits", lambda: staff_edits(responses, cases)),
-        ("hostile_input", lambda: hostile_input(examples)),
-        ("privacy", privacy),
-        ("local_faults", local_faults),
-    ]
+    return {
+        "crash_google": lambda: crash_google(responses, cases),
+        "crash_local": lambda: crash_local(responses, cases),
+        "crash_split": lambda: crash_split(responses, cases),
+        "quota_storms": lambda: quota_storms(responses, cases),
+        "staff_edits": lambda: staff_edits(responses, cases),
+        "hostile_input": lambda: hostile_input(examples),
+        "privacy": privacy,
+        "local_faults": local_faults,
+    }
+
+
+def run_selftest(fast: bool = True) -> list[Check]:
+    """Run every check (see `checks_of`)."""
     with _quiet():
-        return [_run(name, check) for name, check in checks]
+        return [_run(name, check) for name, check in checks_of(fast).items()]
+
+
+def run_check(name: str, fast: bool = True) -> Check:
+    """Run one check alone (each test of tests/test_selftest.py runs its own, so they spread over cores)."""
+    with _quiet():
+        return _run(name, checks_of(fast)[name])
 
 
 def _run(name: str, check: Callable[[], tuple[str, bool]]) -> Check:

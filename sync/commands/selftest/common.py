@@ -137,14 +137,20 @@ def google_prepared(responses: int, cases: tuple[int, ...] | None = None) -> tup
     return _PREPARED[responses, cases]
 
 
+WORKERS = "SAPA_SELFTEST_WORKERS"  # environment: processes the self-test's sweeps use (default: cores, at most 4)
+
+
 def parallel(function: Callable[..., T], points: list[tuple[Any, ...]]) -> list[T]:
-    """Run independent crash points on every core (forked, so prepared state is shared); serially elsewhere."""
+    """Run independent crash points on every core (forked, so prepared state is shared); serially where
+    fork is missing, on one core, or with SAPA_SELFTEST_WORKERS=1 (a test runner that already spreads
+    tests over the cores sets it, so that two pools do not fight over them)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
+    workers = int(os.environ.get(WORKERS) or min(4, os.cpu_count() or 1))
+    if "fork" not in multiprocessing.get_all_start_methods() or workers < 2:
         return [function(*p) for p in points]
-    with ProcessPoolExecutor(min(4, os.cpu_count() or 1), mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         return list(pool.map(function, *zip(*points, strict=True)))
 
 

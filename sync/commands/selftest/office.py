@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from config.settings import Settings
@@ -52,6 +52,16 @@ class LocalBackend:
     def __init__(self, folder: Path, at: Callable[[Moment], None] | None = None) -> None:
         self.path = folder / "sapa.xlsx"
         self._at = at  # staff saving at a moment of the cycle (LocalStore's `at`)
+        self._cached: tuple[tuple[int, int, int], Workbook] | None = None
+
+    def _book(self) -> Workbook:
+        """The workbook as saved now, for reading only: loaded once until the file changes (a test
+        reads many tabs between two cycles; loading the whole workbook for each was most of its time)."""
+        stat = self.path.stat()
+        version = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        if self._cached is None or self._cached[0] != version:
+            self._cached = (version, load_workbook(self.path))
+        return self._cached[1]
 
     def create(self, rows: list[dict[str, object]], settings: Settings,
                tab: str = "Respons Formulir 1") -> None:
@@ -71,11 +81,11 @@ class LocalBackend:
         return {path.stem: [docx_text(path)] for path in self.letter_files()}
 
     def tabs(self) -> list[str]:
-        return list(load_workbook(self.path).sheetnames)
+        return list(self._book().sheetnames)
 
     def tab(self, name: str, *, raw: bool = False) -> list[list[object]]:
         """The tab's values as openpyxl reads them (the worker reads the same: `raw` changes nothing)."""
-        sheet = load_workbook(self.path)[name]
+        sheet = self._book()[name]
         return [list(r) for r in sheet.iter_rows(values_only=True)]
 
     def _find(self, sheet, key_header: str, key: str) -> int:  # type: ignore[no-untyped-def]
@@ -125,7 +135,7 @@ class LocalBackend:
 
     def link(self, tab: str, key_header: str, key: str, header: str) -> str | None:
         """Where the cell's hyperlink leads (None: no link)."""
-        sheet = load_workbook(self.path)[tab]
+        sheet = self._book()[tab]
         column = [c.value for c in sheet[1]].index(header) + 1
         found = sheet.cell(row=self._find(sheet, key_header, key), column=column).hyperlink
         return found.target if found is not None else None
@@ -170,7 +180,7 @@ class LocalBackend:
 
     def cells(self) -> list[tuple[str, object, bool]]:
         """Every non-empty cell of every tab: (tab, value, is it a formula?)."""
-        book = load_workbook(self.path)
+        book = self._book()
         return [
             (sheet.title, cell.value, cell.data_type == "f")
             for sheet in book.worksheets
