@@ -5,7 +5,17 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .batch_common import EMPTY_CELL, CellUpdate, Ctx, RequestError, check_cell_text, grow_check, range_box, sheet_of
+from .batch_common import (
+    EMPTY_CELL,
+    CellUpdate,
+    Ctx,
+    RequestError,
+    check_cell_text,
+    grow_check,
+    range_box,
+    same,
+    sheet_of,
+)
 from .grid import strip_zero_sheet
 
 
@@ -36,6 +46,7 @@ def update_cells(ctx: Ctx, req: dict[str, Any]) -> None:
         cover_all = False
     ctx.check_edit(sheet, (r0, r1, c0, c1))
     update = CellUpdate(mask)
+    stored = sheet.cells
     for r in range(r0, r1):
         provided = (rows[r - r0].get("values") or []) if r - r0 < len(rows) else []
         for c in range(c0, c1):
@@ -45,7 +56,10 @@ def update_cells(ctx: Ctx, req: dict[str, Any]) -> None:
                 new = EMPTY_CELL
             else:
                 continue
-            sheet.put(r, c, update(sheet.get(r, c), new))
+            old = stored[r].get(c)
+            after = update(old, new)
+            if after is not old:
+                sheet.put(r, c, after)
     return None
 
 
@@ -80,9 +94,13 @@ def repeat_cell(ctx: Ctx, req: dict[str, Any]) -> None:
     sheet, (r0, r1, c0, c1) = range_box(ctx, req.get("range") or {})
     ctx.check_edit(sheet, (r0, r1, c0, c1))
     update = CellUpdate(mask)
+    stored = sheet.cells
     for r in range(r0, r1):
         for c in range(c0, c1):
-            sheet.put(r, c, update(sheet.get(r, c), cell))
+            old = stored[r].get(c)
+            after = update(old, cell)
+            if after is not old:  # a cell left as it was is not written: its row stays shared (model.py)
+                sheet.put(r, c, after)
     return None
 
 
@@ -91,9 +109,10 @@ def set_data_validation(ctx: Ctx, req: dict[str, Any]) -> None:
     ctx.check_edit(sheet, (r0, r1, c0, c1))
     rule = copy.deepcopy(req.get("rule"))  # one copy shared by the cells: stored cells are never changed in place
     done: dict[int, tuple[Any, dict[str, Any] | None]] = {}  # id(old cell) -> (old, new): alike cells share one
+    stored = sheet.cells
     for r in range(r0, r1):
         for c in range(c0, c1):
-            old = sheet.get(r, c)
+            old = stored[r].get(c)
             hit = done.get(id(old))
             if hit is None:
                 cell = dict(old or {})
@@ -101,8 +120,9 @@ def set_data_validation(ctx: Ctx, req: dict[str, Any]) -> None:
                     cell["dataValidation"] = rule
                 else:
                     cell.pop("dataValidation", None)
-                hit = done[id(old)] = (old, cell or None)
-            sheet.put(r, c, hit[1])
+                hit = done[id(old)] = (old, old if same(cell or None, old) else cell or None)
+            if hit[1] is not old:
+                sheet.put(r, c, hit[1])
     return None
 
 

@@ -122,7 +122,7 @@ def apply_cell(old: dict[str, Any] | None, new: dict[str, Any] | None, mask: str
 
 
 _ABSENT = object()
-EMPTY_CELL: dict[str, Any] = {}  # a cell given as null or left out; never changed
+EMPTY_CELL: dict[str, Any] = fields.EMPTY  # a cell given as null or left out (frozen)
 
 
 class CellUpdate:
@@ -135,11 +135,27 @@ class CellUpdate:
         self.done: dict[tuple[int, int], tuple[Any, Any, dict[str, Any] | None]] = {}
 
     def __call__(self, old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any] | None:
+        """The cell after the update: ``old`` itself when the update leaves it as it was."""
         key = (id(old), id(new))
         hit = self.done.get(key)
         if hit is None:  # the pair is kept, so the ids are not reused while the request runs
-            hit = self.done[key] = (old, new, apply_cell(old, new, self.mask, self.memo))
+            after = apply_cell(old, new, self.mask, self.memo)
+            hit = self.done[key] = (old, new, old if same(after, old) else after)
         return hit[2]
+
+
+def same(a: Any, b: Any) -> bool:
+    """Whether two JSON values are written alike: equal, with dict keys in the same order and numbers
+    of the same type (``1 == 1.0 == True`` in Python, not in JSON)."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return len(a) == len(b) and list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
 
 
 @functools.lru_cache(maxsize=512)

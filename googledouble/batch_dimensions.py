@@ -114,10 +114,16 @@ def update_dimension_properties(ctx: Ctx, req: dict[str, Any]) -> None:
         raise RequestError("At least one field must be specified.")
     tokens = (sheet.row_ids if rows else sheet.col_ids)[start:end]
     store = sheet.row_props if rows else sheet.col_props
+    props = req.get("properties") or {}
+    done: dict[int, tuple[Any, dict[str, Any]]] = {}  # id(old properties) -> (them, after): alike rows share one
     for token in tokens:
-        updated = fields.copy_masked(store.get(token, {}), req.get("properties") or {}, mask)
-        updated.pop("developerMetadata", None)
-        store[token] = updated
+        old = store.get(token)
+        hit = done.get(id(old))
+        if hit is None:
+            updated = fields.copy_masked(old or {}, props, mask)
+            updated.pop("developerMetadata", None)
+            hit = done[id(old)] = (old, updated)
+        store[token] = hit[1]  # never changed in place afterwards (replaced), so it may be shared
     return None
 
 

@@ -17,16 +17,20 @@ class MaskError(ValueError):
     pass
 
 
-class FrozenMask(dict):  # type: ignore[type-arg]
-    """A parsed mask, shared by every caller of `parse` (it is cached): it refuses to be changed."""
+class FrozenDict(dict):  # type: ignore[type-arg]
+    """A dict shared by many holders, which refuses to be changed: a parsed mask (`parse` caches
+    them) or the empty object standing for every empty cell and row of an answer (`EMPTY`)."""
 
     def _frozen(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError("a parsed field mask is shared and cannot be changed")
+        raise TypeError("this dict is shared (a parsed field mask, or an empty cell or row) and cannot be changed")
 
     __setitem__ = __delitem__ = pop = popitem = clear = update = setdefault = __ior__ = _frozen  # type: ignore
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return FrozenMask, (dict(self),)
+        return FrozenDict, (dict(self),)
+
+
+EMPTY: dict[str, Any] = FrozenDict()  # an empty object in an answer, shared (an empty cell or row)
 
 
 class Masked(list):  # type: ignore[type-arg]
@@ -36,7 +40,7 @@ class Masked(list):  # type: ignore[type-arg]
 def parse(text: str) -> Mask:
     """Parse a field mask into a tree: ``{name: subtree or None (= all)}``.
 
-    Parsed once per text (cached); the tree is shared, so it is frozen (`FrozenMask`).
+    Parsed once per text (cached); the tree is shared, so it is frozen (`FrozenDict`).
     """
     return _parse_cached(text)
 
@@ -50,7 +54,7 @@ def _parse_cached(text: str) -> Mask:
 
 
 def _freeze(tree: Mask) -> Mask:
-    return FrozenMask({k: None if v is None else _freeze(v) for k, v in tree.items()})
+    return FrozenDict({k: None if v is None else _freeze(v) for k, v in tree.items()})
 
 
 def _parse_list(text: str, pos: int) -> tuple[int, Mask]:

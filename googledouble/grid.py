@@ -180,10 +180,14 @@ class Evaluator:
         if sheet.sheet_id not in self._used:
             last = -1
             rows = sheet.cells
-            for r in range(len(rows) - 1, -1, -1):
-                if rows[r] and any("userEnteredValue" in cell for cell in rows[r].values()):
-                    last = r
-                    break
+            for r in range(len(rows) - 1, -1, -1):  # from the bottom: most rows below the data are empty
+                for cell in rows[r].values():
+                    if "userEnteredValue" in cell:
+                        last = r
+                        break
+                else:
+                    continue
+                break
             self._used[sheet.sheet_id] = last + 1
         return self._used[sheet.sheet_id]
 
@@ -202,43 +206,40 @@ def read_values(
     value_render: str = "FORMATTED_VALUE",
     date_render: str = "SERIAL_NUMBER",
     major: str = "ROWS",
+    evaluator: Evaluator | None = None,
 ) -> list[list[Any]]:
-    """Values of a box as ``values.get`` returns them: trailing empty cells and rows trimmed."""
+    """Values of a box as ``values.get`` returns them: trailing empty cells and rows trimmed.
+
+    Only the stored cells holding a value are visited: empty rows and cells cost nothing."""
     r0, r1, c0, c1 = box
-    evaluator = Evaluator(book)
+    evaluator = evaluator or Evaluator(book)
     locale = book.props.get("locale")
-    grid: dict[tuple[int, int], Any] = {}
-    for r in range(r0, min(r1, sheet.rows)):
-        row = sheet.cells[r]
+    columns = major == "COLUMNS"
+    lines: dict[int, dict[int, Any]] = {}  # outer index (row, or column when COLUMNS) -> inner -> value
+    rows = sheet.cells
+    for r in range(r0, min(r1, len(rows))):
+        row = rows[r]
         if not row:
             continue
         for c, cell in row.items():
-            if c0 <= c < c1 and cell.get("userEnteredValue"):
-                effective = evaluator.effective(sheet, cell)
-                grid[(r, c)] = values.render(
-                    cell.get("userEnteredValue"),
-                    effective,
-                    number_format(cell),
-                    value_render,
-                    date_render,
-                    locale,
-                )
-    columns = major == "COLUMNS"
-    outer, inner = (range(c0, c1), range(r0, r1)) if columns else (range(r0, r1), range(c0, c1))
-
-    def key(o: int, i: int) -> tuple[int, int]:
-        return (i, o) if columns else (o, i)
-
-    used_outer = sorted({k[1] if major == "COLUMNS" else k[0] for k in grid})
-    if not used_outer:
+            if c0 <= c < c1:
+                entered = cell.get("userEnteredValue")
+                if entered:
+                    value = values.render(entered, evaluator.effective(sheet, cell), number_format(cell),
+                                          value_render, date_render, locale)
+                    if columns:
+                        lines.setdefault(c, {})[r] = value
+                    else:
+                        lines.setdefault(r, {})[c] = value
+    if not lines:
         return []
+    start = c0 if columns else r0
+    inner_start = r0 if columns else c0
     result: list[list[Any]] = []
-    used_set = set(used_outer)
-    for o in range(outer.start, used_outer[-1] + 1):
-        if o not in used_set:
+    for o in range(start, max(lines) + 1):
+        line = lines.get(o)
+        if not line:
             result.append([])
             continue
-        items = [i for i in inner if key(o, i) in grid]
-        last = max(items)
-        result.append([grid.get(key(o, i), "") for i in range(inner.start, last + 1)])
+        result.append([line.get(i, "") for i in range(inner_start, max(line) + 1)])
     return result

@@ -85,8 +85,8 @@ class Sheet:
             row_ids=list(self.row_ids),
             col_ids=list(self.col_ids),
             cells=list(self.cells),
-            row_props={k: dict(v) for k, v in self.row_props.items()},
-            col_props={k: dict(v) for k, v in self.col_props.items()},
+            row_props=dict(self.row_props),  # their dicts are replaced, never changed in place
+            col_props=dict(self.col_props),
             merges=copy.deepcopy(self.merges),
             protected_ranges=copy.deepcopy(self.protected_ranges),
             conditional_formats=copy.deepcopy(self.conditional_formats),

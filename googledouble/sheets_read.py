@@ -164,9 +164,9 @@ def _row_data(evaluator: Evaluator, sheet: Sheet, box: Box, row_mask: fields.Mas
             skipped += 1
             continue
         if skipped:
-            data.extend({} for _ in range(skipped))
+            data.extend([fields.EMPTY] * skipped)
             skipped = 0
-        out_cells: list[dict[str, Any]] = [{} for _ in range(last + 1 - c0)]
+        out_cells: list[dict[str, Any]] = [fields.EMPTY] * (last + 1 - c0)  # empty cells share one frozen {}
         for c in cols:
             if c > last:
                 break
