@@ -230,11 +230,14 @@ def _write_points(tmp_path: Path) -> int:
     return calls["n"]
 
 
-def test_a_crash_at_every_write_leaves_old_or_new_and_the_next_cycle_finishes(
+def test_a_crash_at_a_write_leaves_old_or_new_and_the_next_cycle_finishes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The first, a middle and the last part written, the flush and the rename; every write point of a
+    busy cycle, and real kills, are the self-test's sweep (`crash_local`, tests/test_selftest.py)."""
     (tmp_path / "count").mkdir()
-    points = [("writestr", k) for k in range(1, _write_points(tmp_path) + 1)]
+    last = _write_points(tmp_path)
+    points = [("writestr", k) for k in sorted({1, last // 2, last})]
     points += [("fsync", 1), ("replace", 1)]
     reference = make(tmp_path / "count")
     run_cycle(LocalStore(reference), CTX, NOW)
@@ -259,8 +262,7 @@ def test_a_crash_at_every_write_leaves_old_or_new_and_the_next_cycle_finishes(
         assert got == expected, (name, k)
         assert not run_cycle(LocalStore(path), CTX, NOW).plan
         survived += 1
-    assert survived == len(points) >= 8
-    print(f"\nlocal: {survived}/{len(points)} crash points survived")
+    assert survived == len(points) >= 5 and last >= 8
 
 
 def test_a_crash_after_the_rename_leaves_the_new_workbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

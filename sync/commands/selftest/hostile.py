@@ -103,7 +103,7 @@ def hostile_input(examples: int = 15) -> tuple[str, bool]:
 
 
 def _sweep(examples: int) -> tuple[str, bool]:
-    """The property of tests/test_properties.py, derandomized, on each backend."""
+    """The property (strategies.py), derandomized, on each backend: this is its only sweep."""
     from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 
     from sync.commands.bench import BUSY_AT
