@@ -143,7 +143,21 @@ def _resolve(schema: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def validate(value: Any, schema: dict[str, Any], schemas: dict[str, Any], path: str = "$",
+# A place in a body, as a message names it ("$.requests[0].updateCells.rows"): the root text, or
+# (parent, kind, name) with kind "." (a field), "[" (an index) or "'" (a map key). Put into words
+# only for a problem or a deprecated field, not for every value of a big body.
+Where = str | tuple[Any, str, Any]
+
+
+def _where(path: Where) -> str:
+    parts: list[str] = []
+    while isinstance(path, tuple):
+        path, kind, name = path
+        parts.append(f".{name}" if kind == "." else f"[{name}]" if kind == "[" else f"[{name!r}]")
+    return path + "".join(reversed(parts))
+
+
+def validate(value: Any, schema: dict[str, Any], schemas: dict[str, Any], path: Where = "$",
              deprecated: list[str] | None = None) -> list[str]:
     """Errors of `value` against a discovery schema (empty when it fits); deprecated fields into `deprecated`."""
     if value is None:  # JSON null: the field's default, as Google's JSON parser takes it
@@ -153,19 +167,20 @@ def validate(value: Any, schema: dict[str, Any], schemas: dict[str, Any], path: 
     kind = schema.get("type")
     if kind == "object":
         if not isinstance(value, dict):
-            return [f"{path}: expected an object, got {type(value).__name__}"]
+            return [f"{_where(path)}: expected an object, got {type(value).__name__}"]
         return _object(value, schema, schemas, path, deprecated, name)
     if kind == "array":
         if not isinstance(value, list):
-            return [f"{path}: expected an array, got {type(value).__name__}"]
+            return [f"{_where(path)}: expected an array, got {type(value).__name__}"]
         errors: list[str] = []
+        items = schema.get("items", {})
         for i, item in enumerate(value):
-            errors += validate(item, schema.get("items", {}), schemas, f"{path}[{i}]", deprecated)
+            errors += validate(item, items, schemas, (path, "[", i), deprecated)
         return errors
     return _scalar(value, schema, path)
 
 
-def _object(value: dict[str, Any], schema: dict[str, Any], schemas: dict[str, Any], path: str,
+def _object(value: dict[str, Any], schema: dict[str, Any], schemas: dict[str, Any], path: Where,
             deprecated: list[str] | None, name: str | None) -> list[str]:
     properties = schema.get("properties", {})
     extra = schema.get("additionalProperties")
@@ -173,49 +188,61 @@ def _object(value: dict[str, Any], schema: dict[str, Any], schemas: dict[str, An
     for key, item in value.items():
         if key in properties:
             if deprecated is not None and _says_deprecated(properties[key]):
-                deprecated.append(f"{path}.{key}")
-            errors += validate(item, properties[key], schemas, f"{path}.{key}", deprecated)
+                deprecated.append(f"{_where(path)}.{key}")
+            errors += validate(item, properties[key], schemas, (path, ".", key), deprecated)
         elif extra is not None:
-            errors += validate(item, extra, schemas, f"{path}[{key!r}]", deprecated)
+            errors += validate(item, extra, schemas, (path, "'", key), deprecated)
         else:
-            errors.append(f"{path}: unknown name {key!r}")
+            errors.append(f"{_where(path)}: unknown name {key!r}")
     if name in ONE_OF:
         members, exactly = ONE_OF[name]
         given = [k for k in value if k in (members or properties)]
         if len(given) > 1 and (members or name == "Request"):
-            errors.append(f"{path}: {name} takes one of its kinds, got {given}")
+            errors.append(f"{_where(path)}: {name} takes one of its kinds, got {given}")
         elif exactly and not given:
-            errors.append(f"{path}: {name} needs one of {list(members or properties)[:6]}...")
+            errors.append(f"{_where(path)}: {name} needs one of {list(members or properties)[:6]}...")
     if name in MASKED:
         mask = value.get("fields")
         if not isinstance(mask, str) or not mask:
-            errors.append(f"{path}: {name} needs a field mask ('fields')")
+            errors.append(f"{_where(path)}: {name} needs a field mask ('fields')")
         else:
-            errors += mask_problems(mask, schemas[MASKED[name]], schemas, f"{path}.fields")
+            errors += mask_problems(mask, schemas[MASKED[name]], schemas, f"{_where(path)}.fields")
     return errors
 
 
+_DEPRECATED: dict[int, tuple[dict[str, Any], bool]] = {}  # id(schema) -> (it, kept alive; whether deprecated)
+
+
 def _says_deprecated(schema: dict[str, Any]) -> bool:
-    text = str(schema.get("description", ""))
-    return bool(schema.get("deprecated")) or "Deprecated" in text or "deprecated in favor" in text
+    hit = _DEPRECATED.get(id(schema))
+    if hit is None:
+        text = str(schema.get("description", ""))
+        flag = bool(schema.get("deprecated")) or "Deprecated" in text or "deprecated in favor" in text
+        hit = _DEPRECATED[id(schema)] = (schema, flag)
+    return hit[1]
 
 
-def _scalar(value: Any, schema: dict[str, Any], path: str) -> list[str]:
+def _scalar(value: Any, schema: dict[str, Any], path: Where) -> list[str]:
+    problem = _scalar_problem(value, schema)
+    return [] if problem is None else [f"{_where(path)}: {problem}"]
+
+
+def _scalar_problem(value: Any, schema: dict[str, Any]) -> str | None:
     kind = schema.get("type")
     if kind == "string":
         if not isinstance(value, str):
-            return [f"{path}: expected a string, got {value!r}"]
+            return f"expected a string, got {value!r}"
         if schema.get("format") in ("int64", "uint64") and not value.lstrip("-").isdigit():
-            return [f"{path}: expected an int64 string, got {value!r}"]
+            return f"expected an int64 string, got {value!r}"
         if "enum" in schema and value not in schema["enum"]:
-            return [f"{path}: {value!r} is not one of {schema['enum']}"]
+            return f"{value!r} is not one of {schema['enum']}"
     elif kind == "integer":
         if not isinstance(value, int) or isinstance(value, bool):
-            return [f"{path}: expected an integer, got {value!r}"]
+            return f"expected an integer, got {value!r}"
         if schema.get("format") == "int32" and not INT32[0] <= value <= INT32[1]:
-            return [f"{path}: {value} does not fit int32"]
+            return f"{value} does not fit int32"
     elif kind == "number" and (not isinstance(value, (int, float)) or isinstance(value, bool)):
-        return [f"{path}: expected a number, got {value!r}"]
+        return f"expected a number, got {value!r}"
     elif kind == "boolean" and not isinstance(value, bool):
-        return [f"{path}: expected a boolean, got {value!r}"]
-    return []
+        return f"expected a boolean, got {value!r}"
+    return None

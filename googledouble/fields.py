@@ -24,7 +24,7 @@ class FrozenDict(dict):  # type: ignore[type-arg]
     def _frozen(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError("this dict is shared (a parsed field mask, or an empty cell or row) and cannot be changed")
 
-    __setitem__ = __delitem__ = pop = popitem = clear = update = setdefault = __ior__ = _frozen  # type: ignore
+    __setitem__ = __delitem__ = pop = popitem = clear = update = setdefault = __ior__ = _frozen
 
     def __reduce__(self) -> tuple[Any, ...]:
         return FrozenDict, (dict(self),)

@@ -58,7 +58,7 @@ def mask_row_data(mask_text: str | None) -> fields.Mask | None:
         if node is None or "*" in node or key not in node:
             return None
         node = node[key]
-    return None if node is None or "*" in node else node  # type: ignore[no-any-return]
+    return None if node is None or "*" in node else node
 
 
 def mask_wants_grid(mask_text: str | None) -> bool | None:

@@ -172,10 +172,11 @@ def _target(book: Spreadsheet, text: str) -> tuple[Sheet, tuple[int, int], tuple
 
 
 def _clear(sheet: Sheet, box: Box) -> None:
+    """Clear the values of a box (formats, rules and notes stay); a cell without a value is left as it is."""
     r0, r1, c0, c1 = box
     for r in range(r0, r1):
         row = sheet.cells[r]
-        for c in [c for c in row if c0 <= c < c1]:
+        for c in [c for c, cell in row.items() if c0 <= c < c1 and "userEnteredValue" in cell]:
             set_value(sheet, r, c, values.Parsed(None))
 
 
