@@ -31,7 +31,6 @@ from rules.errors import InputError, RequestRefused, SapaError, TransientError, 
 from sync.cycle.context import Context
 from sync.cycle.events import SYSTEM, Event, log_rows
 from sync.cycle.tabs import L
-from sync.stores.google_retry import redact
 from sync.stores.store import Operation, Store, Table, WritePlan
 
 log = logging.getLogger(__name__)
@@ -75,6 +74,9 @@ def kind_of(err: BaseException) -> str:
 
 def reason_of(err: BaseException) -> str:
     if isinstance(err, SapaError):
+        # imported here: it brings in the Google client libraries, which `status` and a local `once` never need
+        from sync.stores.google_retry import redact
+
         return redact(str(err))[:200]
     return f"unexpected {type(err).__name__} at {where(err)}"  # its message may quote a reporter
 
