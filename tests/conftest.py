@@ -56,6 +56,11 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ.setdefault("SAPA_SELFTEST_WORKERS", "1")  # the self-test's sweeps run serially inside one
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first, so that the cores share the long ones and end together."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def _checkout() -> set[str]:
     """The checkout's files and folders, but git's, the virtual environment's and Python's bytecode caches."""
     found: set[str] = set()

@@ -68,6 +68,7 @@ def test_demo_over_an_open_workbook_changes_nothing_and_says_so(tmp_path: Path,
         assert "is open in LibreOffice" in err and lock.split("/")[-1] in err
 
 
+@pytest.mark.slow
 def test_demo_force_replaces_an_earlier_demo_and_its_letters(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # the default folder, sapa-demo, as the README's first command makes it

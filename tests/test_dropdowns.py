@@ -299,6 +299,7 @@ def responses_for(count: int) -> list[dict[str, object]]:
                          story=f"Cerita kejadian nomor {i}.") for i in range(count)]
 
 
+@pytest.mark.slow
 def test_every_offered_value_of_every_dropdown_is_applied_as_offered(backend, settings, ctx, cycle) -> None:
     cases = len(plan_walk(ctx, expected_dropdowns(ctx)).cases)
     tests = [response_row(story="test", victim_name="test", reporter_name="tes", victim_address=None,

@@ -18,6 +18,10 @@ from pathlib import Path
 
 import pytest
 
+# its tests share a module fixture (one process builds it) that takes over 20 s
+pytestmark = [pytest.mark.xdist_group("install"), pytest.mark.slow]
+
+
 ROOT = Path(__file__).resolve().parents[1]
 SKIP = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache",
                               "sapa-demo", ".hypothesis", ".benchmarks")

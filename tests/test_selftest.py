@@ -59,10 +59,12 @@ def test_staff_edits() -> None:
     _check("staff_edits")
 
 
+@pytest.mark.slow
 def test_hostile_input() -> None:
     _check("hostile_input")
 
 
+@pytest.mark.slow
 def test_privacy() -> None:
     _check("privacy")
 

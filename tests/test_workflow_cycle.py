@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -262,6 +263,7 @@ EDIT = st.one_of(
 )
 
 
+@pytest.mark.slow
 @hsettings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(EDIT, min_size=1, max_size=6))
 def test_random_staff_edits_never_change_another_cases_row(tmp_path_factory, settings, ctx, edits) -> None:
