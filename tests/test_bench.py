@@ -15,8 +15,8 @@ from googledouble.discovery import request_problems
 from sync.commands.bench import NaiveStore, render, run_bench
 from sync.stores.store import AppendRow, EnsureTab, MarkResponse, UpdateRow, WritePlan
 
-# its tests share a module fixture (one process builds it) that takes over 20 s
-pytestmark = [pytest.mark.xdist_group("bench"), pytest.mark.slow]
+# its tests share a module fixture over 20 s (built once in each test process that runs one of them)
+pytestmark = pytest.mark.slow
 
 
 KEYS = {"idle_cycle_requests", "busy_cycle_requests", "new_responses", "letters_drafted", "requests_per_letter",

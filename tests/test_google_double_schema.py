@@ -20,9 +20,6 @@ from googleapiclient.http import MediaIoBaseUpload
 
 from googledouble import IMPLEMENTED_METHOD_IDS, GoogleDouble
 
-pytestmark = pytest.mark.xdist_group("schema")  # its tests share a module fixture: one process builds it
-
-
 DOCUMENTS = Path(googleapiclient.__file__).parent / "discovery_cache" / "documents"
 API_FILES = {"sheets": "sheets.v4.json", "drive": "drive.v3.json", "docs": "docs.v1.json"}
 INT32 = (-(2**31), 2**31 - 1)

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-# its tests share a module fixture (one process builds it) that takes over 20 s
-pytestmark = [pytest.mark.xdist_group("install"), pytest.mark.slow]
+# its tests share a module fixture over 20 s (built once in each test process that runs one of them)
+pytestmark = pytest.mark.slow
 
 
 ROOT = Path(__file__).resolve().parents[1]
