@@ -123,3 +123,10 @@ def test_the_naive_store_sends_one_call_per_row_and_per_cell_and_no_formula() ->
                                                   ["K-2", "=SUM(1)"]]
     assert not double.cell(sid, "Daftar", "B3").is_formula
     assert double.get_values(sid, "Respons Formulir 1")[2][2] == "K-2"
+
+
+def test_over_naive_max_responses_the_naive_way_is_not_made_and_render_says_so() -> None:
+    result = run_bench(responses=2, naive_max=1)
+    assert result["naive_requests"] is None and result["naive_same_spreadsheet"] is None
+    assert result["by_method"]["naive"] == {} and result["busy_cycle_requests"] > 0
+    assert "not made (>500)" in render(result)
