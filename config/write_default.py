@@ -56,8 +56,9 @@ SECTIONS = {
                          "cycle always does); the cell turns red when the worker seems stopped.",
     "worker": "Where the worker counts failed cycles (empty: beside the workbook; for Google under "
               "~/.local/state/sapa-sync/) and how many in a row raise the alarm (log tab, status, `once`); "
-              "the largest request it sends (max_request_bytes: more changes are written in parts, one cycle "
-              "each, run back to back; a larger spreadsheet is read in parts); on Google, how often an idle "
+              "the largest request it sends to Google (max_request_bytes: more changes are written in parts, "
+              "one cycle each, run back to back; a larger spreadsheet is read in parts; the workbook is written "
+              "whole); on Google, how often an idle "
               "`run` reads the whole spreadsheet although nothing seems changed (full_read_every, in cycles).",
     "recap": "The monthly recap in SIMFONI-PPA's categories (tab and `python -m sync report`): how the form's "
              "answers map to SIMFONI-PPA's values (an answer not mapped counts as 'Lainnya', with a warning), "
