@@ -41,6 +41,7 @@ def insert_dimension(ctx: Ctx, req: dict[str, Any]) -> None:
     grow_check(ctx, count * (sheet.cols if rows else sheet.rows))
     if rows:
         sheet.insert_rows(start, count)
+        _inherit_rows(sheet, start, count, start - 1 if req.get("inheritFromBefore") else start + count)
     else:
         sheet.insert_cols(start, count)
     grid = sheet.props.setdefault("gridProperties", {})
@@ -49,6 +50,23 @@ def insert_dimension(ctx: Ctx, req: dict[str, Any]) -> None:
         grid[key] += count
     shift_ranges(ctx.book, sheet, "ROWS" if rows else "COLUMNS", start, count)
     return None
+
+
+INHERITED = ("userEnteredFormat", "dataValidation")  # what an inserted row takes from its neighbour's cells
+
+
+def _inherit_rows(sheet: Sheet, start: int, count: int, source: int) -> None:
+    """Inserted rows take the formats and dropdowns (data validation) of the row before them
+    (`inheritFromBefore`) or after them, never values or notes: Google documents it for formats
+    (InsertDimensionRequest: "inserting 2 rows at index 1 can inherit either the green or red
+    background"), and the Sheets UI does it for dropdowns. Columns inherit nothing here (a limit)."""
+    if not 0 <= source < sheet.rows:
+        return
+    template = {c: kept for c, cell in sheet.cells[source].items()
+                if (kept := {k: cell[k] for k in INHERITED if k in cell})}
+    for row in range(start, start + count):
+        for column, cell in template.items():
+            sheet.put(row, column, cell)  # one dict in many places: never changed in place
 
 
 def delete_dimension(ctx: Ctx, req: dict[str, Any]) -> None:

@@ -1049,3 +1049,33 @@ def test_user_entered_integers_become_numbers(number: int) -> None:
 @given(st.integers(min_value=0, max_value=18_277))
 def test_column_letters_round_trip(index: int) -> None:
     assert col_index(col_letter(index)) == index
+
+
+@pytest.mark.parametrize(("before", "source"), [(True, 1), (False, 2)])  # the row before, or the one pushed down
+def test_inserted_rows_take_the_formats_and_dropdowns_of_a_neighbour_but_no_value(
+    double: GoogleDouble, book: str, before: bool, source: int
+) -> None:
+    """InsertDimensionRequest: rows inherit from the row before (inheritFromBefore) or the row after."""
+    sid = 0  # the only tab
+    rule = {"condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": "Ya"}]}, "showCustomUi": True}
+    requests: list[dict[str, Any]] = [
+        {"setDataValidation": {"range": {"sheetId": sid, "startRowIndex": source, "endRowIndex": source + 1,
+                                         "startColumnIndex": 1, "endColumnIndex": 2}, "rule": rule}},
+        {"repeatCell": {"range": {"sheetId": sid, "startRowIndex": source, "endRowIndex": source + 1,
+                                  "startColumnIndex": 0, "endColumnIndex": 1},
+                        "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
+                        "fields": "userEnteredFormat.textFormat.bold"}},
+        {"insertDimension": {"range": {"sheetId": sid, "dimension": "ROWS", "startIndex": 2, "endIndex": 4},
+                             "inheritFromBefore": before}},
+    ]
+    sheets_api(double).batchUpdate(spreadsheetId=book, body={"requests": requests}).execute()
+    got = sheets_api(double).get(spreadsheetId=book, ranges=[f"'{TAB}'!A3:B4"], includeGridData=True,
+                                 fields="sheets.data.rowData.values(userEnteredValue,userEnteredFormat,"
+                                        "dataValidation)").execute()
+    rows = got["sheets"][0]["data"][0]["rowData"]
+    assert len(rows) == 2
+    for row in rows:
+        first, second = row["values"]
+        assert "userEnteredValue" not in first and "userEnteredValue" not in second
+        assert first["userEnteredFormat"]["textFormat"]["bold"] is True
+        assert second["dataValidation"]["condition"]["values"] == [{"userEnteredValue": "Ya"}]
