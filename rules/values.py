@@ -190,12 +190,21 @@ def _spelled_as_digits(tokens: list[str]) -> list[str]:
 
 
 def _lowest_number(phrase: str, raw: str) -> tuple[int | None, str | None]:
-    """A sentence that holds numbers ("ibu 35 th, anaknya 7 th"): the lowest, flagged."""
-    numbers = [_whole(t) for t in phrase.split() if re.fullmatch(_N, t)]
+    """A sentence that holds numbers: those said in years or months win ("12 tahun (kelas 6 SD)" is 12,
+    not 6), then the lowest ("ibu 35 th, anaknya 7 th" is 7), flagged for staff to confirm."""
+    tokens = phrase.split()
+    numbers = [_whole(t) for t in tokens if re.fullmatch(_N, t)]
     if not numbers:
         return None, UNREADABLE_AGE
+    with_unit = [  # "N tahun" in years, "N bulan" in whole years, but the months of "2 tahun 6 bulan"
+        _whole(t) // (12 if unit == "bulan" else 1)
+        for before, t, unit in zip(["", *tokens], tokens, [*tokens[1:], ""], strict=False)
+        if re.fullmatch(_N, t) and (unit == "tahun" or (unit == "bulan" and before != "tahun"))
+    ]
+    if with_unit:
+        return _plausible(min(with_unit), raw, "read")
     years = min(numbers)
-    if "bulan" in phrase.split() and "tahun" not in phrase.split():
+    if "bulan" in tokens and "tahun" not in tokens:
         years //= 12
     return _plausible(years, raw, "read")
 

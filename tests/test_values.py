@@ -82,6 +82,9 @@ def test_a_valid_number_beside_junk_is_used_with_a_warning() -> None:
     ("dua belas sampai tiga belas", 12, True),
     ("kurang dari 18", 17, True), ("di bawah 18 tahun", 17, True),
     ("anaknya baru 9 th", 9, True), ("ibu 35 th, anaknya 7 th", 7, True),  # found in a sentence: the lowest
+    ("12 tahun (kelas 6 SD)", 12, True), ("kelas 6 SD umur 11 th", 11, True),  # the number said in years wins
+    ("anak 8 bulan, kakaknya 3 tahun", 0, True), ("2 th 6 bln, kakaknya 7", 2, True),  # months, and of "2 th 6 bln"
+    ("kelas 6 SD", 6, True),  # no number in years: the lowest, flagged for staff to confirm
     ("tidak tahu", None, True), ("dewasa", None, True), ("??", None, True), ("lahir 2010", None, True),
     ("200", None, True), ("seratus lima puluh", None, True), ("dua tiga", None, True), ("puluh", None, True),
     (None, None, False), ("  ", None, False),
