@@ -90,10 +90,17 @@ DEFAULT_LEMBAGA: tuple[str, ...] = (  # DOMAIN.md, "Referral destinations"
     "LPSK", "KPAI", "KemenPPPA",
 )
 
-# A reminder for staff, not a rule the code enforces (Permen PPPA 2/2022).
+# UU 12/2022 (TPKS) Pasal 23: a case of sexual violence is never settled outside the judicial process
+# (the exception, a child perpetrator, is diversion by the justice system, not the office's mediation).
+MEDIATION_REFUSED = (
+    "Mediasi tidak dapat dipilih untuk kasus kekerasan seksual: menurut UU 12/2022 (TPKS) Pasal 23, "
+    "perkara kekerasan seksual tidak dapat diselesaikan di luar proses peradilan. Pilih jenis "
+    "penjangkauan lain (mis. Pendampingan atau Advokasi)."
+)
+# A reminder for staff (Permen PPPA 2/2022); the rule above is enforced.
 MEDIATION_NOTE = (
     "Mediasi hanya untuk perkara perdata/keluarga atau delik aduan bila korban "
-    "tidak ingin menempuh proses pidana."
+    "tidak ingin menempuh proses pidana; tidak untuk kekerasan seksual (UU 12/2022 Pasal 23)."
 )
 
 
@@ -235,6 +242,13 @@ class WorkflowOptions:
 
 
 @dataclass(frozen=True)
+class CaseFacts:
+    """What a decision's rules need to know of the case itself (not of the staff's row)."""
+
+    sexual_violence: bool = False  # the complaint's jenis kekerasan includes sexual violence
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What a decision does: applied (new state), refused (message), or nothing."""
 
@@ -342,6 +356,7 @@ def decide(
     decision: str | None,
     fields: Mapping[str, str | None],
     options: WorkflowOptions = WorkflowOptions(),
+    facts: CaseFacts = CaseFacts(),
 ) -> Outcome:
     """Apply one staff decision to a case in `state`, or say exactly why not."""
     if decision is None or not decision.strip():
@@ -367,10 +382,20 @@ def decide(
     for key in transition.required:
         if key not in missing:
             problems.append(_check(key, fields.get(key) or "", options))
+    if "jenis_penjangkauan" not in missing and _mediation(transition.required, fields) and facts.sexual_violence:
+        problems.append(MEDIATION_REFUSED)
     message = " ".join(p for p in problems if p)
     if message:
         return Outcome("refused", state, transition, message, missing)
     return Outcome("applied", transition.to_state, transition)
+
+
+def _mediation(required: tuple[str, ...], fields: Mapping[str, str | None]) -> bool:
+    """Is "Mediasi" among the outreach kinds picked?"""
+    if "jenis_penjangkauan" not in required:
+        return False
+    picked, _ = split_list(fields.get("jenis_penjangkauan") or "", JENIS_PENJANGKAUAN)
+    return "Mediasi" in picked
 
 
 def _check(key: str, value: str, options: WorkflowOptions) -> str:

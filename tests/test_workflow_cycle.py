@@ -76,6 +76,24 @@ def test_the_steps_to_closure_by_the_office(backend, settings, ctx, cycle) -> No
     assert report["by_state"] == {"closed": 1}
 
 
+def test_mediation_on_a_sexual_violence_case_is_refused_citing_the_law(backend, settings, ctx, cycle) -> None:
+    """UU 12/2022 (TPKS) Pasal 23: no settlement outside the judicial process; another outreach kind passes."""
+    backend.create([response_row(violence_types="Seksual, Psikis")], settings)
+    cycle()
+    case = "SAPA-2026-0001"
+    for step in [FORWARD, IDENTIFY, VERIFY]:
+        act(backend, settings, case, step)
+        cycle()
+    mediation = {"Keputusan": "Tugaskan Tim", "Jenis penjangkauan": "Pendampingan, Mediasi"}
+    act(backend, settings, case, ("kadis", mediation))
+    assert cycle().events == []
+    assert register(backend, settings)[case][R.STATE_KEY] == "assignment"
+    assert "UU 12/2022 (TPKS) Pasal 23" in str(row(backend, settings, "kadis", case)[I.MESSAGE])
+    act(backend, settings, case, ASSIGN)
+    cycle()
+    assert register(backend, settings)[case][R.STATE_KEY] == "outreach"
+
+
 def test_referral_needs_consent_and_then_follows_its_status(backend, settings, ctx, cycle) -> None:
     backend.create([response_row()], settings)
     cycle()

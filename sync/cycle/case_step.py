@@ -25,6 +25,7 @@ from rules.workflow import (
     STATE_LABELS,
     STEP_NAMES,
     TRANSITIONS,
+    CaseFacts,
     decide,
     picks,
 )
@@ -57,8 +58,10 @@ def advance(
     rows: Mapping[str, Mapping[str, object]],
     ctx: Context,
     stamp: datetime,
+    facts: CaseFacts,
 ) -> Advance:
-    """Apply at most one decision to the case (the queue owner's first)."""
+    """Apply at most one decision to the case (the queue owner's first); `facts`: what the rules need
+    to know of the complaint itself (sexual violence: no mediation)."""
     out = Advance(dict(record))
     state = state_of(record)
     applied = _parse_applied(record.get(R.APPLIED))
@@ -81,7 +84,7 @@ def advance(
             continue
         if moved:
             continue  # one step per cycle: the next cycle judges it against the new state
-        outcome = decide(state, role, decision, fields, ctx.settings.workflow_options())
+        outcome = decide(state, role, decision, fields, ctx.settings.workflow_options(), facts)
         if outcome.applied and outcome.transition is not None and outcome.state == state:
             # a record beside the state (monitoring, step 7): kept, the case stays where it is
             moved = True

@@ -20,7 +20,7 @@ from rules.duplicates import find_duplicates_in_batch
 from rules.intake import read_complaint, review_reason
 from rules.triage import RISK_LEVELS, Triage, triage
 from rules.whatsapp import contact
-from rules.workflow import CLOCK_STOPPED, INITIAL_STATE, STATES, TRANSITIONS
+from rules.workflow import CLOCK_STOPPED, INITIAL_STATE, STATES, TRANSITIONS, CaseFacts
 from sync.cycle import form_structure
 from sync.cycle.case_step import advance, state_of
 from sync.cycle.context import Context
@@ -109,7 +109,8 @@ def plan_cycle(
             record[R.NOTE] = RESPONSE_MISSING
             events.append(Event(case_id, SYSTEM, "Respons asli tidak ditemukan", "response_missing"))
         rows = {role: by_case[case_id] for role, by_case in staff.items() if case_id in by_case}
-        step = advance(case_id, record, rows, ctx, stamp)
+        step = advance(case_id, record, rows, ctx, stamp, CaseFacts("seksual" in complaint.violence_types)
+                       if complaint else CaseFacts())
         events += step.events
         registers[case_id] = step.record
         if step.moved:

@@ -16,6 +16,7 @@ from rules.workflow import (
     STATE_LABELS,
     STATES,
     TRANSITIONS,
+    CaseFacts,
     Transition,
     WorkflowOptions,
     choices_for,
@@ -253,6 +254,19 @@ def test_outreach_kinds_must_all_be_listed() -> None:
     assert outcome.message.startswith("Jenis penjangkauan tidak ada dalam daftar: 'Penggerebekan'.")
     every = {"jenis_penjangkauan": "Kunjungan rumah, Mediasi, Advokasi, Pendampingan, Asesmen"}
     assert decide(t.from_state, t.role, t.decision, every).applied
+
+
+@pytest.mark.parametrize("kinds", ["Mediasi", "pendampingan, mediasi"])
+def test_mediation_is_refused_for_sexual_violence_citing_the_law(kinds: str) -> None:
+    t = row("assignment", "Tugaskan Tim")
+    sexual = decide(t.from_state, t.role, t.decision, {"jenis_penjangkauan": kinds},
+                    facts=CaseFacts(sexual_violence=True))
+    assert sexual.refused and sexual.state == "assignment"
+    assert "UU 12/2022 (TPKS) Pasal 23" in sexual.message
+    assert decide(t.from_state, t.role, t.decision, {"jenis_penjangkauan": kinds}).applied  # no sexual violence
+    other = decide(t.from_state, t.role, t.decision, {"jenis_penjangkauan": "Pendampingan, Advokasi"},
+                   facts=CaseFacts(sexual_violence=True))
+    assert other.applied
 
 
 def test_team_members_come_from_the_configured_staff_list() -> None:
