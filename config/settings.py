@@ -18,6 +18,7 @@ from config.destinations import Destination, as_destination, default_destination
 from config.letters import Letters
 from config.monitoring import Monitoring
 from config.recap import Recap
+from rules import values
 from rules.complaint import FIELDS, URGENT_NEEDS, VIOLENCE_TYPES
 from rules.duplicates import DuplicatePolicy
 from rules.sla import SlaPolicy
@@ -39,6 +40,12 @@ class Office(_Strict):
     website: str = "www.dinsos.singkawangkota.go.id"
     city: str = "Singkawang"
     service_name: str = "Layanan SAPA DSP3A Kota Singkawang"
+
+    def phones(self) -> frozenset[str]:
+        """The office's own number in E.164: typed as a reporter's on hotline calls, it is nobody's
+        WhatsApp and links no cases as duplicates."""
+        number, _ = values.phone(self.phone)
+        return frozenset({number}) if number else frozenset()
 
 
 class Store(_Strict):
@@ -362,8 +369,8 @@ class WhatsApp(_Strict):
 
     template: str = DEFAULT_TEMPLATE
 
-    def policy(self, service_name: str) -> WhatsAppPolicy:
-        return WhatsAppPolicy(service_name=service_name, template=self.template)
+    def policy(self, service_name: str, office_phones: frozenset[str] = frozenset()) -> WhatsAppPolicy:
+        return WhatsAppPolicy(service_name=service_name, template=self.template, office_phones=office_phones)
 
     @field_validator("template")
     @classmethod
@@ -379,8 +386,8 @@ class Duplicates(_Strict):
     max_days_apart: int = Field(default=14, ge=0)
     same_sex_required: bool = True
 
-    def policy(self) -> DuplicatePolicy:
-        return DuplicatePolicy(**self.model_dump())
+    def policy(self, office_phones: frozenset[str] = frozenset()) -> DuplicatePolicy:
+        return DuplicatePolicy(**self.model_dump(), ignored_phones=office_phones)
 
 
 class Worker(_Strict):

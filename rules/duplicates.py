@@ -33,6 +33,7 @@ class DuplicatePolicy:
     name_threshold: float = 0.85
     max_days_apart: int = 14
     same_sex_required: bool = True  # two different sexes cannot be the same victim
+    ignored_phones: frozenset[str] = frozenset()  # the office's own numbers (hotline calls): link nothing
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def find_duplicates_in_batch(
     responses compares a few names per case instead of every pair.
     """
     pool = [*open_cases, *new_cases]
-    blocks = _Blocks(pool, policy.max_days_apart)
+    blocks = _Blocks(pool, policy.max_days_apart, policy.ignored_phones)
     found: list[ProbableDuplicate] = []
     for index, (case_id, complaint) in enumerate(new_cases):
         limit = len(open_cases) + index  # open cases, then the batch's earlier ones
@@ -85,12 +86,12 @@ def find_duplicates_in_batch(
 class _Blocks:
     """The pool's positions by reporter phone, and by kelurahan in day order (submission and incident)."""
 
-    def __init__(self, pool: Sequence[tuple[str, Complaint]], days: int) -> None:
+    def __init__(self, pool: Sequence[tuple[str, Complaint]], days: int, ignored: frozenset[str]) -> None:
         self.days = days
         self.phones: dict[str, list[int]] = {}
         self.places: dict[tuple[str, str], list[tuple[int, int]]] = {}  # (kelurahan, which day) -> (day, position)
         for position, (_, c) in enumerate(pool):
-            if c.reporter_phone:
+            if c.reporter_phone and c.reporter_phone not in ignored:
                 self.phones.setdefault(c.reporter_phone, []).append(position)
             for key, day in _place_days(c):
                 self.places.setdefault(key, []).append((day, position))
@@ -167,7 +168,7 @@ def _initials_score(ta: list[str], tb: list[str]) -> float | None:
 
 def _reasons(a: Complaint, b: Complaint, policy: DuplicatePolicy) -> list[str]:
     reasons: list[str] = []
-    if a.reporter_phone and a.reporter_phone == b.reporter_phone:
+    if a.reporter_phone and a.reporter_phone == b.reporter_phone and a.reporter_phone not in policy.ignored_phones:
         reasons.append("Nomor WhatsApp pelapor sama")
     days = _days_apart(a, b)
     if days is not None and days <= policy.max_days_apart and _could_be_same_victim(a, b, policy):

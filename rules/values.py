@@ -64,7 +64,28 @@ def phone(cell: Cell) -> tuple[str | None, str | None]:
         return None, None
     if _ONE_CANDIDATE.fullmatch(raw):
         return _one_phone(raw)
+    if _LETTER_IN_NUMBER.search(raw):
+        return None, LETTER_IN_PHONE
     return numbers_in(raw)
+
+
+# A letter written against a digit ("08l2-…", "…789O"): a letter typed for a digit. Read as digits only,
+# such an answer becomes another person's number, so it is not read at all: staff ask the reporter.
+_LETTER_IN_NUMBER = re.compile(r"\d[^\W\d_]|[^\W\d_]\d")
+LETTER_IN_PHONE = ("Nomor WhatsApp pelapor memuat huruf di antara angkanya (mis. 'l' atau 'O' untuk 1 atau 0); "
+                   "tidak dibuat tautan WhatsApp agar pesan tidak terkirim ke orang lain. Pastikan nomornya "
+                   "dengan pelapor.")
+
+
+def is_mobile(e164: str) -> bool:
+    """Can the number receive WhatsApp: an Indonesian mobile number, or any valid number abroad."""
+    try:
+        number = phonenumbers.parse(e164, "ID")
+    except phonenumbers.NumberParseException:
+        return False
+    if number.country_code != 62:
+        return phonenumbers.is_valid_number(number)
+    return phonenumbers.number_type(number) in _MOBILE_TYPES
 
 
 # Digits, perhaps after a plus and in groups joined by single hyphens ("0812-3456-7890"): the number

@@ -18,6 +18,7 @@ from urllib.parse import quote
 import phonenumbers
 
 from rules.complaint import Complaint
+from rules.values import is_mobile
 
 DEFAULT_SERVICE = "Layanan SAPA Dinas Sosial Kota Singkawang"
 DEFAULT_TEMPLATE = (
@@ -45,6 +46,14 @@ NOTE_BAD_PHONE = (
     "Nomor WhatsApp pelapor tidak valid — perbaiki nomornya dulu agar tautan "
     "WhatsApp dapat dibuat."
 )
+NOTE_NOT_MOBILE = (
+    "Nomor pelapor bukan nomor seluler (telepon rumah atau kantor) — tidak dapat dihubungi lewat "
+    "WhatsApp; telepon langsung bila aman."
+)
+NOTE_OFFICE_PHONE = (
+    "Nomor pelapor adalah nomor kantor sendiri (pengaduan lewat hotline atau petugas) — tidak ada "
+    "tautan WhatsApp; hubungi pelapor lewat saluran yang ia sebutkan."
+)
 NOTE_UNANSWERED = (
     "Pelapor tidak menjawab apakah aman dihubungi lewat WhatsApp — kirim pesan "
     "singkat ini saja dan tunggu balasan sebelum membahas kasus."
@@ -63,6 +72,7 @@ class WhatsAppPolicy:
     service_name: str = DEFAULT_SERVICE
     template: str = DEFAULT_TEMPLATE
     forbidden_words: tuple[str, ...] = DEFAULT_FORBIDDEN
+    office_phones: frozenset[str] = frozenset()  # E.164: the office's own numbers, never a reporter's
 
     def __post_init__(self) -> None:
         _check_wording(self.service_name, self.template, self.forbidden_words)
@@ -138,6 +148,10 @@ def contact(
     link = wa_link(complaint.reporter_phone, message(case_number, policy))
     if link is None:
         return WhatsAppContact(None, NOTE_BAD_PHONE)
+    if complaint.reporter_phone in policy.office_phones:
+        return WhatsAppContact(None, NOTE_OFFICE_PHONE)
+    if not is_mobile(complaint.reporter_phone):
+        return WhatsAppContact(None, NOTE_NOT_MOBILE)
     if complaint.wa_safe == "waktu_tertentu":
         when = " ".join((complaint.wa_safe_time or "").split())[:100]
         when = f": {when}" if when else " (waktunya tidak disebutkan — jangan kirim dulu)"

@@ -97,3 +97,22 @@ def test_a_cell_compares_by_what_it_shows() -> None:
     assert same("WhatsApp +62 812", Link("https://wa.me/62812", "WhatsApp +62 812"))
     assert not same("https://wa.me/62812", Link("https://wa.me/62812", "WhatsApp +62 812"))
     assert same(None, None) and not same(moment, None)
+
+
+def test_no_whatsapp_link_to_a_stranger_nor_to_the_office_itself(backend, settings, cycle) -> None:
+    """A letter typed for a digit would make another person's number; the office's own number (a hotline
+    call typed in by the Admin) is nobody's WhatsApp and links no cases as duplicates."""
+    backend.create([
+        response_row(reporter_phone="08l2-3456-7890", victim_name="Ani", kelurahan="Roban"),
+        response_row(reporter_phone="0562 639472", victim_name="Budi", kelurahan="Pasiran"),
+        response_row(reporter_phone="(0562) 639472", victim_name="Citra", kelurahan="Condong"),
+    ], settings)
+    cycle()
+    for case in ("SAPA-2026-0001", "SAPA-2026-0002", "SAPA-2026-0003"):
+        walk_to(backend, settings, cycle, case, [FORWARD])
+    notes = [str(row(backend, settings, "subkoor", f"SAPA-2026-000{n}")[I.WA_NOTE]) for n in (1, 2, 3)]
+    for n in (1, 2, 3):
+        assert backend.link(settings.tabs.subkoor, I.ID, f"SAPA-2026-000{n}", I.WA_LINK) is None
+    assert "tidak valid" in notes[0] and "nomor kantor" in notes[1] and "nomor kantor" in notes[2]
+    assert "huruf di antara angkanya" in str(row(backend, settings, "admin", "SAPA-2026-0001")[I.WARNINGS])
+    assert not register(backend, settings)["SAPA-2026-0003"][R.DUPLICATES]

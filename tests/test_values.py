@@ -63,6 +63,14 @@ def test_the_first_usable_mobile_number_is_used_and_the_warning_says_which(
     assert warning and "2 nomor" in warning and which in warning
 
 
+@pytest.mark.parametrize("raw", ["08l2-3456-7890", "0812 3456 789O", "O812 3456 7890", "0812-3456-78g0"])
+def test_a_letter_typed_for_a_digit_is_no_number_at_all(raw: str) -> None:
+    """Read as digits only, it would be another person's number: the link and message would go to a stranger."""
+    number, warning = values.phone(raw)
+    assert number is None
+    assert warning == values.LETTER_IN_PHONE
+
+
 def test_a_valid_number_beside_junk_is_used_with_a_warning() -> None:
     number, warning = values.phone("081234567890 atau 0812-ABC")
     assert number == "+6281234567890"

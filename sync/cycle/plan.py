@@ -84,6 +84,7 @@ def plan_cycle(
         seen += [log.get(row, L.ID) for row in log.rows]
     stamp = now.replace(second=0, microsecond=0)  # when this cycle did what it logs, as a date cell
 
+    whatsapp = ctx.settings.whatsapp.policy(ctx.settings.office.service_name, ctx.settings.office.phones())
     intake = take_in(ids, review, Sequence(ctx.case_ids, seen), Sequence(ctx.review_ids, seen), ctx, now)
     events = list(intake.events)
 
@@ -121,7 +122,7 @@ def plan_cycle(
         views.append(CaseView(
             case_id, step.record, response, complaint,
             _triage(complaint, register.get(case_id), rows, ctx, keep_worse=known_before) if complaint else None,
-            contact(complaint, case_id, ctx.settings.whatsapp.policy(ctx.settings.office.service_name))
+            contact(complaint, case_id, whatsapp)
             if complaint else None,
             rows,
             kept=unread_headers(response.unreadable) if known_before and response else frozenset(),
@@ -245,7 +246,7 @@ def _link_duplicates(
         (i, c) for i, c in cases.items()
         if i not in new_cases and state_of(registers[i]) not in CLOCK_STOPPED
     ]
-    found = find_duplicates_in_batch(fresh, open_cases, ctx.settings.duplicates.policy())
+    found = find_duplicates_in_batch(fresh, open_cases, ctx.settings.duplicates.policy(ctx.settings.office.phones()))
     links: dict[str, list[str]] = {}
     for match in found:
         links.setdefault(match.case_id, []).append(f"{match.matched_case_id} ({match.reason})")

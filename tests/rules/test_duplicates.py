@@ -206,3 +206,14 @@ def test_the_day_window_of_a_batch_ends_at_max_days_apart(days: int) -> None:
     earlier = other(submitted_at=datetime(2026, 11, 20, 9), incident_date=date(2026, 10, 1))
     later = complaint(submitted_at=datetime(2026, 11, 20, 9) + timedelta(days=days), incident_date=date(2026, 9, 1))
     assert bool(find_duplicates_in_batch([("K-2", later)], [("K-1", earlier)])) is (abs(days) <= 14)
+
+
+def test_the_offices_own_number_links_no_cases() -> None:
+    """Hotline calls typed in by the Admin carry the office's number: it says nothing about who reported."""
+    office = "+62562639472"
+    earlier = other(reporter_phone=office, victim_name="Budi", victim_sex="Laki-laki", kelurahan="Roban")
+    later = complaint(reporter_phone=office)
+    assert find_duplicates_in_batch([("K-2", later)], [("K-1", earlier)])  # any number links by default
+    policy = DuplicatePolicy(ignored_phones=frozenset({office}))
+    assert find_duplicates_in_batch([("K-2", later)], [("K-1", earlier)], policy) == []
+    assert find_duplicates("K-2", later, [("K-1", earlier)], policy) == []

@@ -10,6 +10,8 @@ import pytest
 from rules.whatsapp import (
     NOTE_BAD_PHONE,
     NOTE_NO_PHONE,
+    NOTE_NOT_MOBILE,
+    NOTE_OFFICE_PHONE,
     NOTE_UNANSWERED,
     NOTE_UNSAFE,
     WhatsAppContact,
@@ -131,3 +133,16 @@ def test_a_leaky_template_is_refused(changes: dict[str, Any]) -> None:
 def test_default_message_is_discreet() -> None:
     text = message(CASE).casefold()
     assert not any(word in text for word in VIOLENCE_WORDS)
+
+
+def test_a_landline_gets_no_link_and_the_note_says_why() -> None:
+    landline = complaint(reporter_phone="+62562639472", reporter_phone_raw="0562 639472")
+    assert contact(landline, CASE) == WhatsAppContact(None, NOTE_NOT_MOBILE)
+
+
+def test_the_offices_own_number_is_nobodys_whatsapp() -> None:
+    """On hotline calls the Admin may type the office's number as the reporter's."""
+    office = complaint(reporter_phone="+6281299990000")
+    policy = WhatsAppPolicy(office_phones=frozenset({"+6281299990000"}))
+    assert contact(office, CASE, policy) == WhatsAppContact(None, NOTE_OFFICE_PHONE)
+    assert contact(office, CASE).link is not None  # any other office's policy: a reporter's mobile
