@@ -208,6 +208,9 @@ def test_a_deleted_response_row_is_reported_not_forgotten(backend, settings, cyc
     register = {r[R.ID]: r for r in records(backend, settings.tabs.case_register)}
     assert "tidak ditemukan" in str(register["SAPA-2026-0001"][R.NOTE])
     assert not cycle().plan
+    report = current_status(backend, Context.from_settings(settings))
+    assert (report["responses"], report["cases"], report["cases_without_response"]) == (1, 2, 1)
+    assert any("SAPA-2026-0001" in m and "tab respons" in m for m in report["messages"])
 
 
 def test_no_formula_anywhere_after_an_injection_attempt(backend, settings, cycle) -> None:

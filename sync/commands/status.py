@@ -16,6 +16,7 @@ from sync.cycle.events import records
 from sync.cycle.form_structure import messages, read_structure
 from sync.cycle.identify import read_responses, without_copies
 from sync.cycle.intake_step import DISMISSED, RELEASED_PREFIX
+from sync.cycle.plan import RESPONSE_MISSING
 from sync.cycle.tabs import R, V
 from sync.cycle.views import case_clock, risk_of
 from sync.stores.store import Snapshot
@@ -51,9 +52,11 @@ def status(snapshot: Snapshot, ctx: Context, now: datetime) -> dict[str, Any]:
             if best is None or entered < datetime.fromisoformat(best["since"]):
                 oldest[owner] = {"case": case_id, "since": entered.isoformat(sep=" ", timespec="minutes"),
                                  "state": state_of(record)}
+    missing = sorted(i for i, c in cases.items() if (values.text(c.get(R.NOTE)) or "") == RESPONSE_MISSING)
     return {
         "responses": len(responses),
         "cases": len(cases),
+        "cases_without_response": len(missing),
         "review": len(open_reviews),
         "review_pending": sum(1 for r in open_reviews.values() if values.text(r.get(V.STATUS)) != DISMISSED),
         "unprocessed": sum(1 for r in responses if r.marker not in cases and r.marker not in reviews),
@@ -68,8 +71,16 @@ def status(snapshot: Snapshot, ctx: Context, now: datetime) -> dict[str, Any]:
         "monitoring": monitoring(cases, ctx, now),
         "response_tabs": [t.name for t in snapshot.response_tabs],
         "response_copies": copies,
-        "messages": structure,
+        "messages": [*structure, *([missing_responses(missing)] if missing else [])],
     }
+
+
+def missing_responses(case_ids: list[str]) -> str:
+    """Why there are fewer responses than cases: rows deleted from the form's tab (the cases are kept)."""
+    shown = ", ".join(case_ids[:5]) + (f" dan {len(case_ids) - 5} lainnya" if len(case_ids) > 5 else "")
+    return (f"{len(case_ids)} kasus tidak lagi punya baris di tab respons formulir ({shown}): baris responsnya "
+            "dihapus atau dipindah. Data kasus tetap tersimpan dan tidak diperbarui; kembalikan baris respons "
+            "dari riwayat versi (Google) atau cadangan buku kerja bila memungkinkan.")
 
 
 def monitoring(cases: dict[str, dict[str, object]], ctx: Context, now: datetime) -> dict[str, Any]:
