@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
+import pytest
+
 from config.settings import Settings
+from rules.errors import StructureError
 from sync.commands import demo
 from sync.commands.selftest.office import Backend, response_row
 from sync.commands.status import status
@@ -211,6 +214,17 @@ def test_a_deleted_response_row_is_reported_not_forgotten(backend, settings, cyc
     report = current_status(backend, Context.from_settings(settings))
     assert (report["responses"], report["cases"], report["cases_without_response"]) == (1, 2, 1)
     assert any("SAPA-2026-0001" in m and "tab respons" in m for m in report["messages"])
+
+
+def test_an_empty_responses_tab_is_a_configuration_error_and_nothing_is_written(backend, settings, cycle) -> None:
+    """A form responses tab with no header row (not linked yet, or cleared): one clear error, exit 2, and no
+    empty worker tabs made from it (it once ended with exit 0 after 143 writes)."""
+    backend.create([response_row()], settings, tab="Catatan lama")  # a tab that is no form's
+    backend.add_tab("Respons Formulir 1", [])
+    before = backend.tabs()
+    with pytest.raises(StructureError, match="'Respons Formulir 1' is empty: it has no header row"):
+        cycle()
+    assert backend.tabs() == before
 
 
 def test_no_formula_anywhere_after_an_injection_attempt(backend, settings, cycle) -> None:

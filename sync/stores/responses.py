@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 
 from rules.errors import StructureError
+from sync.stores.store import Table
 from sync.stores.text import cell_text
 
 # Google names the tab the form fills by the spreadsheet's locale, and numbers it: linking
@@ -32,6 +33,19 @@ def response_tab_names(titles: Sequence[str], configured: str | None, where: str
         f"{'' if configured else ' and their numbered successors'}; it has {list(titles)}). "
         "Set store.responses_tab in the configuration to the tab the form fills."
     )
+
+
+def require_headers(tables: Sequence[Table]) -> None:
+    """Refuse a spreadsheet whose every form responses tab is empty (no header row): nothing can be read
+    from it, and a cycle on it would only make empty tabs. Raises StructureError saying how to fix it."""
+    if tables and not any(t.headers for t in tables):
+        names = " and ".join(repr(t.name) for t in tables)
+        raise StructureError(
+            f"the form responses tab {names} is empty: it has no header row (Google Forms writes its "
+            "questions in row 1 when the form is linked). Link the form to this spreadsheet (in the form: "
+            "Responses, then Link to Sheets), or set store.responses_tab to the tab the form fills. "
+            "Nothing was written."
+        )
 
 
 def is_locale_id(tab: str) -> bool:
