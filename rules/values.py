@@ -77,8 +77,10 @@ LETTER_IN_PHONE = ("Nomor WhatsApp pelapor memuat huruf di antara angkanya (mis.
                    "dengan pelapor.")
 
 
+@lru_cache(maxsize=1 << 16)
 def is_mobile(e164: str) -> bool:
-    """Can the number receive WhatsApp: an Indonesian mobile number, or any valid number abroad."""
+    """Can the number receive WhatsApp: an Indonesian mobile number, or any valid number abroad.
+    Asked for every case every cycle (the WhatsApp link): remembered, as a number's kind never changes."""
     try:
         number = phonenumbers.parse(e164, "ID")
     except phonenumbers.NumberParseException:

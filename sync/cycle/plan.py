@@ -16,7 +16,7 @@ from rules import values
 from rules.case_ids import Sequence
 from rules.complaint import Complaint
 from rules.dates_id import short_moment
-from rules.duplicates import find_duplicates_in_batch
+from rules.duplicates import DuplicatePolicy, find_duplicates_in_batch
 from rules.intake import read_complaint, review_reason
 from rules.triage import RISK_LEVELS, Triage, triage
 from rules.whatsapp import contact
@@ -84,7 +84,8 @@ def plan_cycle(
         seen += [log.get(row, L.ID) for row in log.rows]
     stamp = now.replace(second=0, microsecond=0)  # when this cycle did what it logs, as a date cell
 
-    whatsapp = ctx.settings.whatsapp.policy(ctx.settings.office.service_name, ctx.settings.office.phones())
+    office_phones = ctx.settings.office.phones()  # typed on hotline calls: nobody's WhatsApp, no duplicate link
+    whatsapp = ctx.settings.whatsapp.policy(ctx.settings.office.service_name, office_phones)
     intake = take_in(ids, review, Sequence(ctx.case_ids, seen), Sequence(ctx.review_ids, seen), ctx, now)
     events = list(intake.events)
 
@@ -128,7 +129,7 @@ def plan_cycle(
             kept=unread_headers(response.unreadable) if known_before and response else frozenset(),
         ))
 
-    events += _link_duplicates(intake.new_cases, cases, registers, ctx)
+    events += _link_duplicates(intake.new_cases, cases, registers, ctx.settings.duplicates.policy(office_phones))
     agenda = records(snapshot.tabs.get(tabs.agenda.name), A.ID)
     letter_plan = plan_letters({v.case_id: v for v in views}, moves, agenda, links or {}, ctx, now) \
         if letters else LetterPlan(rows={k: agenda_row(r) for k, r in agenda.items()})
@@ -235,7 +236,7 @@ def _listed_before(layout: Layout, register: dict[str, Record], key: str) -> boo
 
 
 def _link_duplicates(
-    new_cases: dict[str, Record], cases: dict[str, Complaint], registers: dict[str, Record], ctx: Context
+    new_cases: dict[str, Record], cases: dict[str, Complaint], registers: dict[str, Record], policy: DuplicatePolicy
 ) -> list[Event]:
     """Probable duplicates of this cycle's new cases among open cases: linked, never merged.
     A historical case (before the go-live date) is not looked at: nobody works on it."""
@@ -246,7 +247,7 @@ def _link_duplicates(
         (i, c) for i, c in cases.items()
         if i not in new_cases and state_of(registers[i]) not in CLOCK_STOPPED
     ]
-    found = find_duplicates_in_batch(fresh, open_cases, ctx.settings.duplicates.policy(ctx.settings.office.phones()))
+    found = find_duplicates_in_batch(fresh, open_cases, policy)
     links: dict[str, list[str]] = {}
     for match in found:
         links.setdefault(match.case_id, []).append(f"{match.matched_case_id} ({match.reason})")
