@@ -46,13 +46,14 @@ NOTE_BAD_PHONE = (
     "Nomor WhatsApp pelapor tidak valid — perbaiki nomornya dulu agar tautan "
     "WhatsApp dapat dibuat."
 )
+# The new notes say their point first: a narrow cell shows the first words.
 NOTE_NOT_MOBILE = (
-    "Nomor pelapor bukan nomor seluler (telepon rumah atau kantor) — tidak dapat dihubungi lewat "
-    "WhatsApp; telepon langsung bila aman."
+    "Bukan nomor seluler (telepon rumah atau kantor) — tidak dapat dihubungi lewat WhatsApp; "
+    "telepon langsung bila aman."
 )
 NOTE_OFFICE_PHONE = (
-    "Nomor pelapor adalah nomor kantor sendiri (pengaduan lewat hotline atau petugas) — tidak ada "
-    "tautan WhatsApp; hubungi pelapor lewat saluran yang ia sebutkan."
+    "Ini nomor kantor sendiri (hotline atau petugas), bukan nomor pelapor — tidak ada tautan "
+    "WhatsApp; hubungi pelapor lewat saluran yang ia sebutkan."
 )
 NOTE_UNANSWERED = (
     "Pelapor tidak menjawab apakah aman dihubungi lewat WhatsApp — kirim pesan "

@@ -92,10 +92,9 @@ DEFAULT_LEMBAGA: tuple[str, ...] = (  # DOMAIN.md, "Referral destinations"
 
 # UU 12/2022 (TPKS) Pasal 23: a case of sexual violence is never settled outside the judicial process
 # (the exception, a child perpetrator, is diversion by the justice system, not the office's mediation).
-MEDIATION_REFUSED = (
-    "Mediasi tidak dapat dipilih untuk kasus kekerasan seksual: menurut UU 12/2022 (TPKS) Pasal 23, "
-    "perkara kekerasan seksual tidak dapat diselesaikan di luar proses peradilan. Pilih jenis "
-    "penjangkauan lain (mis. Pendampingan atau Advokasi)."
+MEDIATION_REFUSED = (  # short: the whole of it fits the first lines of a Pesan Sistem cell
+    "Mediasi tidak boleh untuk kekerasan seksual: UU 12/2022 (TPKS) Pasal 23 melarang penyelesaian "
+    "di luar peradilan. Pilih jenis lain, mis. Pendampingan atau Advokasi."
 )
 # A reminder for staff (Permen PPPA 2/2022); the rule above is enforced.
 MEDIATION_NOTE = (
