@@ -17,7 +17,7 @@ from rules import values
 from rules.columns import Columns
 from sync.cycle.context import Context
 from sync.cycle.events import SYSTEM, Event
-from sync.cycle.identify import columns_of
+from sync.cycle.identify import columns_of, header_lost
 from sync.cycle.tabs import L
 from sync.stores import cells
 from sync.stores.store import Table
@@ -32,10 +32,20 @@ class TabStructure:
     table: Table
     columns: Columns
     marker: int | None  # 0-based column of the worker's case ID marker
+    lost: bool = False  # row 1 is no header row: nothing is read from the tab (identify.header_lost)
 
 
 def read_structure(tables: Sequence[Table], ctx: Context) -> list[TabStructure]:
-    return [TabStructure(t, columns_of(t, ctx), t.column(ctx.marker_header)) for t in tables]
+    return [TabStructure(t, columns_of(t, ctx), t.column(ctx.marker_header), header_lost(t, ctx)) for t in tables]
+
+
+HEADER_LOST = (
+    "Tab '{tab}': baris 1 bukan baris judul pertanyaan formulir (tab diurutkan bersama baris judulnya, baris 1 "
+    "dihapus, atau judul di form.questions konfigurasi tidak cocok dengan formulir?). Respons di tab ini tidak "
+    "dibaca sampai judul pertanyaan kembali di baris 1: respons baru belum menjadi kasus; kasus yang sudah ada "
+    "tetap. Kembalikan dengan Urungkan (Ctrl+Z), Histori versi, atau cadangan buku kerja. Saat mengurutkan, "
+    "centang 'Data memiliki baris header'."
+)
 
 
 def messages(structure: Sequence[TabStructure], ctx: Context) -> list[str]:
@@ -50,6 +60,9 @@ def messages(structure: Sequence[TabStructure], ctx: Context) -> list[str]:
     questions = ctx.spec.questions
     for s in structure:
         tab, cols = s.table.name, s.columns
+        if s.lost:
+            out.append(HEADER_LOST.format(tab=tab))
+            continue
         for r in cols.renamed:
             how = "judulnya mirip" if r.how == "mirip" else "posisinya di antara pertanyaan lain"
             out.append(
@@ -91,6 +104,11 @@ def problems(structure: Sequence[TabStructure], ctx: Context) -> list[str]:
     questions = ctx.spec.questions
     for s in structure:
         tab, cols = s.table.name, s.columns
+        if s.lost:
+            out.append(f"row 1 of responses tab '{tab}' is not its header row (sorted with the data, deleted, or "
+                       "form.questions matches none of its titles?): nothing is read from the tab until the "
+                       "form's question titles are back in row 1")
+            continue
         out += [f"question '{r.configured}' found as column {letter(r.column)} '{r.found}' in tab '{tab}' "
                 f"(by {'similar title' if r.how == 'mirip' else 'position'}); set form.questions to the new title"
                 for r in cols.renamed]

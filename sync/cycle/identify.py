@@ -8,6 +8,7 @@ never taken in twice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -73,11 +74,40 @@ def day_first(table: Table) -> bool:
     return is_locale_id(table.name) or any(values.normalize(h) == "stempel waktu" for h in table.headers)
 
 
+_VALUE_LIKE = re.compile(r"^[\d\s.,:/+\-()]+$")  # a number, a date, a time, a phone number: no question's title
+
+
+def header_lost(table: Table, ctx: Context) -> bool:
+    """Row 1 of a responses tab is no header row: staff sorted the tab with its header row inside, or
+    deleted row 1, and a response (or nothing) is there now. Such a tab is not read until row 1 is
+    its header again: every answer would be read under another question's title.
+
+    Row 1 is taken for a response when a cell of it is a value (a date, a number, a case ID), or
+    when none of the form's questions is found there by its title (by position alone proves nothing).
+    An empty tab (no row at all) is not lost: the form has not written to it yet.
+    """
+    if not table.headers and not table.rows:
+        return False
+    titles = [h for h in table.headers if h]
+    if not titles or any(_is_value(t, ctx) for t in titles):
+        return True
+    columns = columns_of(table, ctx)
+    by_position = sum(1 for r in columns.renamed if r.how == "posisi")
+    return len(columns.index) - by_position == 0
+
+
+def _is_value(title: str, ctx: Context) -> bool:
+    return bool(_VALUE_LIKE.match(title) or ctx.case_ids.parse(title) or ctx.review_ids.parse(title)
+                or values.timestamp(title, day_first=True) is not None)
+
+
 def read_responses(tables: Sequence[Table], ctx: Context) -> list[Response]:
-    """The responses of every responses tab, each parsed once, oldest tab first."""
+    """The responses of every responses tab, each parsed once, oldest tab first. A tab whose header row
+    is lost (`header_lost`) gives none: nothing is made of it until its header is back in row 1."""
     out: list[Response] = []
     for position, table in enumerate(tables):
-        out += _read_tab(table, position, ctx)
+        if not header_lost(table, ctx):
+            out += _read_tab(table, position, ctx)
     return out
 
 

@@ -75,6 +75,8 @@ def plan_cycle(
     review = records(snapshot.tabs.get(tabs.review.name), V.ID)
     staff = {role: records(snapshot.tabs.get(layout.name), CASE_ID) for role, layout in tabs.roles.items()}
     responses = read_responses(snapshot.response_tabs, ctx)
+    structure = form_structure.read_structure(snapshot.response_tabs, ctx)
+    unread_tab = any(s.lost for s in structure)  # its responses are not read: a case without one is not "missing"
     known = {i: str(r.get(R.FINGERPRINT) or "") for i, r in register.items()}
     known |= {i: str(r.get(V.FINGERPRINT) or "") for i, r in review.items()}
     ids = identify(responses, known, ctx)
@@ -107,7 +109,7 @@ def plan_cycle(
                                        unreadable=response.unreadable)
             cases[case_id] = complaint
             events += _check_edit(case_id, record, response, stamp)
-        elif not values.text(record.get(R.NOTE)):
+        elif not values.text(record.get(R.NOTE)) and not unread_tab:
             record[R.NOTE] = RESPONSE_MISSING
             events.append(Event(case_id, SYSTEM, "Respons asli tidak ditemukan", "response_missing"))
         rows = {role: by_case[case_id] for role, by_case in staff.items() if case_id in by_case}
@@ -153,7 +155,6 @@ def plan_cycle(
         for key in result.appended:
             if key not in created and table is not None and table.rows and _listed_before(layout, register, key):
                 events.append(Event(key, SYSTEM, f"Baris dikembalikan ke tab {layout.name}", "row_restored"))
-    structure = form_structure.read_structure(snapshot.response_tabs, ctx)
     events += form_structure.log_events(form_structure.messages(structure, ctx), snapshot.tabs.get(tabs.log.name))
     operations.extend(log_rows(events, ctx, stamp))
     log_tab = snapshot.tabs.get(tabs.log.name)

@@ -42,6 +42,9 @@ class Backend(Protocol):
     def set_cell(self, tab: str, row: int, column: int, value: object) -> None: ...
     def insert_column(self, tab: str, at: int, header: str) -> None: ...
     def add_tab(self, name: str, data: list[list[object]]) -> None: ...
+    def delete_sheet_row(self, tab: str, number: int) -> None: ...
+    def delete_column(self, tab: str, at: int) -> None: ...
+    def rename_tab(self, name: str, new_name: str) -> None: ...
 
 
 class LocalBackend:
@@ -176,6 +179,27 @@ class LocalBackend:
                     cell.value = value
                     if isinstance(value, str):
                         cell.data_type = "s"
+        book.save(self.path)
+
+    def delete_sheet_row(self, tab: str, number: int) -> None:
+        """Delete sheet row `number` (1 = the header row), as staff would."""
+        book = load_workbook(self.path)
+        sheet = book[tab]
+        sheet.delete_rows(number)
+        _relink(sheet)
+        book.save(self.path)
+
+    def delete_column(self, tab: str, at: int) -> None:
+        """Delete the 0-based column `at`, as staff would."""
+        book = load_workbook(self.path)
+        sheet = book[tab]
+        sheet.delete_cols(at + 1)
+        _relink(sheet)
+        book.save(self.path)
+
+    def rename_tab(self, name: str, new_name: str) -> None:
+        book = load_workbook(self.path)
+        book[name].title = new_name
         book.save(self.path)
 
     def cells(self) -> list[tuple[str, object, bool]]:
@@ -429,6 +453,18 @@ class GoogleBackend:
             "range": {"sheetId": sheet.sheet_id, "dimension": "COLUMNS", "startIndex": at, "endIndex": at + 1},
             "inheritFromBefore": at > 0}}])
         self.set_cell(tab, 1, at, header)
+
+    def delete_sheet_row(self, tab: str, number: int) -> None:
+        self.double.staff_delete_rows(self.spreadsheet_id, tab, number)
+
+    def delete_column(self, tab: str, at: int) -> None:
+        sheet = self.double.spreadsheets[self.spreadsheet_id].by_title(tab)
+        assert sheet is not None
+        self.double._staff_batch(self.spreadsheet_id, [{"deleteDimension": {
+            "range": {"sheetId": sheet.sheet_id, "dimension": "COLUMNS", "startIndex": at, "endIndex": at + 1}}}])
+
+    def rename_tab(self, name: str, new_name: str) -> None:
+        self.double.staff_rename_sheet(self.spreadsheet_id, name, new_name)
 
     def add_tab(self, name: str, data: list[list[object]]) -> None:
         self.double.staff_add_sheet(self.spreadsheet_id, name)

@@ -1,0 +1,96 @@
+"""What staff do to the responses tab's rows and columns, on both backends: its header row sorted
+into the data or deleted, a column deleted, the tab renamed. Nothing phantom is made of it, no case
+is restarted or flagged as edited by its reporter, and staff are told what to put right.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from config.settings import Settings
+from sync.commands.selftest.office import Backend, response_row
+from sync.commands.status import status
+from sync.cycle.context import Context
+from sync.cycle.form_structure import CODE
+from sync.cycle.tabs import L, R
+from sync.stores.store import MarkResponse
+from tests.conftest import NOW
+
+MARKER = "ID Kasus SAPA"
+TAB = "Respons Formulir 1"
+
+
+def records(backend: Backend, tab: str) -> list[dict[str, object]]:
+    rows = backend.tab(tab)
+    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:] if any(v is not None for v in r)]
+
+
+def report(backend: Backend, ctx: Context) -> dict[str, object]:
+    return status(backend.store().read([t.name for t in ctx.tabs.all]), ctx, ctx.local_time(NOW))
+
+
+def structure_rows(backend: Backend, settings: Settings) -> list[str]:
+    return [str(r.get(L.DETAIL) or "") for r in records(backend, settings.tabs.log) if r.get(L.CODE) == CODE]
+
+
+def three_cases(backend: Backend, settings: Settings, cycle) -> None:  # type: ignore[no-untyped-def]
+    backend.create([
+        response_row(timestamp=datetime(2026, 11, 28, 8, 0), in_danger="Ya", story="Korban dipukul ayahnya."),
+        response_row(timestamp=datetime(2026, 11, 28, 8, 30), in_danger="Tidak", story="Korban dihina."),
+        response_row(timestamp=datetime(2026, 11, 28, 9, 0), in_danger="Tidak", story="Korban diancam."),
+    ], settings)
+    cycle()
+
+
+def assert_nothing_made_of_the_tab(result, backend: Backend, settings: Settings, ctx: Context) -> None:  # type: ignore[no-untyped-def]
+    assert result.count("case_created") == result.count("to_review") == 0
+    assert result.count("response_missing") == 0
+    assert not [op for op in result.plan.operations if isinstance(op, MarkResponse)]
+    register = {str(r[R.ID]): r for r in records(backend, settings.tabs.case_register)}
+    assert sorted(register) == ["SAPA-2026-0001", "SAPA-2026-0002", "SAPA-2026-0003"]
+    assert not any(r.get(R.NOTE) for r in register.values())
+    assert records(backend, settings.tabs.review) == []
+    said = [m for m in report(backend, ctx)["messages"] if TAB in m]  # type: ignore[union-attr]
+    assert len(said) == 1 and "baris 1 bukan baris judul" in said[0], said
+    logged = structure_rows(backend, settings)
+    assert len(logged) == 1 and "baris 1 bukan baris judul" in logged[0]
+
+
+def assert_as_before_once_restored(backend: Backend, settings: Settings, cycle) -> None:  # type: ignore[no-untyped-def]
+    result = cycle(NOW + timedelta(minutes=10))
+    assert result.count("case_created") == result.count("to_review") == result.count("response_edited") == 0
+    assert [r[MARKER] for r in records(backend, TAB)] == ["SAPA-2026-0001", "SAPA-2026-0002", "SAPA-2026-0003"]
+    assert list(backend.tab(TAB)[0]).count(MARKER) == 1
+    assert records(backend, settings.tabs.review) == []
+    assert structure_rows(backend, settings)[-1] == "", "the log says the structure is settled again"
+    assert not cycle(NOW + timedelta(minutes=15)).plan
+
+
+def test_a_deleted_header_row_makes_no_phantom_case_and_is_said_once(backend, settings, ctx, cycle) -> None:
+    three_cases(backend, settings, cycle)
+    header = list(backend.tab(TAB, raw=True)[0])
+    backend.delete_sheet_row(TAB, 1)  # the first response is row 1 now
+    result = cycle(NOW + timedelta(minutes=5))
+
+    assert_nothing_made_of_the_tab(result, backend, settings, ctx)
+    assert not cycle(NOW + timedelta(minutes=6)).plan, "said once, nothing written again"
+
+    backend.insert_row(TAB, 1, header)
+    assert_as_before_once_restored(backend, settings, cycle)
+
+
+def test_a_tab_sorted_with_its_header_row_inside_is_not_read(backend, settings, ctx, cycle) -> None:
+    three_cases(backend, settings, cycle)
+    table = backend.tab(TAB, raw=True)
+    header, first = list(table[0]), list(table[1])
+    for column in range(len(header)):  # the header row sorted below the first response
+        backend.set_cell(TAB, 1, column, first[column] if column < len(first) else None)
+        backend.set_cell(TAB, 2, column, header[column])
+    result = cycle(NOW + timedelta(minutes=5))
+
+    assert_nothing_made_of_the_tab(result, backend, settings, ctx)
+
+    for column in range(len(header)):
+        backend.set_cell(TAB, 1, column, header[column])
+        backend.set_cell(TAB, 2, column, first[column] if column < len(first) else None)
+    assert_as_before_once_restored(backend, settings, cycle)
