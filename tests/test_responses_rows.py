@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from config.settings import Settings
 from sync.commands.selftest.office import Backend, response_row
 from sync.commands.status import status
@@ -94,3 +96,34 @@ def test_a_tab_sorted_with_its_header_row_inside_is_not_read(backend, settings, 
         backend.set_cell(TAB, 1, column, header[column])
         backend.set_cell(TAB, 2, column, first[column] if column < len(first) else None)
     assert_as_before_once_restored(backend, settings, cycle)
+
+
+@pytest.mark.parametrize("new", ["Respons Formulir 2", "Respons Formulir 1"])  # the old tab's name is free again
+def test_an_old_responses_tab_renamed_when_the_form_is_linked_again_keeps_its_cases(
+    backend, settings, ctx, cycle, new
+) -> None:
+    """Text timestamps (typed by hand, or an import) in the old tab, date cells in Google's copies."""
+    backend.create([
+        response_row(timestamp="28/11/2026 08.00.00", in_danger="Ya", story="Korban dipukul ayahnya."),
+        response_row(timestamp="28/11/2026 08.30.00", in_danger="Tidak", story="Korban dihina."),
+    ], settings)
+    cycle()
+    old = backend.tab(TAB)
+    marker = list(old[0]).index(MARKER)
+    copied = [[v for i, v in enumerate(row) if i != marker] for row in old]
+    for row in copied[1:]:
+        row[0] = datetime.strptime(str(row[0]), "%d/%m/%Y %H.%M.%S")  # Google writes its copies as dates
+    backend.rename_tab(TAB, "Respons Formulir 1 (arsip)")
+    backend.add_tab(new, copied)
+    backend.set_cell(new, 4, 0, datetime(2026, 11, 29, 7, 0))
+    story = list(copied[0]).index(settings.form.questions["story"])
+    backend.set_cell(new, 4, story, "Korban dikurung.")
+    result = cycle(NOW + timedelta(days=1))
+
+    assert result.count("case_created") == 1 and result.count("to_review") == 0
+    assert result.count("response_missing") == 0
+    assert [r[MARKER] for r in records(backend, new)][-1] == "SAPA-2026-0003"
+    figures = report(backend, ctx)
+    assert figures["response_tabs"] == ["Respons Formulir 1 (arsip)", new]
+    assert (figures["responses"], figures["cases"], figures["unprocessed"]) == (3, 3, 0)
+    assert not cycle(NOW + timedelta(days=1, minutes=5)).plan

@@ -15,16 +15,19 @@ from sync.stores.text import cell_text
 # the form again (or to a new sheet) makes "Form Responses 2" and leaves the first one.
 RESPONSE_TABS = ("Form Responses 1", "Respons Formulir 1")
 _NUMBERED = re.compile(r"^(Form Responses|Respons Formulir) (\d+)$")
+_RENAMED = re.compile(r"^(Form Responses|Respons Formulir)\b", re.IGNORECASE)  # "Respons Formulir 1 (arsip)"
 FINGERPRINT_PREFIX = "2:"  # responses recorded before this scheme carry a bare 16-hex hash
 
 
 def response_tab_names(titles: Sequence[str], configured: str | None, where: str) -> list[str]:
-    """Every tab the form has written, oldest first: the configured one, then the numbered ones.
+    """Every tab the form has written, oldest first: the ones staff renamed ("Respons Formulir 1 (arsip)",
+    kept when the form was linked again), the configured one, then the numbered ones.
 
     Raises StructureError, naming what exists and how to fix it, when there is none.
     """
     numbered = sorted((int(m.group(2)), t) for t in titles if (m := _NUMBERED.match(t)) and t != configured)
-    names = ([configured] if configured and configured in titles else []) + [t for _, t in numbered]
+    renamed = [t for t in titles if _RENAMED.match(t) and not _NUMBERED.match(t) and t != configured]
+    names = renamed + ([configured] if configured and configured in titles else []) + [t for _, t in numbered]
     if names:
         return names
     wanted = [configured] if configured else list(RESPONSE_TABS)
