@@ -14,7 +14,8 @@ from sync.commands.selftest.office import Backend, response_row
 from sync.commands.status import status
 from sync.cycle.context import Context
 from sync.cycle.form_structure import CODE
-from sync.cycle.tabs import L, R
+from sync.cycle.tabs import I, L, R
+from sync.stores.responses import FINGERPRINT_PREFIX, previous_fingerprint
 from sync.stores.store import MarkResponse
 from tests.conftest import NOW
 
@@ -127,3 +128,48 @@ def test_an_old_responses_tab_renamed_when_the_form_is_linked_again_keeps_its_ca
     assert figures["response_tabs"] == ["Respons Formulir 1 (arsip)", new]
     assert (figures["responses"], figures["cases"], figures["unprocessed"]) == (3, 3, 0)
     assert not cycle(NOW + timedelta(days=1, minutes=5)).plan
+
+
+@pytest.mark.parametrize("dead", ["Pertanyaan lama", "incident_place"])  # a question no field claims, and one
+def test_a_deleted_column_is_no_reporter_s_edit(backend, settings, ctx, cycle, dead) -> None:
+    backend.create([response_row(timestamp=datetime(2026, 11, 28, 8, 0), incident_place="Rumah"),
+                    response_row(timestamp=datetime(2026, 11, 28, 8, 30), incident_place="Sekolah")], settings)
+    title = settings.form.questions.get(dead, dead)
+    if title not in backend.tab(TAB)[0]:
+        backend.insert_column(TAB, 3, title)
+        backend.set_cell(TAB, 2, 3, "Jawaban lama 1")
+        backend.set_cell(TAB, 3, 3, "Jawaban lama 2")
+    cycle()
+    warnings_before = {str(r[R.ID]): r.get(R.WARNINGS) for r in records(backend, settings.tabs.case_register)}
+    notes_before = {str(r[I.ID]): r.get(I.WARNINGS) for r in records(backend, settings.tabs.intake)}
+    backend.delete_column(TAB, list(backend.tab(TAB)[0]).index(title))
+    result = cycle(NOW + timedelta(minutes=5))
+
+    assert result.count("response_edited") == 0
+    register = {str(r[R.ID]): r for r in records(backend, settings.tabs.case_register)}
+    assert not any(r.get(R.EDITED) for r in register.values())
+    assert {i: r.get(R.WARNINGS) for i, r in register.items()} == warnings_before
+    assert {str(r[I.ID]): r.get(I.WARNINGS) for r in records(backend, settings.tabs.intake)} == notes_before
+    said = [r for r in records(backend, settings.tabs.log) if r.get(L.CODE) == "answers_removed"]
+    assert len(said) == 1 and "2 kasus" in str(said[0][L.DETAIL]) and "bukan diubah pelapor" in str(said[0][L.DETAIL])
+    assert any("lost answers" in p for p in result.problems)
+
+    edited = cycle(NOW + timedelta(minutes=10))  # the reporter edits a response afterwards: that is an edit
+    assert not edited.plan
+    backend.set_cell(TAB, 2, 0, datetime(2026, 11, 28, 11, 0))
+    assert cycle(NOW + timedelta(minutes=15)).count("response_edited") == 1
+
+
+def test_cases_recorded_by_the_previous_worker_are_not_flagged_as_edited(backend, settings, cycle) -> None:
+    backend.create([response_row(story="a"), response_row(story="b")], settings)
+    cycle()
+    table = backend.tab(TAB, raw=True)
+    headers = [str(h or "") for h in table[0]]
+    for row in table[1:]:
+        backend.type_into(settings.tabs.case_register, "ID Kasus", str(row[headers.index(MARKER)]), R.FINGERPRINT,
+                          previous_fingerprint(headers, row, MARKER))
+    result = cycle(NOW + timedelta(minutes=5))
+
+    assert result.count("response_edited") == 0
+    register = records(backend, settings.tabs.case_register)
+    assert all(str(r[R.FINGERPRINT]).startswith(FINGERPRINT_PREFIX) and not r.get(R.EDITED) for r in register)

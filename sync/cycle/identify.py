@@ -18,7 +18,16 @@ from rules import values
 from rules.columns import Columns, answers_of, find_columns, other_answers
 from rules.intake import duplicate_key, submitted_at
 from sync.cycle.context import Context
-from sync.stores.responses import FINGERPRINT_PREFIX, fingerprint, is_blank, is_locale_id, legacy_fingerprint
+from sync.stores.responses import (
+    FINGERPRINT_PREFIX,
+    PREVIOUS_PREFIX,
+    fingerprint,
+    is_blank,
+    is_locale_id,
+    legacy_fingerprint,
+    only_answers_removed,
+    previous_fingerprint,
+)
 from sync.stores.store import Table
 from sync.stores.text import cell_text
 
@@ -30,6 +39,7 @@ class Response:
     order: tuple[int, int]  # (position of its tab, oldest first; row): the order responses arrived
     answers: Mapping[str, object]  # by field; a field whose column is missing is absent
     fingerprint: str
+    previous_of: Callable[[], str] = field(repr=False, compare=False)  # works out `previous`
     legacy_of: Callable[[], str] = field(repr=False, compare=False)  # works out `legacy`
     marker: str | None
     submitted: datetime | None
@@ -38,9 +48,20 @@ class Response:
     other: tuple[tuple[str, str], ...] = ()  # (title, answer) of questions no field claims
 
     @cached_property
+    def previous(self) -> str:
+        """The fingerprint the previous worker recorded for the same answers (worked out only when one is met)."""
+        return self.previous_of()
+
+    @cached_property
     def legacy(self) -> str:
         """The fingerprint an older worker recorded for the same answers (worked out only when one is met)."""
         return self.legacy_of()
+
+    def older(self, recorded: str) -> str | None:
+        """This response's fingerprint in the scheme of `recorded`, if that is an older worker's."""
+        if recorded.startswith(FINGERPRINT_PREFIX):
+            return None
+        return self.previous if recorded.startswith(PREVIOUS_PREFIX) else self.legacy
 
     @cached_property
     def dup_key(self) -> tuple[str, ...]:
@@ -48,7 +69,11 @@ class Response:
         return duplicate_key(self.answers)
 
     def same_answers(self, recorded: str | None) -> bool:
-        return bool(recorded) and (recorded == self.fingerprint or recorded == self.legacy)
+        return bool(recorded) and (recorded == self.fingerprint or recorded == self.older(recorded or ""))
+
+    def lost_answers(self, recorded: str | None) -> bool:
+        """Answers recorded for it are gone and none is new: a column (or a cell) staff deleted, not an edit."""
+        return bool(recorded) and only_answers_removed(recorded or "", self.fingerprint)
 
 
 @dataclass
@@ -127,6 +152,7 @@ def _read_tab(table: Table, position: int, ctx: Context) -> list[Response]:
                 order=(position, number),
                 answers=answers,
                 fingerprint=fingerprint(table.headers, row, marker_header),
+                previous_of=partial(previous_fingerprint, table.headers, row, marker_header),
                 legacy_of=partial(legacy_fingerprint, table.headers, row, marker_header),
                 marker=cell_text(table.get(row, marker_header)),
                 submitted=submitted_at(answers, day_first=first),
@@ -156,10 +182,13 @@ def identify(
     ids = Identities()
     taken: set[tuple[int, int]] = set()  # responses already given an ID
     by_fingerprint: dict[str, Response] = {}
-    older = any(f and not f.startswith(FINGERPRINT_PREFIX) for f in known_fingerprints.values())
+    previous = any(f.startswith(PREVIOUS_PREFIX) for f in known_fingerprints.values())
+    legacy = any(f and not f.startswith((FINGERPRINT_PREFIX, PREVIOUS_PREFIX)) for f in known_fingerprints.values())
     for response in responses:
         by_fingerprint.setdefault(response.fingerprint, response)
-        if older:  # an older worker's fingerprints are recorded: they find their responses too
+        if previous:  # an older worker's fingerprints are recorded: they find their responses too
+            by_fingerprint.setdefault(response.previous, response)
+        if legacy:
             by_fingerprint.setdefault(response.legacy, response)
     for ident, recorded in known_fingerprints.items():
         match = by_fingerprint.get(recorded) if recorded else None

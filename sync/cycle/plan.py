@@ -37,6 +37,7 @@ from sync.stores.store import EnsureTab, Operation, Snapshot, Value, WritePlan
 from sync.stores.text import cell_text
 
 MAX_LINKS = 3  # probable duplicates shown per case
+ANSWERS_REMOVED, ANSWERS_REMOVED_ACTION = "answers_removed", "Jawaban hilang dari tab respons (kolom dihapus?)"
 RESPONSE_MISSING = (
     "Respons asli tidak ditemukan di tab respons (baris dihapus?). "
     "Data kasus tidak diperbarui; kembalikan baris respons bila memungkinkan."
@@ -155,6 +156,7 @@ def plan_cycle(
         for key in result.appended:
             if key not in created and table is not None and table.rows and _listed_before(layout, register, key):
                 events.append(Event(key, SYSTEM, f"Baris dikembalikan ke tab {layout.name}", "row_restored"))
+    events, removed = _answers_removed(events)
     events += form_structure.log_events(form_structure.messages(structure, ctx), snapshot.tabs.get(tabs.log.name))
     operations.extend(log_rows(events, ctx, stamp))
     log_tab = snapshot.tabs.get(tabs.log.name)
@@ -164,7 +166,7 @@ def plan_cycle(
     operations.extend(workspace.heartbeat(snapshot.tabs.get(tabs.guide.name), ctx.settings, now,
                                           busy=bool(operations)))
     operations.sort(key=lambda op: not isinstance(op, EnsureTab))  # tabs first, order kept
-    return CyclePlan(WritePlan(tuple(operations)), events, cases, form_structure.problems(structure, ctx),
+    return CyclePlan(WritePlan(tuple(operations)), events, cases, form_structure.problems(structure, ctx) + removed,
                      letter_plan.orders, recap=recap)
 
 
@@ -187,9 +189,28 @@ def _check_edit(case_id: str, record: Record, response: Response, stamp: datetim
     record[R.FINGERPRINT] = response.fingerprint
     record[R.NOTE] = None
     if previous and not response.same_answers(previous):
+        if response.lost_answers(previous):  # staff deleted a column (or cleared a cell): no reporter's edit
+            return [Event(case_id, SYSTEM, ANSWERS_REMOVED_ACTION, ANSWERS_REMOVED)]
         record[R.EDITED] = f"Ya, diubah (terdeteksi {short_moment(stamp)}); periksa ulang"
         return [Event(case_id, SYSTEM, "Respons diubah setelah diterima", "response_edited")]
     return []
+
+
+def _answers_removed(events: list[Event]) -> tuple[list[Event], list[str]]:
+    """The cycle's events with the cases that lost answers said in one log row, and the operator's warning."""
+    lost = [e.subject for e in events if e.code == ANSWERS_REMOVED]
+    if not lost:
+        return events, []
+    named = ", ".join(lost[:5]) + (f", dan {len(lost) - 5} lainnya" if len(lost) > 5 else "")
+    detail = (
+        f"{len(lost)} kasus ({named}) kehilangan jawaban di tab respons tanpa jawaban baru: kolom atau sel "
+        "dihapus di tab respons, bukan diubah pelapor, jadi kasus tidak ditandai 'diubah'. Bila tidak disengaja, "
+        "kembalikan kolomnya dengan Urungkan (Ctrl+Z), Histori versi, atau cadangan buku kerja."
+    )
+    summary = Event("", SYSTEM, ANSWERS_REMOVED_ACTION, ANSWERS_REMOVED, detail)
+    problem = (f"{len(lost)} responses lost answers and gained none (a column or cells deleted in the responses "
+               "tab?): not taken for reporters' edits")
+    return [e for e in events if e.code != ANSWERS_REMOVED] + [summary], [problem]
 
 
 def _desired(

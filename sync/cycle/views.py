@@ -122,6 +122,8 @@ def register_row(view: CaseView, info: Mapping[str, Value]) -> dict[str, Value]:
         row[R.CHANNEL] = _v(record.get(R.CHANNEL))
     if R.RECEIVED in view.kept:
         row[R.RECEIVED] = cells.moment(record.get(R.RECEIVED))
+    if I.WARNINGS in view.kept:  # the notes the tabs keep showing: their count with them
+        row[R.WARNINGS] = _v(record.get(R.WARNINGS))
     return row
 
 
@@ -148,8 +150,8 @@ def _shown(view: CaseView, role: str | None, header: str, info: Mapping[str, Val
     """What the tabs show in `header` for the case: this role's row first, then any other's."""
     rows = [view.rows.get(role or ""), *view.rows.values()]
     shown = next((r.get(header) for r in rows if r and _v(r.get(header))), None)
-    if shown is None:
-        return info.get(header)
+    if shown is None:  # no answer was shown: the new reading, but validation notes stay as they were (none)
+        return None if header == I.WARNINGS and any(rows) else info.get(header)
     return cells.moment(shown) if header in TIME_HEADERS else _v(shown)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from rules.errors import StructureError
@@ -16,7 +17,9 @@ from sync.stores.text import cell_text
 RESPONSE_TABS = ("Form Responses 1", "Respons Formulir 1")
 _NUMBERED = re.compile(r"^(Form Responses|Respons Formulir) (\d+)$")
 _RENAMED = re.compile(r"^(Form Responses|Respons Formulir)\b", re.IGNORECASE)  # "Respons Formulir 1 (arsip)"
-FINGERPRINT_PREFIX = "2:"  # responses recorded before this scheme carry a bare 16-hex hash
+FINGERPRINT_PREFIX = "3:"  # then a hash of each answer (`fingerprint`)
+PREVIOUS_PREFIX = "2:"  # one hash of all the answers; responses recorded before that carry a bare 16-hex hash
+PART_HEX = 5  # hex digits of each answer's hash: an edited answer goes unseen once in ~50,000 (20 answers)
 
 
 def response_tab_names(titles: Sequence[str], configured: str | None, where: str) -> list[str]:
@@ -56,19 +59,49 @@ def is_locale_id(tab: str) -> bool:
 
 
 def fingerprint(headers: Sequence[str], row: Sequence[object], marker_header: str) -> str:
-    """A short hash of a response's answers, whatever the titles of their columns.
+    """A response's answers, each as a short hash, whatever the titles of their columns.
 
-    The answers are taken as a sorted list, so that renaming, moving or adding a
-    question (its column is blank in older rows) does not change it; a reporter's
-    edit does (Google also updates the timestamp then). Only the worker's marker
-    column is set aside, found by its header.
+    The hashes are sorted, so that renaming, moving or adding a question (its column is
+    blank in older rows) does not change it; a reporter's edit does (Google also updates
+    the timestamp then). Only the worker's marker column is set aside, found by its
+    header. One hash per answer (PART_HEX hex digits) tells a reporter's edit (an answer
+    that was not there) from a column staff deleted (answers gone, none new):
+    `only_answers_removed`.
     """
-    answers = sorted(
-        text for i, value in enumerate(row)
-        if (i >= len(headers) or headers[i] != marker_header) and (text := _canonical(value))
-    )
+    parts = sorted(hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:PART_HEX] for text in _answers(
+        headers, row, marker_header))
+    return FINGERPRINT_PREFIX + "".join(parts)
+
+
+def previous_fingerprint(headers: Sequence[str], row: Sequence[object], marker_header: str) -> str:
+    """The fingerprint recorded before `fingerprint` ("2:" and one hash of the sorted answers).
+
+    Kept so that cases recorded by the previous worker are recognised, and their record
+    updated, without being flagged as edited.
+    """
+    answers = sorted(_answers(headers, row, marker_header))
     digest = hashlib.sha256(json.dumps(answers, ensure_ascii=False).encode("utf-8", "replace"))
-    return FINGERPRINT_PREFIX + digest.hexdigest()[:16]
+    return PREVIOUS_PREFIX + digest.hexdigest()[:16]
+
+
+def _answers(headers: Sequence[str], row: Sequence[object], marker_header: str) -> list[str]:
+    return [text for i, value in enumerate(row)
+            if (i >= len(headers) or headers[i] != marker_header) and (text := _canonical(value))]
+
+
+def only_answers_removed(recorded: str, current: str) -> bool:
+    """Whether the response recorded as `recorded` lost answers and gained none (a column deleted, a
+    cell cleared by staff), both fingerprints being of this scheme. An edit by the reporter gains at
+    least its new timestamp."""
+    if not (recorded.startswith(FINGERPRINT_PREFIX) and current.startswith(FINGERPRINT_PREFIX)):
+        return False
+    before, after = Counter(_parts(recorded)), Counter(_parts(current))
+    return before != after and not (after - before)
+
+
+def _parts(recorded: str) -> list[str]:
+    body = recorded[len(FINGERPRINT_PREFIX):]
+    return [body[i:i + PART_HEX] for i in range(0, len(body), PART_HEX)]
 
 
 def legacy_fingerprint(headers: Sequence[str], row: Sequence[object], marker_header: str) -> str:
