@@ -40,12 +40,25 @@ class Office(_Strict):
     website: str = "www.dinsos.singkawangkota.go.id"
     city: str = "Singkawang"
     service_name: str = "Layanan SAPA DSP3A Kota Singkawang"
+    other_phones: tuple[str, ...] = Field(
+        default=("08111129129",),
+        description="the office's other numbers (its hotline, duty phone, the national SAPA 129 WhatsApp) that "
+        "the Admin may type as a reporter's on a call: nobody's WhatsApp, no duplicate link",
+    )
+
+    @field_validator("other_phones")
+    @classmethod
+    def _numbers(cls, numbers: tuple[str, ...]) -> tuple[str, ...]:
+        for number in numbers:
+            if values.phone(number)[0] is None:
+                raise ValueError(f"{number!r} is not a phone number: write it as dialled, e.g. 0562639472")
+        return numbers
 
     def phones(self) -> frozenset[str]:
-        """The office's own number in E.164: typed as a reporter's on hotline calls, it is nobody's
-        WhatsApp and links no cases as duplicates."""
-        number, _ = values.phone(self.phone)
-        return frozenset({number}) if number else frozenset()
+        """The office's own numbers in E.164: typed as a reporter's on hotline calls, they are nobody's
+        WhatsApp and link no cases as duplicates."""
+        found = (values.phone(n)[0] for n in (self.phone, *self.other_phones))
+        return frozenset(n for n in found if n)
 
 
 class Store(_Strict):

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from config import DEFAULT_CONFIG, load_settings
 from config.settings import Settings
@@ -73,3 +74,9 @@ def test_an_office_may_count_an_unknown_age_as_an_adult() -> None:
     assert Settings().triage.policy().unknown_age_as_child is True
     office = Settings.model_validate({"triage": {"unknown_age_as_child": False}})
     assert office.triage.policy().unknown_age_as_child is False
+
+
+def test_the_office_s_other_numbers_are_phone_numbers() -> None:
+    assert "+628111129129" in Settings().office.phones()  # SAPA 129's WhatsApp, typed on forwarded calls
+    with pytest.raises(ValidationError, match="'129' is not a phone number"):
+        Settings.model_validate({"office": {"other_phones": ["129"]}})

@@ -106,13 +106,17 @@ def test_no_whatsapp_link_to_a_stranger_nor_to_the_office_itself(backend, settin
         response_row(reporter_phone="08l2-3456-7890", victim_name="Ani", kelurahan="Roban"),
         response_row(reporter_phone="0562 639472", victim_name="Budi", kelurahan="Pasiran"),
         response_row(reporter_phone="(0562) 639472", victim_name="Citra", kelurahan="Condong"),
+        response_row(reporter_phone="0811-1129-129", victim_name="Dewi", kelurahan="Sedau"),  # SAPA 129's WhatsApp
+        response_row(reporter_phone="+62 811 1129 129", victim_name="Eka", kelurahan="Naram"),
     ], settings)
     cycle()
-    for case in ("SAPA-2026-0001", "SAPA-2026-0002", "SAPA-2026-0003"):
+    cases = [f"SAPA-2026-000{n}" for n in range(1, 6)]
+    for case in cases:
         walk_to(backend, settings, cycle, case, [FORWARD])
-    notes = [str(row(backend, settings, "subkoor", f"SAPA-2026-000{n}")[I.WA_NOTE]) for n in (1, 2, 3)]
-    for n in (1, 2, 3):
-        assert backend.link(settings.tabs.subkoor, I.ID, f"SAPA-2026-000{n}", I.WA_LINK) is None
-    assert "tidak valid" in notes[0] and "nomor kantor" in notes[1] and "nomor kantor" in notes[2]
+    notes = [str(row(backend, settings, "subkoor", case)[I.WA_NOTE]) for case in cases]
+    for case in cases:
+        assert backend.link(settings.tabs.subkoor, I.ID, case, I.WA_LINK) is None
+    assert "tidak valid" in notes[0] and all("nomor kantor" in n for n in notes[1:])
+    assert not register(backend, settings)["SAPA-2026-0005"][R.DUPLICATES]
     assert "huruf di antara angkanya" in str(row(backend, settings, "admin", "SAPA-2026-0001")[I.WARNINGS])
     assert not register(backend, settings)["SAPA-2026-0003"][R.DUPLICATES]
