@@ -224,3 +224,12 @@ def test_form_headers_match_as_the_worker_matches_them() -> None:
     headers = [f"  {t.upper()} " for t in settings.form.questions.values()]
     headers[0] = "Timestamp"  # the form's English timestamp title is found without configuration
     assert [f.status for f in form_headers(headers, settings, RESPONSES)] == ["ok"]
+
+
+def test_a_response_in_row_1_is_one_finding_not_a_missing_column_each() -> None:
+    """Staff sorted the tab with its header row inside (or deleted row 1): a response is in row 1."""
+    settings = Settings()
+    row = ["28/11/2026 08.00.00", "Formulir online", "Pelapor", "Tetangga", "0812-3456-7890", "Ya"]
+    found = form_headers(row, settings, RESPONSES)
+    assert [(f.status, f.check) for f in found] == [("error", "form_headers")]
+    assert "baris 1 bukan baris judul" in found[0].indonesian and RESPONSES in found[0].english

@@ -35,10 +35,14 @@ from rules.columns import find_columns
 from rules.errors import SapaError, StructureError, TransientError
 from rules.intake import REQUIRED
 from sync.commands.google_init import TEMPLATE_NAMES, list_templates
+from sync.cycle.context import Context
+from sync.cycle.form_structure import HEADER_LOST
+from sync.cycle.identify import header_lost
 from sync.cycle.tabs import layouts
 from sync.stores.google_errors import access_refusal, who
 from sync.stores.google_retry import RetryPolicy, status_of
 from sync.stores.responses import RESPONSE_TABS, response_tab_names
+from sync.stores.store import Table
 
 Status = Literal["ok", "warning", "error"]
 FOLDER = "application/vnd.google-apps.folder"
@@ -286,6 +290,12 @@ def _access_error(err: BaseException, sid: str, email: str | None) -> Finding:
 
 def form_headers(headers: Sequence[object], settings: Settings, tab: str) -> list[Finding]:
     """A responses tab's header row against form.questions (matched as the worker matches them)."""
+    titles = tuple(values.text(h) or "" for h in headers)
+    if header_lost(Table(tab, titles, (), ()), Context.from_settings(settings)):
+        return [error("form_headers", HEADER_LOST.format(tab=tab),
+                      f"Row 1 of tab '{tab}' is not the form's header row (sorted with the data, deleted, or "
+                      "form.questions matches none of its titles): the worker reads nothing from the tab until the "
+                      "question titles are back in row 1 (undo, or restore from the version history).")]
     form = settings.form
     questions = form.questions
     columns = find_columns(headers, questions, aliases=form.aliases, known_extra=form.extra_questions,
