@@ -147,8 +147,8 @@ def plan_cycle(
     operations: list[Operation] = list(intake.marks)
     created = set(intake.new_cases) | {e.subject for e in events if e.code == "to_review"}
     for layout in tabs.all:
-        if layout is tabs.log:
-            continue
+        if layout is tabs.log or (layout is tabs.recap and unread_tab and layout.name in snapshot.tabs):
+            continue  # the recap keeps its figures while a tab's answers cannot be read
         table = snapshot.tabs.get(layout.name)
         initial = letter_plan.initial if layout is tabs.agenda else None
         result = reconcile(layout, table, desired.get(layout.name, {}), initial)

@@ -77,7 +77,8 @@ def unread_headers(fields: Iterable[str]) -> frozenset[str]:
 def clock(view: CaseView, ctx: Context, now: datetime) -> tuple[Deadline | None, str | None]:
     received = ((view.complaint.submitted_at if view.complaint else None) or parse_time(view.record.get(R.RECEIVED))
                 or parse_time(view.record.get(R.CREATED)))
-    return case_clock(received, view.triage.level if view.triage else None, view.record, ctx, now)
+    level = view.triage.level if view.triage else risk_of(view.record.get(R.RISK))  # no response: the risk recorded
+    return case_clock(received, level, view.record, ctx, now)
 
 
 def case_clock(
