@@ -60,3 +60,13 @@ class LoginRefused(ConfigError):
 class ProbeRefused(ConfigError):
     """The last `doctor --probe` found Google contradicting a behaviour the worker relies on: no cycle
     may run until a later probe confirms it (after an update)."""
+
+
+class RegisterLost(StructureError):
+    """The case register lacks cases the worker knows (its tab deleted or cleared): no cycle writes until it
+    is restored, since a case rebuilt from its response loses its history. `staff`: the same in Indonesian,
+    for the log tab and `status`. Raises the alarm at once (sync/commands/health.py)."""
+
+    def __init__(self, message: str, staff: str) -> None:
+        super().__init__(message)
+        self.staff = staff

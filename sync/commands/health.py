@@ -8,7 +8,9 @@ three poll intervals). When
 up: `once` prints an ALARM line (and exits 1), `status` shows a warning, and one row goes into the
 log tab. That row is a write of its own (the cycle's write is what keeps failing); if even that
 fails (a workbook open in LibreOffice), the first cycle that succeeds writes it, then the
-recovery row. The record holds counts, times, the kind of error and a short reason; never a
+recovery row. A lost case register (`RegisterLost`) raises the alarm at its first failed cycle: every
+cycle refuses to write until a person restores it, so waiting helps nothing; its log row says how to restore
+it. The record holds counts, times, the kind of error and a short reason; never a
 reporter's data (error messages never carry any, and quoted values are left out besides).
 """
 
@@ -27,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from config.settings import Settings
 from rules.dates_id import short_moment
-from rules.errors import InputError, RequestRefused, SapaError, TransientError, where
+from rules.errors import InputError, RegisterLost, RequestRefused, SapaError, TransientError, where
 from sync.cycle.context import Context
 from sync.cycle.events import SYSTEM, Event, log_rows
 from sync.cycle.tabs import L
@@ -46,7 +48,10 @@ KINDS = {
     "refused": "Google menolak penulisan (misalnya kolom atau tab yang dilindungi)",
     "input": "konfigurasi, akses, atau susunan spreadsheet perlu diperbaiki",
     "unexpected": "galat tak terduga pada program",
+    "register": "Daftar Kasus kehilangan kasus yang sudah tercatat; sistem tidak menulis apa pun sampai tab itu "
+                "dipulihkan",
 }
+URGENT = ("register",)  # kinds that raise the alarm at the first failed cycle: waiting helps nothing
 
 
 @dataclass(frozen=True)
@@ -60,9 +65,12 @@ class Health:
     reason: str = ""  # short, for the operator; no personal data
     alarm_logged: bool = False  # the alarm row is in the log tab
     last_cycle_at: str | None = None  # the end of the last cycle that succeeded
+    notice: str = ""  # what staff must do about the last error, when it says (Indonesian; no personal data)
 
 
 def kind_of(err: BaseException) -> str:
+    if isinstance(err, RegisterLost):
+        return "register"
     if isinstance(err, TransientError):
         return "transient"
     if isinstance(err, RequestRefused):
@@ -90,6 +98,7 @@ def failed(health: Health, at: datetime, err: BaseException) -> Health:
         last_failure_at=stamp,
         last_error=kind_of(err),
         reason=reason_of(err),
+        notice=err.staff if isinstance(err, RegisterLost) else "",
     )
 
 
@@ -98,7 +107,7 @@ def succeeded(health: Health, at: datetime) -> Health:
 
 
 def alarming(health: Health, threshold: int) -> bool:
-    return health.failed_cycles >= threshold
+    return health.failed_cycles >= threshold or (health.failed_cycles > 0 and health.last_error in URGENT)
 
 
 # --- texts ------------------------------------------------------------------------------------
@@ -110,11 +119,18 @@ def _local(stamp: str | None, zone: ZoneInfo) -> str:
     return short_moment(datetime.fromisoformat(stamp).astimezone(zone).replace(tzinfo=None))
 
 
+def _headline(health: Health, zone: ZoneInfo) -> str:
+    """What went wrong since when (Indonesian): an urgent kind stops every cycle, so counting them says little."""
+    since = _local(health.first_failure_at, zone)
+    if health.last_error in URGENT:
+        return f"PERINGATAN: sistem berhenti menulis sejak {since}"
+    return f"PERINGATAN: sinkronisasi gagal {health.failed_cycles} kali berturut-turut sejak {since}"
+
+
 def staff_message(health: Health, zone: ZoneInfo) -> str:
     """The warning `status` shows staff (Indonesian)."""
     return (
-        f"PERINGATAN: sinkronisasi gagal {health.failed_cycles} kali berturut-turut sejak "
-        f"{_local(health.first_failure_at, zone)}: {KINDS.get(health.last_error, KINDS['unexpected'])}. "
+        f"{_headline(health, zone)}: {KINDS.get(health.last_error, KINDS['unexpected'])}. "
         "Respons baru dan keputusan staf belum diproses; hubungi operator."
     )
 
@@ -141,6 +157,10 @@ def stale_message(health: Health, zone: ZoneInfo) -> str:
 
 def operator_alarm(health: Health) -> str:
     """The ALARM line for the operator (English, the program log's language)."""
+    if health.last_error == "register":
+        return ("ALARM: the case register lacks cases the worker knows: no cycle writes until it is restored from "
+                "the workbook's backup copy or Google's version history (the error says which cases). Staff see a "
+                "warning in the log tab and in `status`.")
     return (
         f"ALARM: {health.failed_cycles} cycles in a row have failed (since {health.first_failure_at}); "
         f"the last one: {health.reason} Staff see a warning in the log tab and in `status`."
@@ -149,12 +169,9 @@ def operator_alarm(health: Health) -> str:
 
 def alarm_event(health: Health, zone: ZoneInfo) -> Event:
     return Event(
-        NO_CASE, SYSTEM,
-        f"PERINGATAN: sinkronisasi gagal {health.failed_cycles} kali berturut-turut sejak "
-        f"{_local(health.first_failure_at, zone)}",
-        ALARM,
-        f"{KINDS.get(health.last_error, KINDS['unexpected'])}. Respons baru dan keputusan staf belum diproses; "
-        "hubungi operator.",
+        NO_CASE, SYSTEM, _headline(health, zone), ALARM,
+        health.notice or f"{KINDS.get(health.last_error, KINDS['unexpected'])}. Respons baru dan keputusan staf "
+        "belum diproses; hubungi operator.",
     )
 
 
@@ -283,8 +300,7 @@ class Watch:
 
     def _rows(self, health: Health, last: str | None, recovered: bool) -> list[Event]:
         zone = self.ctx.zone
-        alarm_missing = last != ALARM and not (recovered and health.alarm_logged)
-        events = [alarm_event(health, zone)] if alarm_missing else []
-        if recovered and (last == ALARM or alarm_missing):
-            events.append(recovery_event(health, zone))
-        return events
+        # the alarm row is written unless it is the log's last: not written yet, or lost with an older version
+        # of the spreadsheet restored (a lost register is restored so)
+        events = [alarm_event(health, zone)] if last != ALARM else []
+        return [*events, recovery_event(health, zone)] if recovered else events

@@ -20,6 +20,7 @@ from rules.recap_export import NO_SUPPRESSION, Suppression, csv_rows, export
 from rules.recap_table import service_labels
 from sync.cycle.context import Context
 from sync.cycle.plan import plan_cycle
+from sync.cycle.register_guard import require_register
 from sync.stores.store import Store
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -68,6 +69,7 @@ def month_report(store: Store, ctx: Context, now: datetime, month: str, *, all_c
     """`month`'s figures from the spreadsheet as it is (`now`: naive WIB, for the promises still open)."""
     year, number = parse_month(month)
     snapshot = store.read([layout.name for layout in ctx.tabs.all])
+    require_register(snapshot, ctx)  # figures of cases rebuilt from their responses would be wrong
     planned = plan_cycle(snapshot, ctx, now, letters=False)
     assert planned.recap is not None
     result = planned.recap.recap(year, ctx, now)

@@ -17,6 +17,7 @@ from sync.cycle.form_structure import messages, read_structure
 from sync.cycle.identify import read_responses, without_copies
 from sync.cycle.intake_step import DISMISSED, RELEASED_PREFIX
 from sync.cycle.plan import RESPONSE_MISSING
+from sync.cycle.register_guard import lost_cases, staff_message
 from sync.cycle.tabs import R, V
 from sync.cycle.views import case_clock, risk_of
 from sync.stores.store import Snapshot
@@ -53,13 +54,17 @@ def status(snapshot: Snapshot, ctx: Context, now: datetime) -> dict[str, Any]:
                 oldest[owner] = {"case": case_id, "since": entered.isoformat(sep=" ", timespec="minutes"),
                                  "state": state_of(record)}
     missing = sorted(i for i, c in cases.items() if (values.text(c.get(R.NOTE)) or "") == RESPONSE_MISSING)
+    lost = lost_cases(snapshot, ctx)  # the worker refuses to write until the register has them again
+    lost_ids = set(lost)
     return {
         "responses": len(responses),
         "cases": len(cases),
         "cases_without_response": len(missing),
         "review": len(open_reviews),
         "review_pending": sum(1 for r in open_reviews.values() if values.text(r.get(V.STATUS)) != DISMISSED),
-        "unprocessed": sum(1 for r in responses if r.marker not in cases and r.marker not in reviews),
+        "unprocessed": sum(1 for r in responses if r.marker not in cases and r.marker not in reviews
+                           and r.marker not in lost_ids),
+        "lost_from_register": len(lost),
         "by_state": {s: by_state[s] for s in STATES if by_state[s]},
         "overdue": clocks["terlambat"],
         "nearly_overdue": clocks["hampir_terlambat"],
@@ -71,7 +76,8 @@ def status(snapshot: Snapshot, ctx: Context, now: datetime) -> dict[str, Any]:
         "monitoring": monitoring(cases, ctx, now),
         "response_tabs": [t.name for t in snapshot.response_tabs],
         "response_copies": copies,
-        "messages": [*structure, *([missing_responses(missing)] if missing else [])],
+        "messages": [*([staff_message(lost, ctx)] if lost else []), *structure,
+                     *([missing_responses(missing)] if missing else [])],
     }
 
 

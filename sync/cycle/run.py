@@ -19,6 +19,7 @@ from rules.errors import PayloadTooLarge, RequestRefused
 from sync.cycle.batches import Part, fit, measure_of
 from sync.cycle.context import Context
 from sync.cycle.plan import CyclePlan, plan_cycle
+from sync.cycle.register_guard import require_register
 from sync.stores.responses import require_headers
 from sync.stores.store import Snapshot, Store
 
@@ -46,6 +47,7 @@ def run_cycle(store: Store, ctx: Context, now: datetime, writer: LetterWriter | 
     for _ in range(SHRINKS):
         snapshot = store.read([layout.name for layout in ctx.tabs.all])
         require_headers(snapshot.response_tabs)
+        require_register(snapshot, ctx)  # a register that lost cases is restored by people, never rebuilt
         result, part = _plan(store, snapshot, ctx, now, writer, budget)
         try:
             if part.plan:
