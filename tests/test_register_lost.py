@@ -180,6 +180,8 @@ def test_once_exits_2_with_the_alarm_and_status_says_what_to_do(
     assert main(["--workbook", str(workbook), "status"]) == 0
     assert "Perhatian: Tab 'Daftar Kasus' kehilangan" in capsys.readouterr().out
     assert main(["--workbook", str(workbook), "report", "--month", "2026-11"]) == 2
+    assert main(["--workbook", str(workbook), "doctor"]) == 2
+    assert "[GALAT / ERROR] register\n    ID: Tab 'Daftar Kasus' kehilangan" in capsys.readouterr().out
 
 
 # --- what is no loss -----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from config.settings import Settings
 from letters.writer import TEMPLATE_KINDS, template_path
+from rules.errors import SapaError
 from sync.commands.doctor import (
     Finding,
     error,
@@ -23,8 +24,10 @@ from sync.commands.doctor import (
     responses_tabs,
     warning,
 )
+from sync.cycle.context import Context
+from sync.cycle.register_guard import lost_cases, operator_message, staff_message
 from sync.cycle.tabs import layouts
-from sync.stores.local_store import lock_file
+from sync.stores.local_store import LocalStore, lock_file
 
 
 def diagnose_local(settings: Settings) -> list[Finding]:
@@ -49,7 +52,8 @@ def diagnose_local(settings: Settings) -> list[Finding]:
         for name in response_names(book.sheetnames, settings):
             header = next(book[name].iter_rows(min_row=1, max_row=1, values_only=True), ())
             out += form_headers(list(header), settings, name)
-        out.append(_worker_tabs(book.sheetnames, settings))
+        lost = _register(path, settings) if response_names(book.sheetnames, settings) else []
+        out += [_worker_tabs(book.sheetnames, settings, lost), *lost]
     finally:
         book.close()
     return out + placeholder_findings(settings) + _letters(path.parent / settings.letters.folder, settings)
@@ -68,12 +72,29 @@ def _workbook(path: Path) -> list[Finding]:
     return out
 
 
-def _worker_tabs(titles: list[str], settings: Settings) -> Finding:
+def _worker_tabs(titles: list[str], settings: Settings, lost: list[Finding]) -> Finding:
     missing = [t.name for t in layouts(settings).all if t.name not in titles]
+    if lost:  # a register that lost cases is no tab for the first cycle to make
+        missing = [name for name in missing if name != settings.tabs.case_register]
     if missing:
         return ok("worker_tabs", f"Tab kerja dibuat pada siklus pertama: {', '.join(missing)}.",
                   f"Worker tabs are made by the first cycle: {', '.join(missing)}.")
     return ok("worker_tabs", "Semua tab kerja ada.", "Every worker tab is there.")
+
+
+def _register(path: Path, settings: Settings) -> list[Finding]:
+    """An error when the case register lacks cases the worker knows: no cycle writes until it is restored."""
+    ctx = Context.from_settings(settings)
+    try:
+        snapshot = LocalStore(path, settings.store.responses_tab).read(
+            [ctx.tabs.register.name, ctx.tabs.log.name, *(layout.name for layout in ctx.tabs.roles.values())])
+    except SapaError:  # a workbook cycles cannot read: the findings above say why
+        return []
+    lost = lost_cases(snapshot, ctx)
+    if not lost:
+        return []
+    english = operator_message(lost, ctx)
+    return [error("register", staff_message(lost, ctx), english[0].upper() + english[1:])]
 
 
 def _letters(folder: Path, settings: Settings) -> list[Finding]:
