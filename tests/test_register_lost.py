@@ -221,3 +221,23 @@ def test_a_loss_is_seen_by_the_markers_or_by_role_rows_of_cases_the_log_names(ct
     # the register and the markers both lost (a responses tab replaced): the role tabs still know the cases
     assert lost_cases(snapshot(ctx, [], [None], role_rows=["SAPA-2026-0001"], logged=["SAPA-2026-0001"]), ctx) \
         == ["SAPA-2026-0001"]
+
+
+def test_the_operator_may_rebuild_lost_cases_that_no_backup_holds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sync.commands.cli import main
+
+    workbook = tmp_path / "sapa.xlsx"
+    demo.write_responses(workbook, demo.sample_rows(4), Settings())
+    once = ["--workbook", str(workbook), "once"]
+    assert main(once) == 0
+    backend = LocalBackend(tmp_path)  # its workbook is tmp_path / "sapa.xlsx"
+    lose_register(backend, Settings().tabs.case_register, "cleared")
+    assert main(once) == 2
+    assert main([*once, "--rebuild-lost-cases"]) == 0
+    restored = [r[L.ID] for r in records(backend, Settings().tabs.log) if r[L.CODE] == "register_restored"]
+    assert restored and len(restored) == len(records(backend, Settings().tabs.case_register))
+    capsys.readouterr()
+    assert main(once) == 0
+    assert "ALARM" not in capsys.readouterr().err

@@ -120,6 +120,10 @@ def _parser() -> argparse.ArgumentParser:
     demo.set_defaults(command=cmd_demo)
 
     once = add_parser("once", help="run one cycle")
+    once.add_argument("--rebuild-lost-cases", action="store_true",
+                      help="only when no backup holds them: rebuild the cases the case register lost from their "
+                           "responses, at the Admin's intake (their steps, dates and visits are lost; decisions "
+                           "still in the role tabs are applied again)")
     once.set_defaults(command=cmd_once)
 
     run = add_parser("run", help="run a cycle every poll_interval_seconds until stopped")
@@ -233,7 +237,8 @@ def cmd_once(args: argparse.Namespace) -> int:
         with refused_logins():
             store, writer = open_backend(settings)  # inside: a failure to connect is a failed cycle too
             opened.append(store)
-            run_cycles(lambda: run_cycle(store, ctx, now(), writer))  # a large plan: its parts back to back
+            rebuild = args.rebuild_lost_cases
+            run_cycles(lambda: run_cycle(store, ctx, now(), writer, rebuild_lost=rebuild))  # a large plan: in parts
 
     watch = Watch.from_settings(settings, ctx, now)
     try:

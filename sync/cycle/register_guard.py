@@ -61,7 +61,8 @@ def operator_message(lost: list[str], ctx: Context) -> str:
         "those cases' IDs are still in the form responses' marker column or in role tabs; rebuilt from their "
         "responses, the cases would lose their steps, step dates, applied decisions and visits. If the cases were "
         "removed on purpose (retention), remove their response rows and role-tab rows too; if the tab was "
-        "renamed, name it back or set tabs.case_register."
+        "renamed, name it back or set tabs.case_register. Only if no backup holds them: `once "
+        "--rebuild-lost-cases` rebuilds them from their responses, at the Admin's intake."
     )
 
 

@@ -36,8 +36,12 @@ class CycleResult(CyclePlan):
     more: bool = False
 
 
-def run_cycle(store: Store, ctx: Context, now: datetime, writer: LetterWriter | None = None) -> CycleResult:
+def run_cycle(store: Store, ctx: Context, now: datetime, writer: LetterWriter | None = None, *,
+              rebuild_lost: bool = False) -> CycleResult:
     """Run one cycle at `now` (aware). Logs counts and IDs only, never personal data.
+
+    A register that lost cases stops the cycle (RegisterLost) unless `rebuild_lost`: the operator's
+    choice, when no backup holds them, to rebuild them from their responses at the Admin's intake.
 
     Letters are drafted before the sheet write, and the write links them; without a
     `writer` no letter is planned. A letter drafted again under the same key replaces
@@ -47,7 +51,8 @@ def run_cycle(store: Store, ctx: Context, now: datetime, writer: LetterWriter | 
     for _ in range(SHRINKS):
         snapshot = store.read([layout.name for layout in ctx.tabs.all])
         require_headers(snapshot.response_tabs)
-        require_register(snapshot, ctx)  # a register that lost cases is restored by people, never rebuilt
+        if not rebuild_lost:
+            require_register(snapshot, ctx)  # a register that lost cases is restored by people, not rebuilt
         result, part = _plan(store, snapshot, ctx, now, writer, budget)
         try:
             if part.plan:
