@@ -9,7 +9,7 @@ from __future__ import annotations
 import string
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -154,14 +154,22 @@ def _default_kecamatan() -> dict[str, list[str]]:
     }
 
 
+Labels = str | list[str]  # an option's label, or its labels: the form's current one first, then other wordings
+
+
 class Choices(_Strict):
-    """The form's answer labels for the answers the worker reasons about."""
+    """The form's answer labels for the answers the worker reasons about.
+
+    Each option of violence_types, urgent_needs, yes_no_unknown and wa_safe is one label or a
+    list of labels (the form's current wording first, then older or other wordings): an answer
+    carrying any of them is that option (rules/options.py).
+    """
 
     default_channel: str = "Formulir online"
     channels: list[str] = [
         "Formulir online", "Telepon layanan SAPA", "Datang langsung", "Rujukan lembaga lain",
     ]
-    violence_types: dict[str, str] = {
+    violence_types: dict[str, Labels] = {
         "fisik": "Fisik",
         "psikis": "Psikis",
         "seksual": "Seksual",
@@ -170,15 +178,15 @@ class Choices(_Strict):
         "penelantaran": "Penelantaran",
         "lainnya": "Lainnya",
     }
-    urgent_needs: dict[str, str] = {
+    urgent_needs: dict[str, Labels] = {
         "medis": "Medis",
         "tempat_aman": "Tempat aman",
         "hukum": "Pendampingan hukum",
         "konseling": "Konseling",
         "lainnya": "Lainnya",
     }
-    yes_no_unknown: dict[str, str] = {"ya": "Ya", "tidak": "Tidak", "tidak_tahu": "Tidak tahu"}
-    wa_safe: dict[str, str] = {
+    yes_no_unknown: dict[str, Labels] = {"ya": "Ya", "tidak": "Tidak", "tidak_tahu": "Tidak tahu"}
+    wa_safe: dict[str, Labels] = {
         "ya": "Ya", "tidak": "Tidak", "waktu_tertentu": "Hanya pada waktu tertentu",
     }
     victim_sex: list[str] = ["Perempuan", "Laki-laki"]
@@ -187,16 +195,34 @@ class Choices(_Strict):
 
     @field_validator("violence_types")
     @classmethod
-    def _violence_keys(cls, value: dict[str, str]) -> dict[str, str]:
-        return _known_keys(value, VIOLENCE_TYPES)
+    def _violence_keys(cls, value: dict[str, Labels]) -> dict[str, Labels]:
+        return _labelled(_known_keys(value, VIOLENCE_TYPES))
 
     @field_validator("urgent_needs")
     @classmethod
-    def _need_keys(cls, value: dict[str, str]) -> dict[str, str]:
-        return _known_keys(value, URGENT_NEEDS)
+    def _need_keys(cls, value: dict[str, Labels]) -> dict[str, Labels]:
+        return _labelled(_known_keys(value, URGENT_NEEDS))
+
+    @field_validator("yes_no_unknown", "wa_safe")
+    @classmethod
+    def _labels(cls, value: dict[str, Labels]) -> dict[str, Labels]:
+        return _labelled(value)
 
 
-def _known_keys(value: dict[str, str], allowed: tuple[str, ...]) -> dict[str, str]:
+def _labelled(value: dict[str, Labels]) -> dict[str, Labels]:
+    """Every option has at least one label, and no label is blank."""
+    wrong = sorted(k for k, v in value.items() if not all(label.strip() for label in _as_list(v)) or not _as_list(v))
+    if wrong:
+        raise ValueError(f"options {wrong} need labels that are not blank, e.g. seksual: Seksual, or a list "
+                         "with the form's current label first: seksual: [Seksual, Kekerasan seksual]")
+    return value
+
+
+def _as_list(labels: Labels) -> list[str]:
+    return [labels] if isinstance(labels, str) else labels
+
+
+def _known_keys(value: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
     unknown = sorted(set(value) - set(allowed))
     if unknown:
         raise ValueError(f"unknown keys {unknown}; expected some of {list(allowed)}")
@@ -326,6 +352,11 @@ class Triage(_Strict):
     medium_violence: list[str] = ["seksual", "eksploitasi"]
     medium_when_disability: bool = True
     medium_when_danger_unknown: bool = True
+    medium_when_answer_unknown: bool = Field(
+        default=True,
+        description="a kind of violence, an urgent need or a disability answer that names no option of "
+                    "form.choices (a reworded option) makes the case at least sedang until staff look",
+    )
     unknown_age_as_child: bool = Field(
         default=True,
         description="a victim whose age is blank or unreadable counts as a child until it is known",
@@ -352,6 +383,7 @@ class Triage(_Strict):
             medium_when_disability=self.medium_when_disability,
             unknown_age_as_child=self.unknown_age_as_child,
             medium_when_danger_unknown=self.medium_when_danger_unknown,
+            medium_when_answer_unknown=self.medium_when_answer_unknown,
         )
 
 

@@ -36,8 +36,10 @@ SECTIONS = {
     "case_ids": "Case numbers and review numbers.",
     "form": "The Google Form: question titles (by stable key), other titles a question's column may carry "
             "(aliases, e.g. its wording before an edit), questions the worker does not use (extra_questions: "
-            "shown to the Admin as 'Jawaban Lain' without a warning), and answer labels. A renamed question "
-            "is also recognised on its own when that is unambiguous, with a warning.",
+            "shown to the Admin as 'Jawaban Lain' without a warning), and answer labels: an option's label, or "
+            "a list of its labels with the form's current one first (e.g. seksual: [Seksual, Kekerasan seksual]). "
+            "A renamed question or a reworded option is also recognised on its own when that is unambiguous, "
+            "with a warning; an option still unknown is named in `status` and the log tab until it is listed here.",
     "intake": "What sends a response to the Admin's review tab instead of making a case.",
     "workflow": "Names accepted in 'Anggota tim' (empty: any) and the referral destinations: the name staff "
                 "pick, the head's title the Surat Rujukan is addressed to ('Yth. ...') and the address "

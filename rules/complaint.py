@@ -105,6 +105,9 @@ class Complaint:
     # Answers given but not readable, by field: their first characters, or "" when the
     # question's column is missing from the responses tab.
     unreadable: Mapping[str, str] = field(default_factory=dict)
+    # Answers to the questions with options (violence types, urgent needs, yes/no) that name no
+    # option, by field: unknown, never absent (rules/options.py; the triage weighs them).
+    unknown_options: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def is_child(self) -> bool:

@@ -12,8 +12,9 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from rules import values
+from rules import options, values
 from rules.complaint import FIELDS, VICTIM_AND_EVENT_FIELDS, Complaint
+from rules.options import OptionSet
 from rules.places import match_place
 
 TIMESTAMP_TITLES = ("Timestamp", "Stempel waktu")
@@ -37,14 +38,28 @@ class FormSpec:
 
     questions: Mapping[str, str]
     default_channel: str
-    violence_types: Mapping[str, str]
-    urgent_needs: Mapping[str, str]
-    yes_no_unknown: Mapping[str, str]
-    wa_safe: Mapping[str, str]
+    violence_types: OptionSet
+    urgent_needs: OptionSet
+    yes_no_unknown: OptionSet
+    wa_safe: OptionSet
     victim_sex: Sequence[str]
     areas: Mapping[str, Sequence[str]]
     outside_area: str
     test_answers: Sequence[str]
+
+    def options(self) -> dict[str, tuple[OptionSet, bool]]:
+        """The questions whose answers are options the worker reasons about: field -> (options, checkboxes)."""
+        return {"wa_safe": (self.wa_safe, False), "victim_disability": (self.yes_no_unknown, False),
+                "violence_types": (self.violence_types, True), "in_danger": (self.yes_no_unknown, False),
+                "urgent_needs": (self.urgent_needs, True)}
+
+
+# Where each question's options are in the configuration, for the messages that say how to add a label.
+OPTION_SETTINGS: Mapping[str, str] = {
+    "wa_safe": "form.choices.wa_safe", "victim_disability": "form.choices.yes_no_unknown",
+    "violence_types": "form.choices.violence_types", "in_danger": "form.choices.yes_no_unknown",
+    "urgent_needs": "form.choices.urgent_needs",
+}
 
 
 @dataclass(frozen=True)
@@ -122,8 +137,9 @@ def read_complaint(
     wa_safe = _choice(answers, "wa_safe", spec.wa_safe, "Aman dihubungi lewat WhatsApp", warn, unread)
     disability = _choice(answers, "victim_disability", spec.yes_no_unknown, "Disabilitas korban", warn, unread)
     in_danger = _choice(answers, "in_danger", spec.yes_no_unknown, "Korban dalam bahaya", warn, unread)
-    violence = _checkboxes(answers, "violence_types", spec.violence_types, "Jenis kekerasan", warn)
-    needs = _checkboxes(answers, "urgent_needs", spec.urgent_needs, "Bantuan yang dibutuhkan segera", warn)
+    unknown: dict[str, tuple[str, ...]] = {}
+    violence = _checkboxes(answers, "violence_types", spec.violence_types, "Jenis kekerasan", warn, unknown)
+    needs = _checkboxes(answers, "urgent_needs", spec.urgent_needs, "Bantuan yang dibutuhkan segera", warn, unknown)
     sex = t["victim_sex"]
     if sex and values.normalize(sex) not in {values.normalize(s) for s in spec.victim_sex}:
         warn.append(f"Jenis kelamin korban '{sex[:30]}' tidak dikenal; mohon periksa.")
@@ -166,6 +182,7 @@ def read_complaint(
         consent=bool(t["consent"]),
         warnings=values.unique(warn),
         unreadable=unread,
+        unknown_options=unknown | {f: (a,) for f, a in unread.items() if a and f in spec.options()},
     )
 
 
@@ -178,26 +195,30 @@ def _add(warnings: list[str], problem: str | None) -> None:
 
 
 def _choice(
-    answers: Mapping[str, object], field: str, labels: Mapping[str, str], name: str,
+    answers: Mapping[str, object], field: str, labels: OptionSet, name: str,
     warn: list[str], unread: dict[str, str],
 ) -> str | None:
-    key, unknown = values.choice_key(answers.get(field), labels)
-    if unknown:
+    reading = options.choice(answers.get(field), labels)
+    if reading.unknown:
+        unknown = reading.unknown[0]
         warn.append(f"Jawaban '{name}' tidak dikenal: '{unknown[:40]}'; mohon periksa.")
         unread[field] = unknown[:_KEPT]
-    return key
+    return reading.keys[0] if reading.keys else None
 
 
 def _checkboxes(
-    answers: Mapping[str, object], field: str, labels: Mapping[str, str], name: str, warn: list[str]
+    answers: Mapping[str, object], field: str, labels: OptionSet, name: str, warn: list[str],
+    unknown: dict[str, tuple[str, ...]],
 ) -> tuple[str, ...]:
-    """The ticked keys; any other text is a warning (kept as "Lainnya" when the form has it)."""
-    keys, other = values.checkbox_keys(answers.get(field), labels)
-    if other:
-        kept = "dicatat sebagai 'Lainnya'" if "lainnya" in keys else "tidak dicatat"
-        written = ", ".join(other)[:60]
+    """The ticked keys; any other text is a warning (kept as "Lainnya" when the form has it), and
+    is kept as unknown: the triage weighs it, it is never taken for nothing ticked."""
+    reading = options.checkboxes(answers.get(field), labels)
+    if reading.unknown:
+        kept = "dicatat sebagai 'Lainnya'" if "lainnya" in reading.keys else "tidak dicatat"
+        written = ", ".join(reading.unknown)[:60]
         warn.append(f"Jawaban '{name}' tidak dikenal: '{written}'; {kept}, mohon periksa.")
-    return keys
+        unknown[field] = tuple(u[:_KEPT] for u in reading.unknown)
+    return reading.keys
 
 
 # --- what cannot be acted on --------------------------------------------------------
@@ -240,8 +261,8 @@ def _nothing_to_act_on(phone: str | None, unreadable: Collection[str]) -> str | 
 
 
 def _is_test(t: Mapping[str, str | None], spec: FormSpec, unreadable: Collection[str] = ()) -> bool:
-    key, _ = values.choice_key(t["in_danger"], spec.yes_no_unknown)
-    if key == "ya" or "in_danger" in unreadable:
+    danger = options.choice(t["in_danger"], spec.yes_no_unknown)
+    if danger.keys == ("ya",) or danger.unknown or "in_danger" in unreadable:
         return False  # a reported danger, or one that cannot be read, is never set aside
     markers = {values.normalize(m) for m in spec.test_answers}
     written = [values.normalize(t[f] or "") for f in _FREE_TEXT if t[f]]

@@ -54,6 +54,7 @@ class CaseFacts:
     received: datetime
     state: str
     violence: tuple[str, ...] = ()
+    violence_unknown: tuple[str, ...] = ()  # ticked labels that name no option of the form (counted "Lainnya")
     place: str | None = None
     age: int | None = None
     sex: str | None = None
@@ -88,7 +89,8 @@ def facts_of(
     if complaint is None:
         return facts
     return replace(
-        facts, violence=complaint.violence_types, place=complaint.incident_place, age=complaint.victim_age,
+        facts, violence=complaint.violence_types, violence_unknown=complaint.unknown_options.get("violence_types", ()),
+        place=complaint.incident_place, age=complaint.victim_age,
         sex=complaint.victim_sex, disability=complaint.victim_disability,
         relation=complaint.perpetrator_relation, kecamatan=complaint.kecamatan, channel=complaint.channel,
     )
@@ -164,7 +166,9 @@ def classify(case: CaseFacts, mapping: RecapMapping) -> tuple[dict[str, tuple[st
             return OTHER
         return found
 
-    violence = tuple(dict.fromkeys(mapping.violence.get(k, OTHER) for k in case.violence)) or (UNKNOWN,)
+    unmapped += [Unmapped("jenis_kekerasan", label.strip()[:40]) for label in case.violence_unknown]
+    ticked = [mapping.violence.get(k, OTHER) for k in case.violence] + ([OTHER] if case.violence_unknown else [])
+    violence = tuple(dict.fromkeys(ticked)) or (UNKNOWN,)
     outcome = _outcome(case)
     found = {
         "jenis_kekerasan": violence,
@@ -336,6 +340,10 @@ def unmapped_warnings(unmapped: Mapping[Unmapped, int], blocks: Sequence[Categor
     for item, count in sorted(unmapped.items(), key=lambda kv: (kv[0].category, kv[0].answer)):
         grouped.setdefault(item.category, []).append(f"'{item.answer}' ({count} kasus)")
     return tuple(
+        f"Rekap: jenis kekerasan yang bukan pilihan formulir dihitung sebagai '{OTHER}': {', '.join(answers)}. "
+        "Bila itu pilihan formulir yang diubah, tambahkan labelnya pada pilihan yang dimaksud di konfigurasi "
+        "form.choices.violence_types (mis. seksual: [Seksual, Kekerasan seksual])."
+        if key == "jenis_kekerasan" else
         f"Rekap: jawaban '{titles[key]}' belum dipetakan ke kategori SIMFONI-PPA dan dihitung sebagai "
         f"'{OTHER}': {', '.join(answers)}. Petakan di konfigurasi ({_SETTING[key]})."
         for key, answers in grouped.items()

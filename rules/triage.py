@@ -37,9 +37,16 @@ NEED_LABELS: dict[str, str] = {
     "konseling": "Butuh konseling segera",
     "lainnya": "Butuh bantuan lain segera",
 }
+# The answers with options whose unknown label makes a case at least medium risk, as the reasons name them.
+UNKNOWN_OPTION_NAMES: dict[str, str] = {
+    "violence_types": "Jenis kekerasan",
+    "urgent_needs": "Bantuan segera",
+    "victim_disability": "Jawaban disabilitas",
+}
 NO_SIGNAL = "Tidak ada tanda bahaya atau kerentanan khusus"
 PRESUMED_CHILD = "dianggap anak sampai dipastikan"
 _QUOTED = 30  # characters of an unreadable answer a reason may quote
+_KEPT = 40  # characters of an unknown option a reason quotes (all the complaint keeps)
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,10 @@ class TriagePolicy:
     sexual violence against a child; a need for a safe place or medical help (both
     mean someone must act today). Medium: a child victim, sexual violence,
     exploitation, a victim with a disability, or danger not known (asked, or not
-    answered) — each makes the victim more vulnerable or the situation unclear.
+    answered) — each makes the victim more vulnerable or the situation unclear; and
+    `medium_when_answer_unknown`: a kind of violence, an urgent need or a disability answer
+    that names no option of the form (a reworded option not yet in the configuration):
+    unknown, never absent, until staff look.
     `unknown_age_as_child`: a blank or unreadable age counts as a child's, for every
     child rule (the presumption of minority in child protection).
     """
@@ -63,6 +73,7 @@ class TriagePolicy:
     medium_violence: tuple[str, ...] = ("seksual", "eksploitasi")
     medium_when_disability: bool = True
     medium_when_danger_unknown: bool = True
+    medium_when_answer_unknown: bool = True
     unknown_age_as_child: bool = True
 
 
@@ -130,7 +141,14 @@ def _medium_reasons(c: Complaint, policy: TriagePolicy) -> list[str]:
         reasons.append("Korban penyandang disabilitas")
     if policy.medium_when_danger_unknown and c.in_danger in ("tidak_tahu", None):
         reasons.append(_danger_unknown_reason(c))
+    if policy.medium_when_answer_unknown:
+        reasons += [_unknown_option_reason(name, c.unknown_options[f])
+                    for f, name in UNKNOWN_OPTION_NAMES.items() if c.unknown_options.get(f)]
     return reasons
+
+
+def _unknown_option_reason(name: str, answers: tuple[str, ...]) -> str:
+    return f"{name} tidak dikenal: '{', '.join(answers)[:_KEPT]}'; periksa dan tentukan risikonya"
 
 
 def _child_reason(c: Complaint) -> str:

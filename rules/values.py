@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from types import MappingProxyType
 
 import phonenumbers
 
@@ -345,60 +344,6 @@ def _make(
 def calendar_date(cell: Cell, *, day_first: bool) -> date | None:
     moment = timestamp(cell, day_first=day_first)
     return moment.date() if moment else None
-
-
-# --- choices -----------------------------------------------------------------------
-
-
-def choice_key(cell: Cell, labels: Mapping[str, str]) -> tuple[str | None, str | None]:
-    """The key of a single-choice answer (`labels`: key -> label), or (None, raw)."""
-    raw = text(cell)
-    if raw is None:
-        return None, None
-    key = _choice_keys(tuple(labels.items())).get(normalize(raw))
-    return (key, None) if key is not None else (None, raw)
-
-
-@lru_cache(maxsize=64)
-def _choice_keys(labels: tuple[tuple[str, str], ...]) -> Mapping[str, str]:
-    """The comparison key of each label and of each key -> the first key it names (labels
-    are the configuration's: made once, not for every answer)."""
-    keys: dict[str, str] = {}
-    for key, label in labels:
-        keys.setdefault(normalize(label), key)
-        keys.setdefault(normalize(key), key)
-    return MappingProxyType(keys)
-
-
-def checkbox_keys(cell: Cell, labels: Mapping[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Keys of the ticked boxes, and any text that matched no label ("Lainnya: ...").
-
-    Google joins ticked labels with ", ". Labels that themselves hold ", " are found
-    first, so that they are not split apart.
-    """
-    raw = text(cell)
-    if raw is None:
-        return (), ()
-    rest = raw
-    keys: list[str] = []
-    for key, label in sorted(labels.items(), key=lambda kv: -len(kv[1])):
-        if ", " in label and label in rest:
-            keys.append(key)
-            rest = rest.replace(label, "")
-    other: list[str] = []
-    for part in rest.split(","):
-        piece = part.strip()
-        if not piece:
-            continue
-        found, unmatched = choice_key(piece, labels)
-        if found is not None:
-            keys.append(found)
-        elif unmatched:
-            other.append(unmatched)
-    if other and "lainnya" in labels:
-        keys.append("lainnya")
-    ordered = [k for k in labels if k in keys]
-    return tuple(ordered), tuple(other)
 
 
 def unique(values: Iterable[str]) -> tuple[str, ...]:

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rules import values
+from rules import options, values
 from rules.case_ids import IdPattern
+from rules.options import OptionSet
 from rules.whatsapp import WhatsAppPolicy
 
 _SPACES = re.compile(r"\s+")
@@ -60,14 +61,20 @@ def test_text_gives_what_removing_control_characters_gives(cell: object) -> None
 
 @given(st.dictionaries(TEXT, TEXT, max_size=6), st.one_of(st.none(), TEXT, st.integers(0, 3), st.booleans()))
 def test_a_choice_is_found_as_the_label_by_label_search_finds_it(labels: dict[str, str], answer: object) -> None:
-    assert values.choice_key(answer, labels) == choice_key_the_long_way(answer, labels)
+    """Where a label or a key names the answer, the remembered lookup gives the first such option."""
+    key, unmatched = choice_key_the_long_way(answer, labels)
+    reading = options.choice(answer, OptionSet.of(labels))
+    if key is not None:
+        assert reading.keys == (key,) and not reading.similar
+    elif unmatched is None:
+        assert reading == options.Reading()
 
 
 def test_a_choice_follows_the_labels_it_is_given_not_those_of_an_earlier_call() -> None:
-    assert values.choice_key("Ya", {"ya": "Ya"}) == ("ya", None)
-    assert values.choice_key("Ya", {"ya": "Ya, aman"}) == ("ya", None)  # by its key
-    assert values.choice_key("Ya", {"aman": "Ya", "ya": "Ya"}) == ("aman", None)  # the first that matches
-    assert values.choice_key("Ya", {"tidak": "Tidak"}) == (None, "Ya")
+    assert options.choice("Ya", OptionSet.of({"ya": "Ya"})).keys == ("ya",)
+    assert options.choice("Ya", OptionSet.of({"ya": "Ya, aman"})).keys == ("ya",)  # by its key
+    assert options.choice("Ya", OptionSet.of({"aman": "Ya", "ya": "Ya"})).keys == ("aman",)  # the first that matches
+    assert options.choice("Ya", OptionSet.of({"tidak": "Tidak"})).unknown == ("Ya",)
 
 
 def test_an_id_pattern_reads_only_its_own_ids() -> None:

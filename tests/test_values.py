@@ -1,4 +1,4 @@
-"""Reading single answers: phones, ages, dates and timestamps, checkboxes, places."""
+"""Reading single answers: phones, ages, dates and timestamps, places (checkboxes: tests/rules/test_options.py)."""
 
 from datetime import date, datetime
 
@@ -7,8 +7,6 @@ import pytest
 from config.settings import Choices
 from rules import values
 from rules.places import match_place
-
-LABELS = Choices().violence_types
 
 
 @pytest.mark.parametrize("raw", [
@@ -141,21 +139,6 @@ def test_an_age_in_months_is_zero_years_with_a_note_that_says_so() -> None:
 ])
 def test_timestamps_in_every_form_they_arrive(raw: object, day_first: bool, expected: datetime | None) -> None:
     assert values.timestamp(raw, day_first=day_first) == expected
-
-
-def test_checkboxes_map_labels_to_keys_and_keep_other_text() -> None:
-    keys, other = values.checkbox_keys("Fisik, Perdagangan orang (TPPO), dikurung di kamar", LABELS)
-    assert keys == ("fisik", "tppo", "lainnya")
-    assert other == ("dikurung di kamar",)
-
-
-def test_checkbox_label_that_contains_a_comma_is_not_split() -> None:
-    labels = {"fisik": "Fisik", "psikis": "Psikis, verbal", "lainnya": "Lainnya"}
-    assert values.checkbox_keys("Psikis, verbal, Fisik", labels) == (("fisik", "psikis"), ())
-
-
-def test_checkbox_matching_ignores_case_and_spaces() -> None:
-    assert values.checkbox_keys("  seksual ,PSIKIS", LABELS)[0] == ("psikis", "seksual")
 
 
 AREAS = {k: tuple(v) for k, v in Choices().kecamatan.items()}

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from config.settings import Settings
 from rules.case_ids import IdPattern
 from rules.intake import FormSpec
+from rules.options import OptionSet
 from sync.cycle.tabs import Tabs, layouts
 
 
@@ -28,10 +29,10 @@ class Context:
         spec = FormSpec(
             questions=form.questions,
             default_channel=choices.default_channel,
-            violence_types=choices.violence_types,
-            urgent_needs=choices.urgent_needs,
-            yes_no_unknown=choices.yes_no_unknown,
-            wa_safe=choices.wa_safe,
+            violence_types=OptionSet.of(choices.violence_types),
+            urgent_needs=OptionSet.of(choices.urgent_needs),
+            yes_no_unknown=OptionSet.of(choices.yes_no_unknown),
+            wa_safe=OptionSet.of(choices.wa_safe),
             victim_sex=tuple(choices.victim_sex),
             areas={k: tuple(v) for k, v in choices.kecamatan.items()},
             outside_area=choices.outside_area,

@@ -25,6 +25,7 @@ from letters import values as letter_values
 from rules import values
 from rules.dates_id import long_date
 from rules.letter_numbers import LetterCounter, rujukan_variant
+from rules.options import OptionSet
 from rules.workflow import FIELD_LABELS
 from sync.cycle.case_step import parse_time
 from sync.cycle.context import Context
@@ -336,11 +337,11 @@ def _laporan_penjangkauan(case: _Case, number: str, now: datetime, papers: Paper
 
 def _kronologi(case: _Case, number: str, now: datetime, papers: Papers) -> tuple[dict[str, str], str]:
     c = case.complaint
-    labels = case.settings.form.choices.violence_types
+    labels = OptionSet.of(case.settings.form.choices.violence_types)
     incident = {
         "Tanggal kejadian": long_date(c.incident_date) if c and c.incident_date else "-",
         "Tempat kejadian": (c.incident_place if c else None) or "-",
-        "Jenis kekerasan": ", ".join(labels.get(v, v) for v in c.violence_types) if c else "-",
+        "Jenis kekerasan": ", ".join(labels.label(v) for v in c.violence_types) if c else "-",
         "Hubungan pelaku": (c.perpetrator_relation if c else None) or "-",
     }
     filled = letter_values.kronologi_kejadian(

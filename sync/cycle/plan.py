@@ -21,7 +21,7 @@ from rules.intake import read_complaint, review_reason
 from rules.triage import RISK_LEVELS, Triage, triage
 from rules.whatsapp import contact
 from rules.workflow import CLOCK_STOPPED, INITIAL_STATE, STATES, TRANSITIONS, CaseFacts
-from sync.cycle import form_structure
+from sync.cycle import answer_options, form_structure
 from sync.cycle.case_step import advance, state_of
 from sync.cycle.context import Context
 from sync.cycle.events import SYSTEM, Event, Record, log_rows, records
@@ -157,7 +157,9 @@ def plan_cycle(
             if key not in created and table is not None and table.rows and _listed_before(layout, register, key):
                 events.append(Event(key, SYSTEM, f"Baris dikembalikan ke tab {layout.name}", "row_restored"))
     events, removed = _answers_removed(events)
-    events += form_structure.log_events(form_structure.messages(structure, ctx), snapshot.tabs.get(tabs.log.name))
+    answers = answer_options.find(ids.owner.items(), ctx)  # reworded options: structure findings too
+    events += form_structure.log_events(form_structure.messages(structure, ctx)
+                                        + answer_options.messages(answers, ctx), snapshot.tabs.get(tabs.log.name))
     operations.extend(log_rows(events, ctx, stamp))
     log_tab = snapshot.tabs.get(tabs.log.name)
     if operations and (log_tab is None or log_tab.stale_look):
@@ -166,7 +168,8 @@ def plan_cycle(
     operations.extend(workspace.heartbeat(snapshot.tabs.get(tabs.guide.name), ctx.settings, now,
                                           busy=bool(operations)))
     operations.sort(key=lambda op: not isinstance(op, EnsureTab))  # tabs first, order kept
-    return CyclePlan(WritePlan(tuple(operations)), events, cases, form_structure.problems(structure, ctx) + removed,
+    return CyclePlan(WritePlan(tuple(operations)), events, cases,
+                     form_structure.problems(structure, ctx) + answer_options.problems(answers, ctx) + removed,
                      letter_plan.orders, recap=recap)
 
 
