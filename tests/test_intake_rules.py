@@ -189,7 +189,10 @@ def test_an_unrecognised_violence_type_is_a_warning_and_no_lower_risk() -> None:
     c = complaint(violence_types="Seksual, digoda lewat pesan")
     assert c.violence_types == ("seksual", "lainnya")
     assert any("digoda lewat pesan" in w and "Jenis kekerasan" in w for w in c.warnings)
-    assert triage(c) == triage(complaint(violence_types="Seksual"))
+    found, known = triage(c), triage(complaint(violence_types="Seksual"))
+    assert found.level == known.level == "tinggi"
+    assert found.reasons == (*known.reasons, "Jenis kekerasan tidak dikenal: 'digoda lewat pesan'; periksa dan "
+                                             "tentukan risikonya")
 
 
 def test_an_unrecognised_urgent_need_is_a_warning() -> None:
