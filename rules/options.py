@@ -73,8 +73,11 @@ def recognise(answer: str, options: OptionSet) -> Recognised | None:
 def choice(cell: object, options: OptionSet) -> Reading:
     """A single-choice answer."""
     raw = values.text(cell)
-    if raw is None:
-        return Reading()
+    return _choice(raw, options) if raw is not None else Reading()
+
+
+@lru_cache(maxsize=1 << 14)
+def _choice(raw: str, options: OptionSet) -> Reading:
     found = recognise(raw, options)
     if found is None:
         return Reading(unknown=(raw,))
@@ -90,8 +93,11 @@ def checkboxes(cell: object, options: OptionSet) -> Reading:
     when the question has that option.
     """
     raw = values.text(cell)
-    if raw is None:
-        return Reading()
+    return _checkboxes(raw, options) if raw is not None else Reading()
+
+
+@lru_cache(maxsize=1 << 14)  # answers repeat the same few labels: each distinct answer is read once
+def _checkboxes(raw: str, options: OptionSet) -> Reading:
     keys: list[str] = []
     similar: list[tuple[str, str]] = []
     unknown: list[str] = []

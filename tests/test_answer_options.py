@@ -31,7 +31,8 @@ def by_id(backend: Backend, tab: str) -> dict[str, dict[str, object]]:
 
 
 def said(backend: Backend, settings: Settings) -> list[str]:
-    return [str(r.get(L.DETAIL) or r.get(L.ACTION)) for r in records(backend, settings.tabs.log) if r.get(L.CODE) == CODE]
+    rows = records(backend, settings.tabs.log)
+    return [str(r.get(L.DETAIL) or r.get(L.ACTION)) for r in rows if r.get(L.CODE) == CODE]
 
 
 def messages(backend: Backend, ctx: Context) -> list[str]:

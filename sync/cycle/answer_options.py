@@ -40,11 +40,17 @@ def find(responses: Iterable[tuple[str | None, Response]], ctx: Context) -> list
     `responses`: (its case or review ID, when it has one; the response)."""
     seen: dict[tuple[str, str, str | None], tuple[str, list[str], int, tuple[int, int]]] = {}
     asked = ctx.spec.options()
+    read: dict[tuple[str, object], options.Reading] = {}  # answers repeat the same few labels: each read once
     for name, response in sorted(_one_id_each(responses, ctx), key=lambda pair: pair[1].order):
         for field, (labels, multiple) in asked.items():
             if field in response.unreadable:
                 continue
-            reading = _read(response.answers.get(field), labels, multiple)
+            cell = response.answers.get(field)
+            reading = read.get((field, cell)) if isinstance(cell, str) else None
+            if reading is None:
+                reading = read[(field, cell)] = _read(cell, labels, multiple)
+            if not (reading.unknown or reading.similar):
+                continue
             found = [(a, None) for a in reading.unknown] + [(a, k) for a, k in reading.similar]
             for answer, key in found:
                 slot = (field, values.normalize(answer), key)
