@@ -65,9 +65,14 @@ class Reading:
     similar: tuple[tuple[str, str], ...] = ()  # (answer, key) recognised only as the clearly closest
 
 
-def recognise(answer: str, options: OptionSet) -> Recognised | None:
-    """The option `answer` names, and how it was recognised; None when no option clearly is."""
-    return _recognise(values.normalize(answer), options)
+def recognise(answer: str, options: OptionSet, *, single: bool = False) -> Recognised | None:
+    """The option `answer` names, and how it was recognised; None when no option clearly is.
+
+    `single`: the answer of a single-choice question (in danger? safe to contact on WhatsApp?),
+    where words added to an option may turn it round ("Tidak yakin", "Ya, hanya malam hari"):
+    an option's words in a longer answer do not make it that option there.
+    """
+    return _recognise(values.normalize(answer), options, single)
 
 
 def choice(cell: object, options: OptionSet) -> Reading:
@@ -78,7 +83,7 @@ def choice(cell: object, options: OptionSet) -> Reading:
 
 @lru_cache(maxsize=1 << 14)
 def _choice(raw: str, options: OptionSet) -> Reading:
-    found = recognise(raw, options)
+    found = recognise(raw, options, single=True)
     if found is None:
         return Reading(unknown=(raw,))
     return Reading((found.key,), similar=((raw, found.key),) if found.how == SIMILAR else ())
@@ -144,14 +149,14 @@ def _take_comma_labels(raw: str, options: OptionSet, keys: list[str]) -> str:
 
 
 @lru_cache(maxsize=1 << 14)
-def _recognise(answer: str, options: OptionSet) -> Recognised | None:
+def _recognise(answer: str, options: OptionSet, single: bool = False) -> Recognised | None:
     exact = _exact(options).get(answer)
     if exact is not None:
         return Recognised(exact, LABEL)
     same = {key for key, labels in options.options for label in labels if _same(answer, label)}
     if same:
         return Recognised(same.pop(), SAME) if len(same) == 1 else None
-    key = _closest(answer, options)
+    key = _closest(answer, options, single)
     return Recognised(key, SIMILAR) if key is not None else None
 
 
@@ -175,7 +180,7 @@ def _same(answer: str, label: str) -> bool:
     return bool(bare) and bare == loose(label)
 
 
-def _closest(answer: str, options: OptionSet) -> str | None:
+def _closest(answer: str, options: OptionSet, single: bool = False) -> str | None:
     """The one option clearly closest to `answer`, or None.
 
     An option whose words are all in the answer, or that holds all of the answer's words,
@@ -184,7 +189,7 @@ def _closest(answer: str, options: OptionSet) -> str | None:
     Otherwise spelling decides, as for a question's title.
     """
     contained = {key: words for key, labels in options.options for label in labels
-                 if (words := _contains(answer, label)) is not None}
+                 if (words := _contains(answer, label, single)) is not None}
     if contained:
         fullest = [k for k, w in contained.items() if not any(w < other for other in contained.values())]
         return fullest[0] if len(fullest) == 1 else None
@@ -196,11 +201,12 @@ def _closest(answer: str, options: OptionSet) -> str | None:
     return scores[0][1]
 
 
-def _contains(answer: str, label: str) -> frozenset[str] | None:
-    """The label's words when they are all in the answer, or the answer's are all in the label."""
+def _contains(answer: str, label: str, single: bool = False) -> frozenset[str] | None:
+    """The label's words when they are all in the answer (not for a `single` choice), or the answer's
+    are all in the label."""
     label_bare, label_all = _words(loose(label)), _words(_plain(label))
     answer_bare, answer_all = _words(loose(answer)), _words(_plain(answer))
-    if label_bare and label_bare <= answer_all:
+    if label_bare and label_bare <= answer_all and not single:
         return label_bare
     if answer_bare and answer_bare <= label_all:
         return label_all

@@ -19,6 +19,7 @@ from sync.cycle.tabs import I, L, R
 from tests.conftest import NOW
 
 UNKNOWN = "Kekerasan berbasis gender online"
+OWN_WORDS = "Dikurung oleh pamannya"
 
 
 def records(backend: Backend, tab: str) -> list[dict[str, object]]:
@@ -50,6 +51,8 @@ def reworded(backend: Backend, settings: Settings) -> None:
                      reporter_phone="0812-1111-0002", victim_name="B"),
         response_row(timestamp=at + timedelta(minutes=10), violence_types=UNKNOWN, victim_age="30",
                      reporter_phone="0812-1111-0003", victim_name="C"),
+        response_row(timestamp=at + timedelta(minutes=15), violence_types=UNKNOWN, victim_age="31",
+                     reporter_phone="0812-1111-0004", victim_name="D"),  # a form's option: more than one gives it
     ], settings)
 
 
@@ -69,10 +72,10 @@ def test_reworded_options_keep_the_risk_and_an_unknown_one_is_said_until_mapped(
     named = [m for m in shown if UNKNOWN in m]
     assert len(named) == 1 and "form.choices.violence_types" in named[0] and "SAPA-2026-0003" in named[0]
     assert "minimal Sedang" in named[0]
-    assert any("'Kekerasan seksual'" in m and "form.choices.violence_types.seksual" in m for m in shown)
+    assert any("dibaca sebagai pilihan 'Seksual' (mirip)" in m and "SAPA-2026-0002" in m for m in shown)
     assert any(UNKNOWN in m for m in said(backend, settings))
-    assert any("names no option" in p and "SAPA-2026-0003" in p and UNKNOWN not in p for p in result.problems), \
-        "the program log does not quote an answer one reporter gave: it may be their own words"
+    assert any("read as option 'seksual'" in p and "SAPA-2026-0002" in p and "Kekerasan seksual" not in p
+               for p in result.problems), "the program log does not quote an answer one reporter gave"
     peringatan = next(r for r in records(backend, settings.recap.tab) if r[KEY] == "peringatan")
     assert any(UNKNOWN in str(v) and "form.choices.violence_types" in str(v) for v in peringatan.values())
     report = month_report(backend.store(), ctx, ctx.local_time(NOW), "2026-11")
@@ -92,3 +95,16 @@ def test_reworded_options_keep_the_risk_and_an_unknown_one_is_said_until_mapped(
     after = by_id(backend, settings.tabs.intake)["SAPA-2026-0003"]
     assert "tidak dikenal" not in str(after[I.RISK_REASONS])
     assert by_id(backend, settings.tabs.case_register)["SAPA-2026-0002"][R.RISK] == "DARURAT"
+
+
+def test_an_answer_one_reporter_gave_is_not_quoted_in_the_log_tab_status_or_program_log(
+    backend, settings, ctx, cycle  # type: ignore[no-untyped-def]
+) -> None:
+    """It may be their own words (the form's "Lainnya" box): the case's own note quotes it, beside the case."""
+    backend.create([response_row(violence_types=f"{OWN_WORDS}, Fisik")], settings)
+    result = cycle()
+
+    shown = messages(backend, ctx)
+    assert any("satu jawaban bukan pilihan" in m and "SAPA-2026-0001" in m for m in shown)
+    assert not any(OWN_WORDS in m for m in [*shown, *said(backend, settings), *result.problems])
+    assert OWN_WORDS in str(by_id(backend, settings.tabs.intake)["SAPA-2026-0001"][I.WARNINGS])

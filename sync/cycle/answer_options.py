@@ -6,7 +6,8 @@ or read as the closest option. Either way the office is told what to add, and wh
 structure findings are told (sync/cycle/form_structure.py): in Indonesian for the staff
 (the log tab when the findings change, `status` messages) and in English for the program
 log each cycle. An answer seen once may be a reporter's own words (a "Lainnya" answer):
-the program log does not quote it, the staff's tabs do (as the case's own note does).
+neither the program log nor the log tab and `status` quote it (the case's own validation
+note does, beside the rest of the case); an answer given twice or more is an option's label.
 """
 
 from __future__ import annotations
@@ -85,6 +86,15 @@ def messages(findings: Iterable[OptionFinding], ctx: Context) -> list[str]:
         question = ctx.spec.questions[f.field]
         setting = OPTION_SETTINGS[f.field]
         where = _where(f)
+        if f.responses == 1:  # perhaps a reporter's own words ("Lainnya"): the log tab quotes no reporter
+            read = f"dibaca sebagai pilihan '{_labels(ctx.spec, f.field).label(f.key)}' (mirip)" if f.key else \
+                f"bukan pilihan yang dikenal. {_risk(f.field, ctx)}".rstrip()
+            out.append(
+                f"Pertanyaan '{question}': satu jawaban {read} ({where}; jawabannya dikutip di Catatan Validasi "
+                f"kasus itu, tidak di sini). Bila itu pilihan formulir yang diubah, tambahkan sebagai label lain "
+                f"pilihan yang dimaksud di konfigurasi: {setting}.<kunci>: [<label sekarang>, '<jawaban itu>']."
+            )
+            continue
         if f.key is not None:
             label = _labels(ctx.spec, f.field).label(f.key)
             out.append(

@@ -80,6 +80,18 @@ def test_of_two_close_options_the_fuller_wins_only_when_it_holds_the_other() -> 
     assert key_of("Kekerasan", labelled) is None and key_of("fisik", labelled) == "fisik"
 
 
+@pytest.mark.parametrize(("answer", "options"), [
+    ("Tidak yakin", YES_NO),  # in danger? "not sure" is no "no"
+    ("Tidak, tapi pelaku masih serumah", YES_NO),
+    ("Ya, hanya malam hari", OptionSet.of(Choices().wa_safe)),  # safe on WhatsApp? not at any hour
+])
+def test_a_single_choice_with_words_added_is_unknown_never_the_safer_option(answer: str,
+                                                                             options: OptionSet) -> None:
+    assert recognise(answer, options, single=True) is None
+    assert choice(answer, options) == Reading(unknown=(answer,))
+    assert recognise("Tidak tahu / ragu", YES_NO, single=True) is not None  # a near spelling still is
+
+
 def test_a_checkbox_answer_is_split_at_commas_outside_brackets() -> None:
     assert split_ticked("Fisik, Seksual (pemerkosaan, pencabulan), ") == ["Fisik", "Seksual (pemerkosaan, pencabulan)"]
     reading = checkboxes("Fisik, Seksual (pemerkosaan, pencabulan), Perdagangan Orang - TPPO", VIOLENCE)
