@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from . import formulas, values
 from .batch_common import (
     EMPTY_CELL,
     CellUpdate,
@@ -106,6 +107,7 @@ def repeat_cell(ctx: Ctx, req: dict[str, Any]) -> None:
 
 def set_data_validation(ctx: Ctx, req: dict[str, Any]) -> None:
     sheet, (r0, r1, c0, c1) = range_box(ctx, req.get("range") or {})
+    check_condition(ctx, (req.get("rule") or {}).get("condition"))
     ctx.check_edit(sheet, (r0, r1, c0, c1))
     rule = copy.deepcopy(req.get("rule"))  # one copy shared by the cells: stored cells are never changed in place
     done: dict[int, tuple[Any, dict[str, Any] | None]] = {}  # id(old cell) -> (old, new): alike cells share one
@@ -266,11 +268,27 @@ def add_conditional_format_rule(ctx: Ctx, req: dict[str, Any]) -> None:
     ranges = rule.get("ranges") or []
     if not ranges:
         raise RequestError("A conditional format rule must have at least one range.")
+    check_condition(ctx, (rule.get("booleanRule") or {}).get("condition"))
     sheet = sheet_of(ctx, ranges[0].get("sheetId", 0))
     rule["ranges"] = [{"sheetId": sheet.sheet_id, **r} for r in ranges]
     index = int(req.get("index", len(sheet.conditional_formats)))
     sheet.conditional_formats.insert(index, rule)
     return None
+
+
+def check_condition(ctx: Ctx, condition: dict[str, Any] | None) -> None:
+    """Refuse a custom formula that does not parse in the spreadsheet's locale (a `,` between arguments
+    where the decimal separator is a comma). Google refuses a bad condition value with 400 "Invalid
+    ConditionValue.userEnteredValue: <value> for ConditionType: <type>" (recorded for a data validation
+    range without its "="); that it refuses a custom formula that does not parse the same way, rather
+    than storing a rule that never matches, is assumed."""
+    if not condition or condition.get("type") != "CUSTOM_FORMULA":
+        return
+    comma = values.decimal_comma(ctx.book.props.get("locale"))
+    for value in condition.get("values") or []:
+        entered = str(value.get("userEnteredValue", ""))
+        if formulas.syntax_error(entered, decimal_comma=comma) is not None:
+            raise RequestError(f"Invalid ConditionValue.userEnteredValue: {entered} for ConditionType: CUSTOM_FORMULA")
 
 
 def delete_conditional_format_rule(ctx: Ctx, req: dict[str, Any]) -> dict[str, Any]:

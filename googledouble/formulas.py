@@ -5,6 +5,14 @@ and ranges, and a handful of functions. Anything else evaluates to ``#NAME?``
 (unknown function) or ``#ERROR!`` (unparsable), which is what Sheets shows,
 so a test can still see that a cell holds a live formula.
 References are not rebased when rows move: stored text is kept verbatim.
+
+Argument separators follow the spreadsheet's locale, as Google parses a formula written through the
+API in the spreadsheet's locale: where the decimal separator is a comma (``id_ID``, ``de_DE``,
+``tr_TR``, ...) a ``,`` is a decimal comma inside a number (``1,5``) and anywhere else a parse error
+(``#ERROR!``, "Formula parse error."), as reported for Turkish, German, Swedish, Dutch and
+Argentinian spreadsheets (googleapis/google-api-nodejs-client#1994, cloudflare/cloudflare-docs#7616,
+serpapi/public-roadmap#1684). ``;`` separates arguments in every locale (accepted everywhere since
+2019: mricon/ingress-fieldplan#5).
 """
 
 from __future__ import annotations
@@ -28,28 +36,31 @@ class FormulaError(Exception):
         self.message = message
 
 
-_TOKEN = re.compile(
-    r"""\s*(?:
-    (?P<num>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+)|
+_PATTERN = r"""\s*(?:
+    (?P<num>NUMBER)|
     (?P<str>"(?:[^"]|"")*")|
     (?P<ref>(?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!\$?[A-Za-z]{0,3}\$?\d*(?::\$?[A-Za-z]{0,3}\$?\d*)?|
             \$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?|\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3})|
     (?P<name>[A-Za-z_][A-Za-z0-9_.]*)|
-    (?P<op><>|<=|>=|[-+*/^&=<>(),%;])
-    )""",
-    re.X,
-)
+    (?P<op><>|<=|>=|[-+*/^&=<>()%;OPS])
+    )"""
+_TOKEN = re.compile(  # a decimal-point locale (en_US): `,` and `;` both separate arguments
+    _PATTERN.replace("NUMBER", r"\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+").replace("OPS", ","), re.X)
+_TOKEN_DECIMAL_COMMA = re.compile(  # a decimal-comma locale (id_ID): `,` only inside a number, `;` separates
+    _PATTERN.replace("NUMBER", r"\d+(?:,\d*)?(?:[eE][+-]?\d+)?|,\d+").replace("OPS", ""), re.X)
 
 
 @functools.lru_cache(maxsize=256)
-def _tokens(text: str) -> tuple[tuple[str, str], ...]:
-    """A formula's tokens, split once per text (a tab's fingerprint formula is read on every look)."""
+def _tokens(text: str, decimal_comma: bool = False) -> tuple[tuple[str, str], ...]:
+    """A formula's tokens, split once per text (a tab's fingerprint formula is read on every look); in a
+    decimal-comma locale a `,` outside a number does not parse."""
     out: list[tuple[str, str]] = []
     pos = 0
+    token = _TOKEN_DECIMAL_COMMA if decimal_comma else _TOKEN
     while pos < len(text):
         if text[pos:].strip() == "":
             break
-        m = _TOKEN.match(text, pos)
+        m = token.match(text, pos)
         if not m or m.end() == pos:
             raise FormulaError("ERROR", "Formula parse error.")
         kind = m.lastgroup or ""
@@ -59,9 +70,9 @@ def _tokens(text: str) -> tuple[tuple[str, str], ...]:
 
 
 class _Parser:
-    def __init__(self, text: str, resolve: Resolver, height: Height | None = None) -> None:
+    def __init__(self, text: str, resolve: Resolver, height: Height | None = None, decimal_comma: bool = False) -> None:
         self.height = height
-        self.toks = _tokens(text)
+        self.toks = _tokens(text, decimal_comma)
         self.i = 0
         self.resolve = resolve
 
@@ -148,7 +159,7 @@ class _Parser:
     def primary(self) -> Value:
         kind, text = self.take()
         if kind == "num":
-            return float(text)
+            return float(text.replace(",", "."))
         if kind == "str":
             return text[1:-1].replace('""', '"')
         if text == "(":
@@ -314,12 +325,23 @@ _FUNCTIONS: dict[str, Callable[[list[Value]], Value]] = {
 }
 
 
-def evaluate(formula: str, resolve: Resolver, depth: int = 0, height: Height | None = None) -> dict[str, Any]:
-    """Evaluate ``=...`` and return an ExtendedValue."""
+def syntax_error(formula: str, *, decimal_comma: bool) -> str | None:
+    """Why ``=...`` does not parse in a locale (its tokens only: functions and references are not
+    looked up), or None when it does."""
+    try:
+        _tokens(formula[1:] if formula.startswith("=") else formula, decimal_comma)
+    except FormulaError as err:
+        return err.message
+    return None
+
+
+def evaluate(formula: str, resolve: Resolver, depth: int = 0, height: Height | None = None, *,
+             decimal_comma: bool = False) -> dict[str, Any]:
+    """Evaluate ``=...`` and return an ExtendedValue (`decimal_comma`: the spreadsheet's locale writes 1,5)."""
     if depth > 50:
         return {"errorValue": {"type": "REF", "message": "Circular dependency detected."}}
     try:
-        result = _Parser(formula[1:], resolve, height).parse()
+        result = _Parser(formula[1:], resolve, height, decimal_comma).parse()
         result = _scalar(result)
     except FormulaError as err:
         return {"errorValue": {"type": err.kind, "message": err.message}}

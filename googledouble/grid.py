@@ -129,6 +129,7 @@ class Evaluator:
     def __init__(self, book: Spreadsheet) -> None:
         self.book = book
         self.depth = 0
+        self.decimal_comma = values.decimal_comma(book.props.get("locale"))  # how its formulas parse
         self._used: dict[int, int] = {}  # sheetId -> rows up to the last one holding a value (this request)
         self._copies: dict[int, tuple[Any, Any]] = {}  # id(stored value) -> (it, its copy for an answer)
 
@@ -150,7 +151,7 @@ class Evaluator:
             self.depth += 1
             try:
                 return formulas.evaluate(entered["formulaValue"], lambda t, r: self._resolve(sheet, t, r), self.depth,
-                                         lambda t, r: self._height(sheet, t, r))
+                                         lambda t, r: self._height(sheet, t, r), decimal_comma=self.decimal_comma)
             finally:
                 self.depth -= 1
         return entered  # type: ignore[no-any-return]

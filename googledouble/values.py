@@ -43,6 +43,20 @@ def locale_of(name: str | None) -> Locale:
     return LOCALES.get(name or "en_US", LOCALES["en_US"])
 
 
+# Locales whose decimal separator is a comma, among those Google offers (File > Settings > Locale): a
+# formula there separates arguments with `;` (formulas.py). Others, and unknown ones, write 1.5.
+DECIMAL_COMMA_LOCALES = frozenset({
+    "id_ID", "de_DE", "de_AT", "tr_TR", "sv_SE", "nl_NL", "nl_BE", "fr_FR", "fr_CA", "es_ES", "es_AR",
+    "es_CO", "es_CL", "it_IT", "pt_BR", "pt_PT", "ru_RU", "pl_PL", "da_DK", "nb_NO", "fi_FI", "cs_CZ",
+    "uk_UA", "vi_VN",
+})
+
+
+def decimal_comma(name: str | None) -> bool:
+    """Does the spreadsheet's locale write 1,5 (and so separate a formula's arguments with `;` only)?"""
+    return (name or "en_US") in DECIMAL_COMMA_LOCALES or locale_of(name).decimal == ","
+
+
 ERROR_TEXT: dict[str, str] = {
     "ERROR": "#ERROR!",
     "NULL_VALUE": "#NULL!",

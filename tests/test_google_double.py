@@ -197,7 +197,7 @@ def test_value_render_options(double: GoogleDouble) -> None:
 
 def test_raw_stores_text_and_user_entered_parses_it(double: GoogleDouble, book: str) -> None:
     ws = double.gspread_client().open_by_key(book).worksheet(TAB)
-    typed = ['=IMPORTXML("https://x.example","//a")', "0812", "12%"]
+    typed = ['=IMPORTXML("https://x.example";"//a")', "0812", "12%"]  # `;`: the book is id_ID
     ws.update([typed], "B5", value_input_option="RAW")
     ws.update([typed], "B6", value_input_option="USER_ENTERED")
     raw = [double.cell(book, TAB, a1) for a1 in ("B5", "C5", "D5")]
@@ -211,7 +211,7 @@ def test_raw_stores_text_and_user_entered_parses_it(double: GoogleDouble, book: 
 
 
 def test_staff_typing_is_parsed_like_user_entered(double: GoogleDouble, book: str) -> None:
-    double.staff_type(book, TAB, "E2", "=SUM(1,2)")
+    double.staff_type(book, TAB, "E2", "=SUM(1;2)")  # the book is id_ID: `,` is its decimal comma
     double.staff_type(book, TAB, "F2", "42")
     double.staff_type(book, TAB, "G2", "'42")
     assert double.cell(book, TAB, "E2").is_formula

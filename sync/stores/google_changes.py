@@ -32,6 +32,7 @@ from typing import Any
 
 import gspread
 
+from sync.stores import separators
 from sync.stores.google_read import Grid, grids
 
 FIRST_COLUMN = 23  # X, 0-based: title, columns covered, fingerprint
@@ -51,13 +52,14 @@ class View:
 
 
 def formula(title: str, columns: int) -> str:
-    """The fingerprint of tab `title` over its first `columns` columns (rows open-ended)."""
+    """The fingerprint of tab `title` over its first `columns` columns (rows open-ended); its arguments
+    separated by `;`, which parses in every locale (sync/stores/separators.py)."""
     quoted = "'" + title.replace("'", "''") + "'"
     terms = []
     for column in range(1, max(columns, 1) + 1):
         letter = _letter(column)
         rng = f"{quoted}!{letter}1:{letter}"
-        terms.append(f"{column}*SUMPRODUCT(LEN({rng}),ROW({rng}))")
+        terms.append(f"{column}*SUMPRODUCT(LEN({rng}){separators.GOOGLE}ROW({rng}))")
     return "=" + "+".join(terms) + f"+SUM({quoted}!A1:{_letter(max(columns, 1))})"
 
 

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 import gspread
 
-from sync.stores import workspace
+from sync.stores import separators, workspace
 from sync.stores.cells import GOOGLE_DAY, GOOGLE_MOMENT, serial
 from sync.stores.store import Dropdown, Link, Look, Value
 from sync.stores.text import cell_text
@@ -273,7 +273,8 @@ def _highlights(sheet_id: int, columns: dict[str, int], width: int, rows: int, l
         style: dict[str, Any] = {"backgroundColorStyle": {"rgbColor": _rgb(rule.color)}}
         if rule.grey_text:
             style["textFormat"] = {"foregroundColorStyle": {"rgbColor": _rgb("808080")}}
-        out.append(_conditional(cells, workspace.highlight_formula(letter, 2, rule.values), style, len(out)))
+        formula = workspace.highlight_formula(letter, 2, rule.values, sep=separators.GOOGLE)
+        out.append(_conditional(cells, formula, style, len(out)))
     beat = look.heartbeat
     if beat is not None and beat.header in columns:
         column = columns[beat.header]
@@ -285,7 +286,8 @@ def _highlights(sheet_id: int, columns: dict[str, int], width: int, rows: int, l
         red = {"backgroundColorStyle": {"rgbColor": _rgb("E06666")},
                "textFormat": {"bold": True, "foregroundColorStyle": {"rgbColor": _rgb("FFFFFF")}}}
         rules = sum(1 for r in out if "addConditionalFormatRule" in r)
-        out.append(_conditional(cell, workspace.heartbeat_formula(letter, beat.row, beat.stale_minutes), red, rules))
+        out.append(_conditional(cell, workspace.heartbeat_formula(letter, beat.row, beat.stale_minutes,
+                                                                   sep=separators.GOOGLE), red, rules))
     return out
 
 

@@ -37,7 +37,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from letters.files import remove_stale_temporaries
 from rules.errors import InputError, SapaError, StructureError, TransientError
-from sync.stores import workspace
+from sync.stores import separators, workspace
 from sync.stores.cells import LOCAL_DAY, LOCAL_MOMENT
 from sync.stores.local_charts import draw_charts, record_charts
 from sync.stores.responses import fingerprint, response_tab_names
@@ -446,7 +446,7 @@ def _colour(sheet: Worksheet, columns: dict[str, int], look: Look) -> None:
             cells = " ".join(f"{get_column_letter(a)}2:{get_column_letter(b - 1)}{last_row}"
                              for a, b in _runs_without(width, skip))
         font = Font(color="808080") if rule.grey_text else None
-        formula = workspace.highlight_formula(letter, 2, rule.values)
+        formula = workspace.highlight_formula(letter, 2, rule.values, sep=separators.XLSX)
         made = FormulaRule(formula=[formula], fill=PatternFill("solid", bgColor=rule.color), font=font)
         made.priority = priority
         sheet.conditional_formatting.add(cells, made)
@@ -456,7 +456,8 @@ def _colour(sheet: Worksheet, columns: dict[str, int], look: Look) -> None:
         cell = sheet[f"{letter}{beat.row}"]
         cell.number_format = LOCAL_MOMENT
         cell.alignment = Alignment(horizontal="left", vertical="top")
-        stale = FormulaRule(formula=[workspace.heartbeat_formula(letter, beat.row, beat.stale_minutes)],
+        stale = FormulaRule(formula=[workspace.heartbeat_formula(letter, beat.row, beat.stale_minutes,
+                                                                    sep=separators.XLSX)],
                             fill=PatternFill("solid", bgColor="E06666"), font=Font(bold=True, color="FFFFFF"))
         sheet.conditional_formatting.add(cell.coordinate, stale)
 

@@ -256,15 +256,17 @@ def as_time(cell: object) -> datetime | None:
     return cells.EPOCH + timedelta(seconds=found) if found is not None else None
 
 
-def heartbeat_formula(letter: str, row: int, minutes: int) -> str:
-    """True when the heartbeat cell is older than `minutes` (the sheet's NOW() in office time)."""
-    return f"AND(ISNUMBER(${letter}${row}),NOW()-${letter}${row}>{minutes}/1440)"
+def heartbeat_formula(letter: str, row: int, minutes: int, *, sep: str) -> str:
+    """True when the heartbeat cell is older than `minutes` (the sheet's NOW() in office time); `sep`
+    separates arguments (sync/stores/separators.py: `;` for Google, `,` in an .xlsx file)."""
+    return f"AND(ISNUMBER(${letter}${row}){sep}NOW()-${letter}${row}>{minutes}/1440)"
 
 
-def highlight_formula(letter: str, row: int, choices: Sequence[str]) -> str:
-    """True when the row's cell in column `letter` holds one of `choices` (the worker's own labels)."""
+def highlight_formula(letter: str, row: int, choices: Sequence[str], *, sep: str) -> str:
+    """True when the row's cell in column `letter` holds one of `choices` (the worker's own labels);
+    `sep` as for `heartbeat_formula`."""
     tests = [f'TRIM(${letter}{row})="{_quoted(c)}"' for c in choices]
-    return tests[0] if len(tests) == 1 else f"OR({','.join(tests)})"
+    return tests[0] if len(tests) == 1 else f"OR({sep.join(tests)})"
 
 
 def _quoted(text: str) -> str:
