@@ -85,7 +85,8 @@ class GoogleDouble(StaffMixin):
       user_email: the account the clients act as (owner of created files, protected-range editor).
       seed: makes generated ids reproducible.
       clock: returns the current ``datetime`` (UTC) for Drive timestamps and form submissions.
-      locale/time_zone: defaults for new spreadsheets (``id_ID``/``Asia/Jakarta`` for an Indonesian office).
+      locale/time_zone: defaults for new spreadsheets: ``id_ID``/``Asia/Jakarta``, those of a spreadsheet an
+        Indonesian account makes, like the office's (``en_US``/``Etc/GMT`` for gspread's recorded answers).
       service_account_without_storage: refuse to create/copy files outside a shared drive, as Drive
         does for a service account ("Service Accounts do not have storage quota").
       drive_file_scope: act as the ``drive.file`` scope -- files not created through the API are invisible.
@@ -99,8 +100,8 @@ class GoogleDouble(StaffMixin):
         user_email: str = "sapa-sync@sapa-test.iam.gserviceaccount.com",
         seed: int = 0,
         clock: Callable[[], dt.datetime] | None = None,
-        locale: str = "en_US",
-        time_zone: str = "Etc/GMT",
+        locale: str = "id_ID",
+        time_zone: str = "Asia/Jakarta",
         service_account_without_storage: bool = False,
         drive_file_scope: bool = False,
     ) -> None:

@@ -12,6 +12,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import values
 from .a1 import col_index, parse_ref
@@ -467,7 +468,10 @@ class StaffMixin:
         title: str | None = None,
         timestamp: dt.datetime | None = None,
     ) -> int:
-        """Append a form response (timestamp, then ``answers``) as Google Forms does; returns its row."""
+        """Append a form response (timestamp, then ``answers``) as Google Forms does; returns its row.
+
+        Without ``timestamp`` the response is stamped with the clock's time in the spreadsheet's time
+        zone (``properties.timeZone``, File > Settings), as Google writes a form's timestamps."""
         with self.editing(spreadsheet_id) as book:
             sheet = book.by_title(title) if title else book.ordered()[0]
             if sheet is None:
@@ -477,10 +481,20 @@ class StaffMixin:
                 sheet.resize(row + 1, None)
             if 1 + len(answers) > sheet.cols:
                 sheet.resize(None, 1 + len(answers))
-            moment = timestamp or self.clock().replace(tzinfo=None)
+            moment = timestamp or _in_zone(self.clock(), book.props.get("timeZone"))
             locale = book.props.get("locale")
             for c, value in enumerate([moment, *answers]):
                 if value is None or value == "":
                     continue
                 set_value(sheet, row, c, values.python_value(value, locale))
             return row + 1
+
+
+def _in_zone(moment: dt.datetime, zone: str | None) -> dt.datetime:
+    """An aware time as a naive one in time zone `zone` (an IANA name; unknown or none: UTC)."""
+    try:
+        tz: dt.tzinfo = ZoneInfo(zone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = dt.UTC
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(tz).replace(tzinfo=None)

@@ -61,8 +61,9 @@ def test_all_ok_after_init() -> None:
     setup = Setup()
     findings = setup.diagnose()
     assert problems(findings) == []
-    assert {f.check for f in findings} == {"credentials", "spreadsheet", "readers", "link_sharing", "responses_tab",
-                                           "form_headers", "worker_tabs", "letters_folder", "templates"}
+    assert {f.check for f in findings} == {"credentials", "spreadsheet", "time_zone", "readers", "link_sharing",
+                                           "responses_tab", "form_headers", "worker_tabs", "letters_folder",
+                                           "templates"}
     assert exit_code(findings) == 0
     text = render(findings)
     assert WORKER in text and "Shared Drive" in text and "Drive Bersama" in text

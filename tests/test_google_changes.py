@@ -219,4 +219,5 @@ def test_the_double_computes_a_fingerprint_as_sheets_does() -> None:
 
     # A: len 1 at row 1, len 3 at row 2 -> 7; B: len 2 at row 1, "1.5" (3) at row 2 -> 8, weighted 2; sum 1.5
     assert value(google_changes.formula("T", 2)) == 24.5
-    assert value("=SUMPRODUCT(LEN('T'!A1:B),ROW('T'!A1:A))") == "#VALUE!"  # 2x2 against 2x1
+    assert value("=SUMPRODUCT(LEN('T'!A1:B);ROW('T'!A1:A))") == "#VALUE!"  # 2x2 against 2x1
+    assert value(google_changes.formula("T", 2).replace(";", ",")) == "#ERROR!"  # `,`: no formula in id_ID

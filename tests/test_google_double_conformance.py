@@ -111,7 +111,7 @@ def parse_body(text: str | bytes | None) -> Any:
 
 def replay(name: str) -> None:
     data = json.loads((CASSETTES / f"{name}.json").read_text(encoding="utf-8"))
-    double = GoogleDouble(seed=len(name))
+    double = GoogleDouble(seed=len(name), locale="en_US", time_zone="Etc/GMT")  # as the recordings were made
     if name in SETUP:
         SETUP[name](double)
     ids = IdMap()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import gspread
@@ -35,6 +36,7 @@ from rules.columns import find_columns
 from rules.errors import SapaError, StructureError, TransientError
 from rules.intake import REQUIRED
 from sync.commands.google_init import TEMPLATE_NAMES, list_templates
+from sync.cycle import sheet_zone
 from sync.cycle.context import Context
 from sync.cycle.form_structure import HEADER_LOST
 from sync.cycle.identify import header_lost
@@ -51,8 +53,8 @@ Connect = Callable[[Settings], tuple[gspread.Client, Any, Any, str | None]]
 
 @dataclass(frozen=True)
 class Finding:
-    check: str  # config, letters_staff, credentials, spreadsheet, readers, link_sharing, responses_tab,
-    # form_headers, worker_tabs, letters_folder, templates
+    check: str  # config, letters_staff, credentials, spreadsheet, time_zone, readers, link_sharing,
+    # responses_tab, form_headers, worker_tabs, letters_folder, templates
     status: Status
     indonesian: str
     english: str
@@ -202,13 +204,16 @@ def _spreadsheet(
     http = client.http_client
     try:
         body = retry.run("the doctor's read", lambda: http.fetch_sheet_metadata(
-            sid, params={"fields": "properties(title),sheets(properties(title))"}))
+            sid, params={"fields": "properties(title,locale,timeZone),sheets(properties(title))"}))
     except Exception as err:
         out.append(_access_error(err, sid, email))
         return None
-    title = str((body.get("properties") or {}).get("title", ""))
+    props = body.get("properties") or {}
+    title, locale, zone = str(props.get("title", "")), props.get("locale"), props.get("timeZone")
     titles = [str((s.get("properties") or {}).get("title", "")) for s in body.get("sheets") or []]
-    out.append(ok("spreadsheet", f"Spreadsheet '{title}' dapat dibuka.", f"The spreadsheet '{title}' is readable."))
+    out.append(ok("spreadsheet", f"Spreadsheet '{title}' dapat dibuka (lokal {locale}, zona waktu {zone}).",
+                  f"The spreadsheet '{title}' is readable (locale {locale}, time zone {zone})."))
+    out.append(time_zone(zone, settings))
     tabs = [t.name for t in layouts(settings).all]
     out += responses_tabs(titles, settings, tabs)
     missing = [t for t in tabs if t not in titles]
@@ -234,6 +239,17 @@ def _spreadsheet(
         return None
     found = answer.get("valueRanges") or []
     return {name: list(((r.get("values") or [[]]) or [[]])[0]) for name, r in zip(names, found, strict=False)}
+
+
+def time_zone(zone: str | None, settings: Settings) -> Finding:
+    """The spreadsheet's time zone, in which Google writes the form's timestamps, against `timezone`."""
+    ctx = Context.from_settings(settings)
+    now = ctx.local_time(datetime.now(UTC))
+    said_id, said_en = sheet_zone.messages(zone, ctx, now), sheet_zone.problems(zone, ctx, now)
+    if said_id:
+        return warning("time_zone", said_id[0], said_en[0][0].upper() + said_en[0][1:])
+    return ok("time_zone", f"Zona waktu spreadsheet ({zone}) sesuai timezone konfigurasi ({settings.timezone}).",
+              f"The spreadsheet's time zone ({zone}) matches timezone in the configuration ({settings.timezone}).")
 
 
 def response_names(titles: Sequence[str], settings: Settings) -> list[str]:

@@ -9,7 +9,7 @@ from typing import Any
 from rules import values
 from rules.monitoring import summary
 from rules.workflow import QUEUE, ROLE_LABELS, STATE_LABELS, STATES
-from sync.cycle import answer_options, monitoring_step
+from sync.cycle import answer_options, monitoring_step, sheet_zone
 from sync.cycle.case_step import parse_time, state_of
 from sync.cycle.context import Context
 from sync.cycle.events import records
@@ -32,9 +32,10 @@ def tabs_read(ctx: Context) -> list[str]:
 def status(snapshot: Snapshot, ctx: Context, now: datetime) -> dict[str, Any]:
     """The figures of `status --json`, from a snapshot of `tabs_read(ctx)` at least; `now` is naive
     local (WIB) time."""
-    responses, copies = without_copies(read_responses(snapshot.response_tabs, ctx))
+    responses, copies = without_copies(read_responses(snapshot.response_tabs, ctx, snapshot.time_zone))
     structure = messages(read_structure(snapshot.response_tabs, ctx), ctx)
     structure += answer_options.messages(answer_options.find(((r.marker, r) for r in responses), ctx), ctx)
+    structure += sheet_zone.messages(snapshot.time_zone, ctx, now)
     cases = records(snapshot.tabs.get(ctx.tabs.register.name), R.ID)
     reviews = records(snapshot.tabs.get(ctx.tabs.review.name), V.ID)
     open_reviews = {

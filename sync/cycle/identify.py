@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from functools import cached_property, partial
 
 from rules import values
 from rules.columns import Columns, answers_of, find_columns, other_answers
 from rules.intake import duplicate_key, submitted_at
+from sync.cycle import sheet_zone
 from sync.cycle.context import Context
 from sync.stores.responses import (
     FINGERPRINT_PREFIX,
@@ -126,17 +127,20 @@ def _is_value(title: str, ctx: Context) -> bool:
                 or values.timestamp(title, day_first=True) is not None)
 
 
-def read_responses(tables: Sequence[Table], ctx: Context) -> list[Response]:
+def read_responses(tables: Sequence[Table], ctx: Context, time_zone: str | None = None) -> list[Response]:
     """The responses of every responses tab, each parsed once, oldest tab first. A tab whose header row
-    is lost (`header_lost`) gives none: nothing is made of it until its header is back in row 1."""
+    is lost (`header_lost`) gives none: nothing is made of it until its header is back in row 1.
+    `time_zone`: the spreadsheet's (Snapshot.time_zone), in which the form wrote its timestamps: each is
+    read as a time in the configured zone (sync/cycle/sheet_zone.py)."""
+    zone = sheet_zone.reader(time_zone, ctx)
     out: list[Response] = []
     for position, table in enumerate(tables):
         if not header_lost(table, ctx):
-            out += _read_tab(table, position, ctx)
+            out += _read_tab(table, position, ctx, zone)
     return out
 
 
-def _read_tab(table: Table, position: int, ctx: Context) -> list[Response]:
+def _read_tab(table: Table, position: int, ctx: Context, zone: tzinfo | None) -> list[Response]:
     marker_header = ctx.marker_header
     columns = columns_of(table, ctx)
     first = day_first(table)
@@ -145,6 +149,10 @@ def _read_tab(table: Table, position: int, ctx: Context) -> list[Response]:
         if is_blank(table.headers, row, marker_header):
             continue
         answers = answers_of(row, columns)
+        submitted = submitted_at(answers, day_first=first)
+        if zone is not None and submitted is not None:  # the time the form wrote, in the configured zone
+            submitted = sheet_zone.shift(submitted, zone, ctx)
+            answers["timestamp"] = submitted
         out.append(
             Response(
                 tab=table.name,
@@ -155,7 +163,7 @@ def _read_tab(table: Table, position: int, ctx: Context) -> list[Response]:
                 previous_of=partial(previous_fingerprint, table.headers, row, marker_header),
                 legacy_of=partial(legacy_fingerprint, table.headers, row, marker_header),
                 marker=cell_text(table.get(row, marker_header)),
-                submitted=submitted_at(answers, day_first=first),
+                submitted=submitted,
                 day_first=first,
                 unreadable=columns.missing,
                 other=other_answers(row, columns),

@@ -21,7 +21,7 @@ from rules.intake import read_complaint, review_reason
 from rules.triage import RISK_LEVELS, Triage, triage
 from rules.whatsapp import contact
 from rules.workflow import CLOCK_STOPPED, INITIAL_STATE, STATES, TRANSITIONS, CaseFacts
-from sync.cycle import answer_options, form_structure
+from sync.cycle import answer_options, form_structure, sheet_zone
 from sync.cycle.case_step import advance, state_of
 from sync.cycle.context import Context
 from sync.cycle.events import SYSTEM, Event, Record, log_rows, records
@@ -75,7 +75,7 @@ def plan_cycle(
     register = records(snapshot.tabs.get(tabs.register.name), R.ID)
     review = records(snapshot.tabs.get(tabs.review.name), V.ID)
     staff = {role: records(snapshot.tabs.get(layout.name), CASE_ID) for role, layout in tabs.roles.items()}
-    responses = read_responses(snapshot.response_tabs, ctx)
+    responses = read_responses(snapshot.response_tabs, ctx, snapshot.time_zone)
     structure = form_structure.read_structure(snapshot.response_tabs, ctx)
     unread_tab = any(s.lost for s in structure)  # its responses are not read: a case without one is not "missing"
     known = {i: str(r.get(R.FINGERPRINT) or "") for i, r in register.items()}
@@ -158,8 +158,10 @@ def plan_cycle(
                 events.append(Event(key, SYSTEM, f"Baris dikembalikan ke tab {layout.name}", "row_restored"))
     events, removed = _answers_removed(events)
     answers = answer_options.find(ids.owner.items(), ctx)  # reworded options: structure findings too
+    zone_messages = sheet_zone.messages(snapshot.time_zone, ctx, now)  # the spreadsheet's time zone: likewise
     events += form_structure.log_events(form_structure.messages(structure, ctx)
-                                        + answer_options.messages(answers, ctx), snapshot.tabs.get(tabs.log.name))
+                                        + answer_options.messages(answers, ctx) + zone_messages,
+                                        snapshot.tabs.get(tabs.log.name))
     operations.extend(log_rows(events, ctx, stamp))
     log_tab = snapshot.tabs.get(tabs.log.name)
     if operations and (log_tab is None or log_tab.stale_look):
@@ -168,9 +170,9 @@ def plan_cycle(
     operations.extend(workspace.heartbeat(snapshot.tabs.get(tabs.guide.name), ctx.settings, now,
                                           busy=bool(operations)))
     operations.sort(key=lambda op: not isinstance(op, EnsureTab))  # tabs first, order kept
-    return CyclePlan(WritePlan(tuple(operations)), events, cases,
-                     form_structure.problems(structure, ctx) + answer_options.problems(answers, ctx) + removed,
-                     letter_plan.orders, recap=recap)
+    problems = (form_structure.problems(structure, ctx) + answer_options.problems(answers, ctx)
+                + sheet_zone.problems(snapshot.time_zone, ctx, now) + removed)
+    return CyclePlan(WritePlan(tuple(operations)), events, cases, problems, letter_plan.orders, recap=recap)
 
 
 def _triage(

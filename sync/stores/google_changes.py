@@ -9,10 +9,10 @@ text the worker wrote; Z holds the formula. Rows are open-ended (`A1:A`), so res
 below are covered; a column added right of the grid is not, but it changes the grid's size.
 
 An idle cycle then makes two small requests instead of the full read: the tabs' properties (titles
-and grid sizes, and the write tokens) and the fingerprint values. When both equal what the last
-full read saw, the spreadsheet is taken as unchanged and that read is used again (re-planned at
-the new clock time); otherwise, and whenever the block is missing, stale (a tab added, renamed or
-widened) or shows an error, the cycle reads in full. A store reads in full after every write it
+and grid sizes, the write tokens, the spreadsheet's locale and time zone) and the fingerprint values.
+When both equal what the last full read saw, the spreadsheet is taken as unchanged and that read is
+used again (re-planned at the new clock time); otherwise, and whenever the block is missing, stale
+(a tab added, renamed or widened) or shows an error, the cycle reads in full. A store reads in full after every write it
 attempted, on its first read, and every `full_read_every` reads in any case.
 
 What a fingerprint can miss: an edit that keeps every length and every number, such as one
@@ -33,7 +33,7 @@ from typing import Any
 import gspread
 
 from sync.stores import separators
-from sync.stores.google_read import Grid, grids
+from sync.stores.google_read import Grid, grids, settings_of
 
 FIRST_COLUMN = 23  # X, 0-based: title, columns covered, fingerprint
 WIDTH = 3
@@ -49,6 +49,7 @@ class View:
     grids: tuple[Grid, ...]
     tokens: tuple[int, ...]  # spreadsheet-level developer metadata ids (the write tokens among them)
     fingerprints: tuple[object, ...]
+    settings: tuple[str | None, str | None] = (None, None)  # the spreadsheet's locale and time zone
 
 
 def formula(title: str, columns: int) -> str:
@@ -117,7 +118,7 @@ def fresh(block: Sequence[tuple[object, ...]] | None, want: Sequence[tuple[str, 
 
 def view_of(body: Mapping[str, Any], fingerprints: Sequence[object]) -> View:
     tokens = sorted(int(m["metadataId"]) for m in body.get("developerMetadata") or [] if "metadataId" in m)
-    return View(tuple(grids(dict(body))), tuple(tokens), tuple(fingerprints))
+    return View(tuple(grids(dict(body))), tuple(tokens), tuple(fingerprints), settings_of(body))
 
 
 def fingerprints_in(answer: Mapping[str, Any]) -> list[object]:

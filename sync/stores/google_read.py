@@ -22,7 +22,7 @@ be.) New rows below the ones read (a form response arriving) are left for the ne
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,8 +36,9 @@ from rules.errors import TransientError
 CELL_BYTES = 5.0  # to decide whether one answer fits
 FIRST_PART_CELL_BYTES = 50.0  # for a row never read: until a part of its tab was read, then as in that part
 CHECK_ROW_BYTES = 200  # a row's first cell and metadata ids in the check's answer (a case ID and an id or two)
+SETTINGS_FIELDS = "properties(locale,timeZone)"  # the spreadsheet's locale and time zone, with every read
 PROPERTIES_FIELDS = (
-    "developerMetadata(metadataId,metadataKey),"
+    f"{SETTINGS_FIELDS},developerMetadata(metadataId,metadataKey),"
     "sheets.properties(sheetId,title,gridProperties(rowCount,columnCount))"
 )
 CHECK_FIELDS = (
@@ -70,6 +71,13 @@ class Window:
         title = self.grid.title.replace("'", "''")
         last = gspread.utils.rowcol_to_a1(1, max(columns or self.grid.cols, 1)).rstrip("1")
         return f"'{title}'!A{self.start + 1}:{last}{self.end}"
+
+
+def settings_of(body: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """The spreadsheet's (locale, time zone) in an answer asked with SETTINGS_FIELDS (None: not given)."""
+    props = body.get("properties") or {}
+    locale, zone = props.get("locale"), props.get("timeZone")
+    return (str(locale) if locale else None), (str(zone) if zone else None)
 
 
 def grids(body: dict[str, Any]) -> list[Grid]:

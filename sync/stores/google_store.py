@@ -94,7 +94,7 @@ DEFAULT_LOG_TABS = ("Log Aktivitas",)
 DEFAULT_MAX_REQUEST_BYTES = 2_000_000  # worker.max_request_bytes
 
 READ_FIELDS = (
-    "developerMetadata(metadataId,metadataKey),"
+    f"{google_read.SETTINGS_FIELDS},developerMetadata(metadataId,metadataKey),"
     "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),"
     "data(startRow,rowData(values(effectiveValue)),"
     "rowMetadata(developerMetadata(metadataId,metadataKey,metadataValue))))"
@@ -283,8 +283,9 @@ class GoogleStore:
         for title, sheet in sheets.items():
             headers = tables[title].headers if title in tables else sheet.table().headers
             sheet.read_headers, sheet.headers = headers, list(headers)
+        locale, time_zone = google_read.settings_of(body)
         return Snapshot(response_tabs=tuple(tables[n] for n in names),
-                        tabs={t: tables[t] for t in worker_tabs if t in tables})
+                        tabs={t: tables[t] for t in worker_tabs if t in tables}, locale=locale, time_zone=time_zone)
 
     def _unchanged(self) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
         """The last full read's answer, when two small requests show that nothing changed since (else None);

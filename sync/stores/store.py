@@ -69,6 +69,11 @@ class Snapshot:
 
     response_tabs: tuple[Table, ...]  # every tab the form has written, oldest first
     tabs: Mapping[str, Table]  # the worker's tabs that exist, by name
+    # The spreadsheet's own settings (File > Settings), as Google gives them with every read: its locale
+    # (`id_ID`) and the time zone (`Asia/Jakarta`) in which Google writes a form's timestamps and evaluates
+    # NOW(). None where the store has no such setting (a local workbook's times are as its maker wrote them).
+    locale: str | None = None
+    time_zone: str | None = None
 
 
 @dataclass(frozen=True)
