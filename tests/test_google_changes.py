@@ -179,6 +179,31 @@ def test_the_block_is_hidden_and_covers_every_tab(tmp_path: Path, ctx: Context) 
     assert sorted(titles) == sorted(t for t in google.tabs() if t != workspace.GUIDE_TAB)
 
 
+@pytest.mark.parametrize("locale", ["id_ID", "de_DE", "en_US"])
+def test_in_any_locale_the_fingerprints_are_numbers_the_colours_are_set_and_idle_cycles_read_cheaply(
+    tmp_path: Path, ctx: Context, locale: str
+) -> None:
+    """The office's spreadsheet is id_ID (a decimal comma, `;` between arguments): every formula the worker writes
+    parses there, so an idle cycle is two small requests, not a full read."""
+    from googledouble.formulas import syntax_error
+
+    google = office(tmp_path)
+    google.double._staff_batch(google.spreadsheet_id, [{"updateSpreadsheetProperties": {
+        "properties": {"locale": locale}, "fields": "locale"}}])
+    worker = Worker(google, ctx)
+    worker.settle()
+    for _ in range(3):
+        assert not worker.cycle().plan and worker.full_reads() == 0
+    values = google.double.get_values(google.spreadsheet_id, workspace.GUIDE_TAB)[1:]
+    sums = [row[google_changes.FIRST_COLUMN + 2] for row in values if len(row) > google_changes.FIRST_COLUMN + 2]
+    assert sums and all(isinstance(v, (int, float)) and v > 0 for v in sums), sums
+    book = google.double.spreadsheets[google.spreadsheet_id]
+    rules = [r for sheet in book.sheets for r in sheet.conditional_formats]
+    assert len(rules) >= 10  # each role tab's colours and the stale heartbeat's red
+    custom = [v["userEnteredValue"] for r in rules for v in r["booleanRule"]["condition"]["values"]]
+    assert not [f for f in custom if syntax_error(f, decimal_comma=True)]  # they parse in a decimal-comma locale
+
+
 def test_a_tab_title_with_a_quote_is_quoted_in_the_formula() -> None:
     text = google_changes.formula("Catatan 'rahasia'!", 2)
     assert "'Catatan ''rahasia''!'!A1:A" in text

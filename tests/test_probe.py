@@ -233,3 +233,13 @@ def test_a_contradicted_fingerprint_is_not_relied_on_once_every_cycle_reads_in_f
         refuse_if_contradicted(office.settings)
     worker = office.settings.worker.model_copy(update={"full_read_every": 1})
     refuse_if_contradicted(office.settings.model_copy(update={"worker": worker}))
+
+
+def test_the_fingerprint_check_reports_the_locale_and_time_zone_it_saw(office: Office) -> None:
+    """The office's spreadsheet is id_ID (a decimal comma): the fingerprint formula parses there, and the probe
+    says which locale and zone it was tried in."""
+    fingerprint = next(r for r in office.probe().results if r.name == "fingerprints")
+    assert fingerprint.outcome == "confirmed"
+    assert "spreadsheet locale id_ID, time zone Asia/Jakarta" in fingerprint.english
+    assert "lokal spreadsheet id_ID, zona waktu Asia/Jakarta" in fingerprint.indonesian
+

@@ -18,7 +18,7 @@ from config.settings import Settings
 from sync.commands.google_init import DOC, LETTER_PROPERTY, TEMPLATE_PROPERTY
 from sync.commands.probe_wire import TAG, Refused, Wire
 from sync.cycle.tabs import layouts
-from sync.stores import google_changes
+from sync.stores import google_changes, google_read
 from sync.stores.google_requests import create_meta_request, guard_requests
 from sync.stores.responses import RESPONSE_TABS
 
@@ -218,10 +218,19 @@ def _fingerprint(scratch: Scratch) -> object:
     return values[0][0] if values[0] else None
 
 
+def spreadsheet_settings(scratch: Scratch) -> Seen:
+    """The spreadsheet's locale and time zone, as Google gives them (the formula parses in that locale)."""
+    answer = scratch.wire.get(google_read.SETTINGS_FIELDS, real=True)
+    locale, zone = google_read.settings_of(answer)
+    return (f"lokal spreadsheet {locale}, zona waktu {zone}", f"spreadsheet locale {locale}, time zone {zone}")
+
+
 def fingerprints(scratch: Scratch) -> Seen:
     """The change-detection formula (sync/stores/google_changes.py) on the scratch tab's columns A:B: a number,
-    and a different one after each kind of edit an idle cycle must not miss."""
+    and a different one after each kind of edit an idle cycle must not miss; in the spreadsheet's locale, which
+    it reports."""
     sheet = scratch.tab()
+    where_id, where_en = spreadsheet_settings(scratch)
     formula = google_changes.formula(scratch.tab_title, 2)
     scratch.wire.batch([*_seed(scratch), {"updateCells": {
         "rows": [{"values": [{"userEnteredValue": {"formulaValue": formula}}]}],
@@ -236,8 +245,8 @@ def fingerprints(scratch: Scratch) -> Seen:
     ]
     before = _fingerprint(scratch)
     if not isinstance(before, (int, float)) or isinstance(before, bool):
-        raise Contradicted(f"Rumus sidik perubahan tidak menghasilkan angka ({str(before)[:40]}).",
-                           f"The change-detection formula gives no number ({str(before)[:40]}).")
+        raise Contradicted(f"Rumus sidik perubahan tidak menghasilkan angka ({str(before)[:40]}; {where_id}).",
+                           f"The change-detection formula gives no number ({str(before)[:40]}; {where_en}).")
     missed: list[tuple[str, str]] = []
     for indonesian, english, requests_ in edits:
         scratch.wire.batch(requests_)
@@ -246,10 +255,12 @@ def fingerprints(scratch: Scratch) -> Seen:
             missed.append((indonesian, english))
         before = after
     if missed:
-        raise Contradicted(_sentence(["sidik perubahan tidak berubah setelah", *(m[0] for m in missed)]),
-                           _sentence(["the change fingerprint did not change after", *(m[1] for m in missed)]))
-    return ("Sidik perubahan berubah setelah baris baru, sel diubah, angka diubah, dan pengurutan.",
-            "The change fingerprint changed after a new row, a changed cell, a changed number and a sort.")
+        raise Contradicted(_sentence([f"sidik perubahan ({where_id}) tidak berubah setelah", *(m[0] for m in missed)]),
+                           _sentence([f"the change fingerprint ({where_en}) did not change after",
+                                      *(m[1] for m in missed)]))
+    return (f"Sidik perubahan berubah setelah baris baru, sel diubah, angka diubah, dan pengurutan ({where_id}).",
+            f"The change fingerprint changed after a new row, a changed cell, a changed number and a sort "
+            f"({where_en}).")
 
 
 # --- 3. protections -----------------------------------------------------------------------------
