@@ -27,7 +27,8 @@ HEADER = """\
 
 SECTIONS = {
     "office": "The office's identity (used in letters and WhatsApp messages).",
-    "timezone": "Time zone of the form's timestamps and of every date the worker writes.",
+    "timezone": "The office's time zone: of every date the worker writes, and of the form's timestamps (a Google "
+                "spreadsheet's own zone, File > Settings, should be the same; where not, they are converted).",
     "store": "Where the spreadsheet is: 'local' (an .xlsx workbook, path relative to the folder "
              "you run in) or 'google'.",
     "google": "The Google backend: spreadsheet, credentials, letters folder, editors per role "
