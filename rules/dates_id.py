@@ -21,6 +21,19 @@ _ROMAN: tuple[tuple[int, str], ...] = (
 ROMAN_MONTHS: tuple[str, ...] = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
+ZONE_LABELS = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def zone_label(zone: str) -> str:
+    """How Indonesians name a time zone: `WIB` for Asia/Jakarta and Asia/Pontianak, `WITA`, `WIT`; else its name."""
+    return ZONE_LABELS.get(zone, zone)
+
+
+def month_name(year: int, month: int) -> str:
+    """`November 2026`."""
+    return f"{MONTHS[month - 1]} {year}"
+
+
 def long_date(day: date) -> str:
     """`28 November 2026`: no leading zero, month spelled out."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

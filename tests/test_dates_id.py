@@ -95,3 +95,11 @@ def test_every_date_reads_in_indonesian(day: date) -> None:
     assert (int(number), MONTHS.index(month) + 1, int(year)) == (day.day, day.month, day.year)
     assert day_name(day) in DAYS
     assert month_from_roman(roman_month(day.month)) == day.month
+
+
+def test_zone_labels_and_month_names() -> None:
+    from rules.dates_id import month_name, zone_label
+
+    assert [zone_label(z) for z in ("Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura", "UTC")] == [
+        "WIB", "WIB", "WITA", "WIT", "UTC"]
+    assert month_name(2026, 11) == "November 2026"

@@ -88,3 +88,12 @@ def test_another_month_has_its_own_figures(workbook: Path, capsys) -> None:  # t
     assert main(["--workbook", str(workbook), "report", "--month", "2026-03", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["cases"] == 0 and all(v in (0, None) for v in out["service"].values())
+
+
+def test_report_and_status_speak_the_office_s_dates(workbook: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    capsys.readouterr()
+    assert main(["--workbook", str(workbook), "report", "--month", "2026-11"]) == 0
+    assert capsys.readouterr().out.startswith("Rekap November 2026: ")
+    main(["--workbook", str(workbook), "status"])
+    waiting = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Terlama menunggu")]
+    assert waiting and all(line.endswith(" WIB") and " Nov 2026 " in line for line in waiting), waiting

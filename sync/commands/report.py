@@ -14,6 +14,7 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
+from rules.dates_id import month_name
 from rules.errors import InputError
 from rules.recap import Figures, Recap
 from rules.recap_export import NO_SUPPRESSION, Suppression, csv_rows, export
@@ -46,7 +47,8 @@ class MonthReport:
         exported = self.json()
         by = exported["by"]
         assert isinstance(by, dict)
-        lines = [f"Rekap {exported['month']}: {exported['cases']} kasus; "
+        year, number = parse_month(str(exported["month"]))
+        lines = [f"Rekap {month_name(year, number)}: {exported['cases']} kasus; "
                  f"{exported['review']} baris tinjauan (bukan kasus, dihitung terpisah)"]
         for block in self.recap.categories:
             lines.append(f"\n{block.title}" + (f" ({block.note})" if block.note else ""))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from rules import values
+from rules.dates_id import long_date, short_moment, zone_label
 from rules.monitoring import summary
 from rules.workflow import QUEUE, ROLE_LABELS, STATE_LABELS, STATES
 from sync.cycle import answer_options, monitoring_step, sheet_zone
@@ -59,6 +60,7 @@ def status(snapshot: Snapshot, ctx: Context, now: datetime) -> dict[str, Any]:
     lost = lost_cases(snapshot, ctx)  # the worker refuses to write until the register has them again
     lost_ids = set(lost)
     return {
+        "zone": zone_label(ctx.settings.timezone),
         "responses": len(responses),
         "cases": len(cases),
         "cases_without_response": len(missing),
@@ -125,8 +127,10 @@ def render(report: dict[str, Any]) -> str:
                      f"{watch['overdue']} terlambat, {watch['ended']} diakhiri")
         for item in watch["follow"]:
             late = "terlambat" if item["status"] == "terlambat" else "jatuh tempo"
-            lines.append(f"  Kunjungi: {item['case']} ({late}, {item['due']})")
+            lines.append(f"  Kunjungi: {item['case']} ({late}, {long_date(date.fromisoformat(item['due']))})")
+    zone = report.get("zone", "WIB")
     for role, oldest in report["oldest_waiting"].items():
-        lines.append(f"Terlama menunggu {ROLE_LABELS[role]}: {oldest['case']} sejak {oldest['since']}")
+        since = short_moment(datetime.fromisoformat(oldest["since"]), zone)
+        lines.append(f"Terlama menunggu {ROLE_LABELS[role]}: {oldest['case']} sejak {since}")
     lines += [f"Perhatian: {text}" for text in report.get("messages", [])]
     return "\n".join(lines)
