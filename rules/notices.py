@@ -218,9 +218,16 @@ def _turn_of(h: Happening, brief: CaseBrief | None) -> str | None:
         return "admin"
     if h.code == "case_created":  # a DARURAT case has its own message
         return None if brief is not None and brief.risk == DARURAT else "admin"
-    if h.code == "transition" and brief is not None:
+    if h.code == "transition" and brief is not None and not _stays(h.detail):
         return brief.queue_role
     return None
+
+
+def _stays(detail: str) -> bool:
+    """A decision that keeps the step ("Dirujuk ke lembaga lain → Dirujuk ke lembaga lain": the Konselor's
+    visit to a referred case) brings it to nobody's turn; the log row's detail says "Step A → Step B"."""
+    steps = [part.strip() for part in detail.split("→")]
+    return len(steps) == 2 and steps[0] == steps[1]
 
 
 def _deadlines(happenings: Sequence[Happening], code: str, ctx: _Ctx) -> list[Notice]:

@@ -120,6 +120,14 @@ def test_a_case_that_leaves_every_queue_gives_no_turn() -> None:
     assert run([Happening("transition", closed.case_id)], closed) == []
 
 
+def test_a_decision_that_keeps_the_step_is_nobodys_turn() -> None:
+    referred = brief(1, state="referred", queue="subkoor", due=None)
+    visit = Happening("transition", referred.case_id, detail="Dirujuk ke lembaga lain → Dirujuk ke lembaga lain")
+    assert run([visit], referred) == []
+    reopened = replace(visit, detail="Dirujuk ke lembaga lain → Identifikasi")
+    assert [n.key for n in run([reopened], replace(referred, state="identification"))] == [f"turn:subkoor:{STAMP}"]
+
+
 def test_two_hundred_cases_in_one_cycle_are_cut_to_thirty_and_counted() -> None:
     cases = [brief(n, state="identification", queue="subkoor") for n in range(1, 201)]
     (notice,) = run([Happening("transition", c.case_id) for c in cases], *cases)
