@@ -6,6 +6,7 @@ them out so that an office can copy the file and change what differs.
 
 from __future__ import annotations
 
+import re
 import string
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from config.destinations import Destination, as_destination, default_destinations, destination_named
 from config.letters import Letters
 from config.monitoring import Monitoring
+from config.notify import Notify
 from config.recap import Recap
 from rules import values
 from rules.complaint import FIELDS, URGENT_NEEDS, VIOLENCE_TYPES
@@ -459,6 +461,20 @@ class Worker(_Strict):
                     "reads the whole spreadsheet only after a change, after a write, and at least every this many "
                     "cycles (1: every cycle reads in full)",
     )
+    ping_url: str | None = Field(
+        default=None,
+        description="a dead man's switch (Healthchecks-style): this address is fetched after every cycle that "
+                    "succeeds, and <ping_url>/fail after one that fails, so that a worker gone silent alerts someone",
+    )
+
+    @field_validator("ping_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not re.match(r"https?://[^/\s]+", value.strip()):
+            raise ValueError(f"{value!r} is not a web address: write it as https://hc-ping.com/<your check's id>")
+        return value.strip()
 
 
 class Settings(_Strict):
@@ -486,6 +502,7 @@ class Settings(_Strict):
     )
     worker: Worker = Worker()
     recap: Recap = Recap()
+    notify: Notify = Notify()
 
     @field_validator("timezone")
     @classmethod

@@ -62,10 +62,17 @@ SECTIONS = {
               "the largest request it sends to Google (max_request_bytes: more changes are written in parts, "
               "one cycle each, run back to back; a larger spreadsheet is read in parts; the workbook is written "
               "whole); on Google, how often an idle "
-              "`run` reads the whole spreadsheet although nothing seems changed (full_read_every, in cycles).",
+              "`run` reads the whole spreadsheet although nothing seems changed (full_read_every, in cycles); "
+              "ping_url: an address (e.g. a Healthchecks check) fetched after every cycle that succeeds and, with "
+              "/fail added, after one that fails, so that a stopped worker is noticed without the spreadsheet.",
     "recap": "The monthly recap in SIMFONI-PPA's categories (tab and `python -m sync report`): how the form's "
              "answers map to SIMFONI-PPA's values (an answer not mapped counts as 'Lainnya', with a warning), "
              "and the small counts the export that leaves the office shows as '<3'.",
+    "notify": "Notifications on Telegram and e-mail (see README, 'Notifikasi'): recipients per role, as "
+              "telegram:<chat id> or email:<address> (operator: the worker's own alarms); the bot token and the "
+              "SMTP password are read from the environment variables named here, never from this file. Quiet "
+              "hours hold everything but DARURAT and the worker's alarms; times are \"HH:MM\" (local) in quotes. "
+              "Try it with `python -m sync doctor --notify-test`.",
 }
 
 
