@@ -4,6 +4,8 @@ server; the `notify:` configuration; `doctor --notify-test`; the worker's ping U
 from __future__ import annotations
 
 import dataclasses
+import logging
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +13,8 @@ import yaml
 from pydantic import ValidationError
 
 from config.settings import Settings
+from sync.commands.cli import main
+from sync.commands.doctor_notify import TEST_SUBJECT, TEST_TEXT
 from sync.notify.channels import Delivery, EmailChannel, TelegramChannel, Unusable, channels_from, split_recipient
 from tests.notify_servers import (
     CHAT_NOT_FOUND,
@@ -196,3 +200,122 @@ def test_no_exception_escapes_a_channel() -> None:
     assert not TelegramChannel("http://x", TOKEN, session=Broken()).send("1", TEXT, "").ok  # type: ignore[arg-type]
     odd = EmailChannel(email_settings(1).notify.email, None)
     assert not odd.send("not an address\r\nBcc: x@y.id", TEXT, "Tes").ok  # a header injection is refused, not raised
+
+
+# --- doctor --notify-test -----------------------------------------------------------------------
+
+
+def write_config(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def workbook(tmp_path: Path) -> Path:
+    from sync.commands import demo
+
+    book = tmp_path / "sapa.xlsx"
+    demo.write_responses(book, demo.sample_rows(3), Settings())
+    return book
+
+
+def test_notify_test_sends_to_each_recipient_once_and_says_what_came_back(
+        tmp_path: Path, workbook: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SAPA_TELEGRAM_TOKEN", TOKEN)
+    with bot_api() as api, smtp_server() as box:
+        api.answers += [(200, {"ok": True, "result": {}}), CHAT_NOT_FOUND]
+        config = write_config(tmp_path / "sapa.yaml", (
+            "notify:\n"
+            "  recipients:\n"
+            "    admin: ['telegram:-1001']\n"
+            "    subkoor: ['telegram:-1001', 'telegram:-1002']\n"
+            "    kabid: ['email:kabid@dinsos.go.id']\n"
+            f"  telegram: {{api_url: '{api.url}'}}\n"
+            f"  email: {{host: 127.0.0.1, port: {box.port}, security: none, sender: sapa@dinsos.go.id}}\n"))
+        code = main(["--config", str(config), "--workbook", str(workbook), "doctor", "--notify-test"])
+    out = capsys.readouterr().out
+    assert code == 1, out
+    assert "[OK] telegram:-1001 (admin, subkoor): terkirim / sent" in out
+    assert "[GAGAL / FAILED] telegram:-1002 (subkoor): Telegram: chat -1002 not found" in out
+    assert "[OK] email:kabid@dinsos.go.id (kabid)" in out and "2 terkirim / sent, 1 gagal / failed" in out
+    assert [m["chat_id"] for m in api.sent()] == [-1001, -1002]
+    assert {m["text"] for m in api.sent()} == {TEST_TEXT}
+    [(_, _, mail)] = box.received
+    assert mail.get_content().strip() == TEST_TEXT and mail["Subject"] == TEST_SUBJECT
+    assert TOKEN not in out
+
+
+def test_notify_test_all_sent_is_exit_0(tmp_path: Path, workbook: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SAPA_TELEGRAM_TOKEN", TOKEN)
+    with bot_api() as api:
+        config = write_config(tmp_path / "sapa.yaml", "notify:\n  recipients: {operator: 'telegram:-1001'}\n"
+                                                      f"  telegram: {{api_url: '{api.url}'}}\n")
+        assert main(["--config", str(config), "--workbook", str(workbook), "doctor", "--notify-test"]) == 0
+    assert "[OK] notify" in capsys.readouterr().out and len(api.sent()) == 1
+
+
+def test_notify_test_without_recipients_says_how_to_configure_them(
+        workbook: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--workbook", str(workbook), "doctor", "--notify-test"]) == 2
+    out = capsys.readouterr().out
+    assert "no recipients: " in out and "notify.recipients" in out and "README, 'Notifikasi'" in out
+
+
+def test_doctor_says_which_variable_a_missing_token_needs_on_the_google_backend_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("SAPA_TELEGRAM_TOKEN", raising=False)
+    config = write_config(tmp_path / "sapa.yaml", "store: {backend: google}\n"
+                                                  "notify: {recipients: {admin: 'telegram:-1001'}}\n")
+    assert main(["--config", str(config), "doctor", "--notify-test"]) == 2  # and spreadsheet_id is empty
+    out = capsys.readouterr().out
+    assert "[GALAT / ERROR] notify" in out and "SAPA_TELEGRAM_TOKEN" in out
+    assert "[GAGAL / FAILED] telegram:-1001 (admin): the bot token is not set" in out
+
+
+# --- worker.ping_url ----------------------------------------------------------------------------
+
+
+def test_once_pings_after_a_cycle_that_succeeds_and_pings_fail_after_one_that_fails(
+        tmp_path: Path, workbook: Path) -> None:
+    with bot_api() as monitor:
+        config = write_config(tmp_path / "sapa.yaml", f"worker: {{ping_url: '{monitor.url}/ping/abc-123'}}\n")
+        lock = tmp_path / ".~lock.sapa.xlsx#"  # LibreOffice has the workbook open: the cycle fails
+        lock.write_text("x")
+        assert main(["--config", str(config), "--workbook", str(workbook), "once"]) == 1
+        assert [(r.method, r.path) for r in monitor.requests] == [("GET", "/ping/abc-123/fail")]
+        lock.unlink()
+        assert main(["--config", str(config), "--workbook", str(workbook), "once"]) == 0
+        assert [(r.method, r.path) for r in monitor.requests][1:] == [("GET", "/ping/abc-123")]
+
+
+def test_a_ping_that_fails_is_a_warning_and_never_fails_the_cycle(
+        tmp_path: Path, workbook: Path, caplog: pytest.LogCaptureFixture) -> None:
+    config = write_config(tmp_path / "sapa.yaml",
+                          f"worker: {{ping_url: 'http://127.0.0.1:{free_port()}/ping/secret-uuid'}}\n")
+    with caplog.at_level(logging.WARNING):
+        assert main(["--config", str(config), "--workbook", str(workbook), "once"]) == 0
+    warned = [r.getMessage() for r in caplog.records if "ping_url" in r.getMessage()]
+    assert warned and "cannot ping worker.ping_url at 127.0.0.1" in warned[0]
+    assert "secret-uuid" not in caplog.text
+
+
+def test_the_fail_ping_goes_before_a_query_string() -> None:
+    from sync.notify.ping import fail_url
+
+    assert fail_url("https://hc-ping.com/abc/") == "https://hc-ping.com/abc/fail"
+    assert fail_url("https://hc.kantor.go.id/ping/abc?rid=1") == "https://hc.kantor.go.id/ping/abc/fail?rid=1"
+
+
+def test_a_run_cycle_is_pinged_the_same_way() -> None:
+    from sync.notify.ping import pinged
+
+    def failing() -> None:
+        raise RuntimeError("the cycle failed")
+
+    with bot_api() as monitor:
+        assert pinged(lambda: 7, f"{monitor.url}/p")() == 7
+        with pytest.raises(RuntimeError):
+            pinged(failing, f"{monitor.url}/p")()
+    assert [r.path for r in monitor.requests] == ["/p", "/p/fail"]
+    assert pinged(failing, None) is failing  # no ping_url: the cycle as it was

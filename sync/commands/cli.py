@@ -37,6 +37,7 @@ from sync.commands.status import render, status, tabs_read
 from sync.cycle.context import Context
 from sync.cycle.run import run_cycle, run_cycles
 from sync.cycle.tabs import R
+from sync.notify.ping import pinged
 from sync.stores.local_store import LocalStore
 from sync.stores.store import Store
 from sync.stores.text import cell_text
@@ -145,6 +146,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="then try, in a scratch tab and Doc, every Google behaviour the worker relies on")
     doctor.add_argument("--answers", type=Path, metavar="FILE",
                         help="where the probe keeps Google's answers (probe-answers.jsonl in the state folder)")
+    doctor.add_argument("--notify-test", action="store_true",
+                        help="then send one test message to every notification recipient (notify.recipients) "
+                             "and say what came back from each")
     doctor.set_defaults(command=cmd_doctor)
 
     bench = add_parser("bench", help="measure API requests per cycle over the Google API double")
@@ -242,7 +246,7 @@ def cmd_once(args: argparse.Namespace) -> int:
 
     watch = Watch.from_settings(settings, ctx, now)
     try:
-        watch.cycle(cycle, lambda: opened[0] if opened else None)
+        watch.cycle(pinged(cycle, settings.worker.ping_url), lambda: opened[0] if opened else None)
     finally:
         if watch.alarm:
             print(watch.alarm, file=sys.stderr)
@@ -310,6 +314,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_doctor(args: argparse.Namespace) -> int:
     from sync.commands.doctor import diagnose, exit_code
     from sync.commands.doctor import render as render_findings
+    from sync.commands.doctor_notify import exit_code as notify_exit_code
+    from sync.commands.doctor_notify import notify_findings, notify_test
+    from sync.commands.doctor_notify import render as render_notify_test
+    from sync.notify.channels import channels_from
 
     settings = _settings(args)
     if settings.store.backend == "google":
@@ -318,10 +326,17 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         from sync.commands.doctor_local import diagnose_local
 
         findings = diagnose_local(settings)
+    channels = channels_from(settings)
+    findings = [*findings, *notify_findings(settings, channels)]
     print(render_findings(findings))
+    code = exit_code(findings)
     if args.probe:
-        return max(exit_code(findings), _probe(settings, findings, args.answers))
-    return exit_code(findings)
+        code = max(code, _probe(settings, findings, args.answers))
+    if args.notify_test:
+        tried = notify_test(settings, channels)
+        print(f"\n{render_notify_test(tried)}")
+        code = max(code, notify_exit_code(tried))
+    return code
 
 
 def _refuse_after_probe(settings: Settings) -> None:
@@ -477,7 +492,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    cycle = _guarded(lambda: run_cycles(lambda: run_cycle(store, ctx, now(), writer)),
+    cycle = _guarded(pinged(lambda: run_cycles(lambda: run_cycle(store, ctx, now(), writer)), settings.worker.ping_url),
                      Watch.from_settings(settings, ctx, now), store)
     cycle()
     schedule.every(interval).seconds.do(cycle)
