@@ -86,12 +86,13 @@ class Tabs(_Strict):
     kadis: str = "Kepala Dinas"
     tim: str = "Tim Penjangkauan"
     konselor: str = "Konselor - Pemantauan"
+    outbox: str = "Notifikasi"  # made only when notify has recipients
     response_marker_column: str = "ID Kasus SAPA"
 
     @model_validator(mode="after")
     def _distinct(self) -> Tabs:
         names = [self.case_register, self.intake, self.review, self.log, self.subkoor, self.kabid,
-                 self.kadis, self.tim, self.konselor]
+                 self.kadis, self.tim, self.konselor, self.outbox]
         if len({n.casefold() for n in names}) != len(names):
             raise ValueError(f"tab names must differ from each other, got {names}")
         return self
@@ -501,6 +502,7 @@ class Settings(_Strict):
         description="an idle cycle refreshes the 'Diperbarui sistem' time on the Panduan tab at most this often",
     )
     worker: Worker = Worker()
+    notify: Notify = Notify()
     recap: Recap = Recap()
     notify: Notify = Notify()
 

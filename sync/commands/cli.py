@@ -37,7 +37,9 @@ from sync.commands.status import render, status, tabs_read
 from sync.cycle.context import Context
 from sync.cycle.run import run_cycle, run_cycles
 from sync.cycle.tabs import R
+from sync.notify.channels import channels_from
 from sync.notify.ping import pinged
+from sync.notify.sender import Sender
 from sync.stores.local_store import LocalStore
 from sync.stores.store import Store
 from sync.stores.text import cell_text
@@ -242,7 +244,9 @@ def cmd_once(args: argparse.Namespace) -> int:
             store, writer = open_backend(settings)  # inside: a failure to connect is a failed cycle too
             opened.append(store)
             rebuild = args.rebuild_lost_cases
-            run_cycles(lambda: run_cycle(store, ctx, now(), writer, rebuild_lost=rebuild))  # a large plan: in parts
+            sender = notification_sender(settings)
+            run_cycles(lambda: run_cycle(store, ctx, now(), writer, rebuild_lost=rebuild,  # a large plan: in parts
+                                         sender=sender))
 
     watch = Watch.from_settings(settings, ctx, now)
     try:
@@ -471,6 +475,11 @@ def _build_demo(workbook: Path, settings: Settings) -> tuple[dict[str, Any], dem
     return status(store.read(tabs_read(ctx)), ctx, ctx.local_time(finish)), walked
 
 
+def notification_sender(settings: Settings) -> Sender | None:
+    """The sender of the outbox's messages, when the configuration names recipients."""
+    return Sender(channels_from(settings), settings.notify) if settings.notify.enabled else None
+
+
 def _register_risks(store: Store, ctx: Context) -> dict[str, str | None]:
     table = store.read([ctx.tabs.register.name]).tabs[ctx.tabs.register.name]
     return {str(table.get(r, R.ID)): cell_text(table.get(r, R.RISK)) for r in table.rows}
@@ -492,7 +501,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    cycle = _guarded(pinged(lambda: run_cycles(lambda: run_cycle(store, ctx, now(), writer)), settings.worker.ping_url),
+    sender = notification_sender(settings)
+    cycle = _guarded(pinged(lambda: run_cycles(lambda: run_cycle(store, ctx, now(), writer, sender=sender)),
+                            settings.worker.ping_url),
                      Watch.from_settings(settings, ctx, now), store)
     cycle()
     schedule.every(interval).seconds.do(cycle)

@@ -17,9 +17,10 @@ from sync.cycle.events import records
 from sync.cycle.form_structure import messages, read_structure
 from sync.cycle.identify import read_responses, without_copies
 from sync.cycle.intake_step import DISMISSED, RELEASED_PREFIX
+from sync.cycle.notify_step import GAVE_UP, SENT, WAITING
 from sync.cycle.plan import RESPONSE_MISSING
 from sync.cycle.register_guard import lost_cases, staff_message
-from sync.cycle.tabs import R, V
+from sync.cycle.tabs import N, R, V
 from sync.cycle.views import case_clock, risk_of
 from sync.stores.store import Snapshot
 
@@ -27,7 +28,8 @@ from sync.stores.store import Snapshot
 def tabs_read(ctx: Context) -> list[str]:
     """The worker tabs `status` reads (besides the responses): the register and the review tab.
     The role tabs, the log and the recap repeat what those hold and are most of a workbook."""
-    return [ctx.tabs.register.name, ctx.tabs.review.name]
+    outbox = [ctx.tabs.outbox.name] if ctx.tabs.outbox is not None else []
+    return [ctx.tabs.register.name, ctx.tabs.review.name, *outbox]
 
 
 def status(snapshot: Snapshot, ctx: Context, now: datetime) -> dict[str, Any]:
@@ -78,11 +80,45 @@ def status(snapshot: Snapshot, ctx: Context, now: datetime) -> dict[str, Any]:
         "edited_after_intake": sum(1 for c in cases.values() if values.text(c.get(R.EDITED))),
         "oldest_waiting": {role: oldest[role] for role in ROLE_LABELS if role in oldest},
         "monitoring": monitoring(cases, ctx, now),
+        "notifications": notifications(snapshot, ctx),
         "response_tabs": [t.name for t in snapshot.response_tabs],
         "response_copies": copies,
         "messages": [*([staff_message(lost, ctx)] if lost else []), *structure,
-                     *([missing_responses(missing)] if missing else [])],
+                     *([missing_responses(missing)] if missing else []), *notification_messages(snapshot, ctx)],
     }
+
+
+def notifications(snapshot: Snapshot, ctx: Context) -> dict[str, Any]:
+    """The outbox's messages: sent, waiting, given up; and per channel, the recipients still failing."""
+    rows = _outbox(snapshot, ctx)
+    by_status = Counter(values.text(r.get(N.STATUS)) for r in rows)
+    failing: Counter[str] = Counter()
+    for r in rows:
+        if values.text(r.get(N.STATUS)) != SENT and values.text(r.get(N.NOTE)):
+            for part in (values.text(r.get(N.NOTE)) or "").split("; "):
+                failing[part.split(":", 1)[0]] += 1
+    return {"enabled": ctx.tabs.outbox is not None, "sent": by_status[SENT], "pending": by_status[WAITING],
+            "given_up": by_status[GAVE_UP], "failing": dict(sorted(failing.items()))}
+
+
+def notification_messages(snapshot: Snapshot, ctx: Context) -> list[str]:
+    found = notifications(snapshot, ctx)
+    out = []
+    if found["given_up"]:
+        out.append(f"{found['given_up']} notifikasi gagal dikirim dan tidak dicoba lagi: lihat kolom Keterangan di tab "
+                   f"'{ctx.settings.tabs.outbox}', perbaiki penerima atau saluran di notify: konfigurasi "
+                   "(`python -m sync doctor --notify-test`).")
+    if found["failing"]:
+        channels = ", ".join(found["failing"])
+        out.append(f"Notifikasi belum terkirim ke {channels}; dicoba lagi otomatis. Bila berlanjut, periksa "
+                   "saluran dengan `python -m sync doctor --notify-test`.")
+    return out
+
+
+def _outbox(snapshot: Snapshot, ctx: Context) -> list[dict[str, object]]:
+    layout = ctx.tabs.outbox
+    table = snapshot.tabs.get(layout.name) if layout is not None else None
+    return table.records() if table is not None else []
 
 
 def missing_responses(case_ids: list[str]) -> str:

@@ -21,7 +21,7 @@ from rules.intake import read_complaint, review_reason
 from rules.triage import RISK_LEVELS, Triage, triage
 from rules.whatsapp import contact
 from rules.workflow import CLOCK_STOPPED, INITIAL_STATE, STATES, TRANSITIONS, CaseFacts
-from sync.cycle import answer_options, form_structure, sheet_zone
+from sync.cycle import answer_options, form_structure, notify_step, sheet_zone
 from sync.cycle.case_step import advance, state_of
 from sync.cycle.context import Context
 from sync.cycle.events import SYSTEM, Event, Record, log_rows, records
@@ -146,8 +146,15 @@ def plan_cycle(
 
     operations: list[Operation] = list(intake.marks)
     created = set(intake.new_cases) | {e.subject for e in events if e.code == "to_review"}
+    if tabs.outbox is not None:  # the events only a notifying office needs, each logged once
+        log_table = snapshot.tabs.get(tabs.log.name)
+        events += notify_step.deadline_events(views, log_table, ctx, now)
+        events += notify_step.refused_events(messages, staff, I.MESSAGE)
+        events += notify_step.digest_event(log_table, ctx, now)
     for layout in tabs.all:
-        if layout is tabs.log or (layout is tabs.recap and unread_tab and layout.name in snapshot.tabs):
+        if layout is tabs.log or layout is tabs.outbox:
+            continue
+        if layout is tabs.recap and unread_tab and layout.name in snapshot.tabs:
             continue  # the recap keeps its figures while a tab's answers cannot be read
         table = snapshot.tabs.get(layout.name)
         initial = letter_plan.initial if layout is tabs.agenda else None
@@ -162,6 +169,7 @@ def plan_cycle(
     events += form_structure.log_events(form_structure.messages(structure, ctx)
                                         + answer_options.messages(answers, ctx) + zone_messages,
                                         snapshot.tabs.get(tabs.log.name))
+    operations.extend(_queue_notices(events, views, snapshot, ctx, now))
     operations.extend(log_rows(events, ctx, stamp))
     log_tab = snapshot.tabs.get(tabs.log.name)
     if operations and (log_tab is None or log_tab.stale_look):
@@ -173,6 +181,17 @@ def plan_cycle(
     problems = (form_structure.problems(structure, ctx) + answer_options.problems(answers, ctx)
                 + sheet_zone.problems(snapshot.time_zone, ctx, now) + removed)
     return CyclePlan(WritePlan(tuple(operations)), events, cases, problems, letter_plan.orders, recap=recap)
+
+
+def _queue_notices(events: list[Event], views: list[CaseView], snapshot: Snapshot, ctx: Context,
+                   now: datetime) -> list[Operation]:
+    """The outbox rows of the notices of this cycle's events not queued before (none without recipients)."""
+    layout = ctx.tabs.outbox
+    if layout is None:
+        return []
+    table = snapshot.tabs.get(layout.name)
+    box = notify_step.outbox(events, views, table, ctx, now, notify_step.tab_links(ctx))
+    return list(reconcile(layout, table, box.rows).operations) if box.rows or table is None else []
 
 
 def _triage(

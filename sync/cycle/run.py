@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Protocol
 
 from letters.writer import LetterWriter
 from rules.errors import PayloadTooLarge, RequestRefused
@@ -20,8 +21,9 @@ from sync.cycle.batches import Part, fit, measure_of
 from sync.cycle.context import Context
 from sync.cycle.plan import CyclePlan, plan_cycle
 from sync.cycle.register_guard import require_register
+from sync.cycle.tabs import Layout
 from sync.stores.responses import require_headers
-from sync.stores.store import Snapshot, Store
+from sync.stores.store import Snapshot, Store, WritePlan
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +38,15 @@ class CycleResult(CyclePlan):
     more: bool = False
 
 
+class AfterWrite(Protocol):
+    """What runs once the cycle's write has landed: the notifications' sender (sync/notify/sender.py)."""
+
+    def after_write(self, store: Store, snapshot: Snapshot, plan: WritePlan, layout: Layout,
+                    now: datetime) -> object: ...
+
+
 def run_cycle(store: Store, ctx: Context, now: datetime, writer: LetterWriter | None = None, *,
-              rebuild_lost: bool = False) -> CycleResult:
+              rebuild_lost: bool = False, sender: AfterWrite | None = None) -> CycleResult:
     """Run one cycle at `now` (aware). Logs counts and IDs only, never personal data.
 
     A register that lost cases stops the cycle (RegisterLost) unless `rebuild_lost`: the operator's
@@ -74,6 +83,8 @@ def run_cycle(store: Store, ctx: Context, now: datetime, writer: LetterWriter | 
     settled = getattr(writer, "settled", None)
     if settled is not None:
         settled()
+    if sender is not None and ctx.tabs.outbox is not None:  # after the write: a crash before leaves them waiting
+        sender.after_write(store, snapshot, part.plan, ctx.tabs.outbox, ctx.local_time(now))
     done = _written(result, part, ctx)
     _report(snapshot, done, part)
     return done

@@ -185,6 +185,22 @@ class L:
     DETAIL = "Keterangan"
 
 
+class N:
+    """Columns of the notification outbox: one row per message, kept once it is sent (what was sent to
+    whom survives a worker with no disk of its own)."""
+
+    KEY = "Kunci"
+    CREATED = "Dibuat (WIB)"
+    TO = "Untuk"
+    URGENT = "Mendesak"
+    TEXT = "Pesan"
+    STATUS = "Status"
+    DELIVERED = "Terkirim ke"
+    ATTEMPTS = "Percobaan"
+    LAST = "Terakhir dicoba (WIB)"
+    NOTE = "Keterangan"
+
+
 _QUEUE = (I.ID, I.RISK, I.CLOCK, I.TURN, I.MESSAGE, I.STATE, I.DUE)
 _F = FIELD_LABELS
 
@@ -265,10 +281,13 @@ class Tabs:
 
     guide: Layout  # "Panduan": the help text and the heartbeat
     recap: Layout  # "Rekap Bulanan": counts only, in SIMFONI-PPA's categories, with its charts
+    outbox: Layout | None = None  # "Notifikasi": only when notifications have recipients
 
     @property
     def all(self) -> tuple[Layout, ...]:
-        return (*self.roles.values(), self.review, self.agenda, self.register, self.log, self.guide, self.recap)
+        extra = (self.outbox,) if self.outbox is not None else ()
+        return (*self.roles.values(), self.review, self.agenda, self.register, self.log, self.guide, self.recap,
+                *extra)
 
 
 def layouts(settings: Settings) -> Tabs:
@@ -307,7 +326,14 @@ def layouts(settings: Settings) -> Tabs:
         guide=Layout(workspace.GUIDE_TAB, workspace.TOPIC, (workspace.TOPIC, workspace.TEXT),
                      look=workspace.guide_look(settings)),
         recap=recap_layout(settings.recap.tab),
+        outbox=outbox_layout(names.outbox) if settings.notify.enabled else None,
     )
+
+
+def outbox_layout(name: str) -> Layout:
+    headers = (N.KEY, N.CREATED, N.TO, N.URGENT, N.TEXT, N.STATUS, N.DELIVERED, N.ATTEMPTS, N.LAST, N.NOTE)
+    look = Look(widths=((N.KEY, 30), (N.TEXT, 60), (N.DELIVERED, 30), (N.NOTE, 40)), wrapped=(N.TEXT, N.NOTE))
+    return Layout(name, N.KEY, headers, look=look)
 
 
 RECAP_ROWS = 200  # the recap's ~100 rows and room: 1,000 empty rows would make every Google read larger

@@ -1,0 +1,162 @@
+"""What the cycle tells people (issue 24): its events, as messages queued in the outbox tab.
+
+The plan's half of notifying, pure like the plan: the events only a notifying office needs
+(a deadline nearly or already missed, a decision refused, the daily digest), each logged
+once; then every event of the cycle becomes the notices of `rules.notices`, and each notice
+not yet in the outbox becomes a row there, "menunggu", written with the cycle. The sender
+(sync/notify/sender.py) sends the waiting rows once that write has landed, and marks them.
+So a crash between the write and the sends sends them at the next cycle, and a notice is
+queued once: its key is in the outbox from then on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from rules import values
+from rules.dates_id import short_moment
+from rules.notices import CaseBrief, Happening, Notice, NoticePolicy, notices
+from rules.workflow import QUEUE, ROLE_LABELS, STEP_NAMES
+from sync.cycle.case_step import parse_time, state_of
+from sync.cycle.context import Context
+from sync.cycle.events import SYSTEM, Event
+from sync.cycle.tabs import L, N, R
+from sync.cycle.views import CaseView, clock
+from sync.stores import cells
+from sync.stores.store import Table, Value
+from sync.stores.text import cell_text
+
+WAITING, SENT, GAVE_UP = "menunggu", "terkirim", "gagal"
+DEADLINE_NEAR, DEADLINE_MISSED, REFUSED, DIGEST = "deadline_near", "deadline_missed", "decision_refused", "daily_digest"
+ABOVE = {"admin": "subkoor", "subkoor": "kabid", "tim": "kabid", "kabid": "kadis", "konselor": "subkoor"}
+_ROLE_KEYS = {label: key for key, label in ROLE_LABELS.items()}
+
+
+@dataclass(frozen=True)
+class Outbox:
+    rows: dict[str, dict[str, Value]]  # new rows, by key
+    notices: tuple[Notice, ...]
+
+
+def deadline_events(views: Sequence[CaseView], log: Table | None, ctx: Context, now: datetime) -> list[Event]:
+    """A case whose step's deadline is nearly or already missed: logged once per step and deadline."""
+    said = _logged(log, (DEADLINE_NEAR, DEADLINE_MISSED))
+    out: list[Event] = []
+    for view in views:
+        due, status = clock(view, ctx, now)
+        if due is None or status not in ("hampir_terlambat", "terlambat"):
+            continue
+        code = DEADLINE_MISSED if status == "terlambat" else DEADLINE_NEAR
+        step = STEP_NAMES[state_of(view.record)]
+        detail = f"{step}; {due.label} {short_moment(due.due)}"
+        if (code, view.case_id, detail) in said or (code == DEADLINE_NEAR and (DEADLINE_MISSED, view.case_id,
+                                                                               detail) in said):
+            continue
+        action = "Batas waktu terlewat" if code == DEADLINE_MISSED else "Batas waktu hampir habis"
+        out.append(Event(view.case_id, SYSTEM, action, code, detail))
+    return out
+
+
+def refused_events(messages: Mapping[tuple[str, str], str | None],
+                   shown: Mapping[str, Mapping[str, Mapping[str, object]]], message_header: str) -> list[Event]:
+    """A decision the worker refused (a ✗ in Pesan Sistem) that the role's tab did not show yet."""
+    out = []
+    for (role, case_id), message in sorted(messages.items()):
+        if not message or not message.startswith("✗"):
+            continue
+        if cell_text(shown.get(role, {}).get(case_id, {}).get(message_header)) == message:
+            continue
+        out.append(Event(case_id, ROLE_LABELS[role], "Keputusan belum diterapkan", REFUSED, message[:300]))
+    return out
+
+
+def digest_event(log: Table | None, ctx: Context, now: datetime) -> list[Event]:
+    """The daily digest, once a day from `notify.digest_at`."""
+    at = ctx.settings.notify.digest_at
+    day = f"{now:%Y-%m-%d}"
+    if at is None or now.time() < at or (DIGEST, "", day) in _logged(log, (DIGEST,)):
+        return []
+    return [Event("", SYSTEM, "Ringkasan harian", DIGEST, day)]
+
+
+def outbox(events: Iterable[Event], views: Sequence[CaseView], current: Table | None, ctx: Context,
+           now: datetime, links: Mapping[str, str]) -> Outbox:
+    """The notices of the cycle's events, and the outbox rows of those not queued before."""
+    briefs = {v.case_id: brief(v, ctx, now) for v in views}
+    happenings = [Happening(e.code, e.subject, _role(e, briefs), e.detail) for e in events]
+    policy = NoticePolicy(roles=ROLE_LABELS, above=ABOVE, tab_links=links)
+    found = notices(happenings, briefs, policy, now)
+    queued = _keys(current)
+    stamp = now.replace(second=0, microsecond=0)
+    rows: dict[str, dict[str, Value]] = {
+        n.key: {N.KEY: n.key, N.CREATED: stamp, N.TO: ", ".join(ROLE_LABELS.get(a, "Operator") for a in n.audience),
+                N.URGENT: "Ya" if n.urgent else None, N.TEXT: n.text, N.STATUS: WAITING, N.DELIVERED: None,
+                N.ATTEMPTS: 0, N.LAST: None, N.NOTE: None}
+        for n in found if n.key not in queued
+    }
+    return Outbox(rows, tuple(found))
+
+
+def tab_links(ctx: Context) -> dict[str, str]:
+    """Where each role's tab is, as a message names it: the spreadsheet's address, or the workbook's name."""
+    settings = ctx.settings
+    if settings.store.backend == "google" and settings.google.spreadsheet_id:
+        where = f"https://docs.google.com/spreadsheets/d/{settings.google.spreadsheet_id}/edit"
+    else:
+        where = settings.store.workbook.name if settings.store.workbook else ""
+    return {role: f"tab '{layout.name}'" + (f" di {where}" if where else "") for role, layout in ctx.tabs.roles.items()}
+
+
+def brief(view: CaseView, ctx: Context, now: datetime) -> CaseBrief:
+    """What a message may say of a case: its ID, risk, step and deadline; nothing personal."""
+    due, status = clock(view, ctx, now)
+    state = state_of(view.record)
+    risk = view.triage.label if view.triage else values.text(view.record.get(R.RISK))
+    return CaseBrief(view.case_id, risk, state, QUEUE.get(state), due.due if due else None,
+                     parse_time(view.record.get(R.ENTERED)), late=status == "terlambat",
+                     nearly_late=status == "hampir_terlambat")
+
+
+def audience_roles(text: object) -> tuple[str, ...]:
+    """The role keys of an outbox row's "Untuk" cell ("Admin, Sub Koordinator" -> admin, subkoor)."""
+    names = [n.strip() for n in (cell_text(text) or "").split(",") if n.strip()]
+    return tuple(_ROLE_KEYS.get(n, "operator") for n in names)
+
+
+def _role(event: Event, briefs: Mapping[str, CaseBrief]) -> str | None:
+    if event.code == REFUSED:
+        return _ROLE_KEYS.get(event.role)
+    found = briefs.get(event.subject)
+    return found.queue_role if found else None
+
+
+def _logged(log: Table | None, codes: tuple[str, ...]) -> set[tuple[str, str, str]]:
+    if log is None:
+        return set()
+    out = set()
+    for row in log.rows:
+        code = cell_text(log.get(row, L.CODE))
+        if code in codes:
+            out.add((code, cell_text(log.get(row, L.ID)) or "", cell_text(log.get(row, L.DETAIL)) or ""))
+    return out
+
+
+def _keys(table: Table | None) -> set[str]:
+    if table is None:
+        return set()
+    return {k for row in table.rows if (k := cell_text(table.get(row, N.KEY)))}
+
+
+def waiting(table: Table | None) -> list[tuple[int, dict[str, object]]]:
+    """The outbox rows still to send (sheet row, cells by header)."""
+    if table is None:
+        return []
+    out = []
+    for number, row in zip(table.row_numbers, table.rows, strict=True):
+        record = {h: (row[i] if i < len(row) else None) for i, h in enumerate(table.headers) if h}
+        if cell_text(record.get(N.STATUS)) == WAITING:
+            record[N.CREATED] = cells.moment(record.get(N.CREATED))
+            out.append((number, record))
+    return out

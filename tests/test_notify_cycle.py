@@ -1,0 +1,126 @@
+"""Notifications through the cycle, on both backends (issue 24): a DARURAT complaint reaches the Admin and
+the Sub Koordinator in the cycle that takes it in, each message once, also when the worker stopped between
+its write and its sends; a channel that is down delays only its own recipient; nothing personal is sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from config.settings import Settings
+from sync.commands.selftest.office import Backend, response_row
+from sync.commands.status import status, tabs_read
+from sync.cycle.context import Context
+from sync.cycle.notify_step import SENT, WAITING
+from sync.cycle.run import run_cycle
+from sync.cycle.tabs import N
+from sync.notify.channels import Delivery
+from sync.notify.sender import Sender
+from tests.conftest import NOW
+
+ADMIN, SUBKOOR = "telegram:-1001", "email:subkoor@dinas.example"
+VICTIM, REPORTER, PHONE, ADDRESS = "Melati Kusuma", "Budi Santoso", "0812-7777-3131", "Jl. Kenanga No. 9"
+
+
+@dataclass
+class FakeChannel:
+    """Records what it is asked to send; fails while `down`."""
+
+    sent: list[tuple[str, str]] = field(default_factory=list)
+    down: bool = False
+
+    def send(self, address: str, text: str, subject: str) -> Delivery:
+        if self.down:
+            return Delivery(False, "HTTP 502 from the channel")
+        self.sent.append((address, text))
+        return Delivery(True)
+
+
+def notifying() -> Context:
+    return Context.from_settings(Settings.model_validate(
+        {"notify": {"recipients": {"admin": [ADMIN], "subkoor": [SUBKOOR]}, "digest_at": None}}))
+
+
+def darurat(backend: Backend, ctx: Context) -> None:
+    backend.create([response_row(in_danger="Ya", victim_name=VICTIM, reporter_name=REPORTER,
+                                 reporter_phone=PHONE, victim_address=ADDRESS, story="Korban dipukul ayahnya.")],
+                   ctx.settings)
+
+
+def outbox(backend: Backend, ctx: Context) -> list[dict[str, object]]:
+    assert ctx.tabs.outbox is not None
+    rows = backend.tab(ctx.tabs.outbox.name)
+    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:] if any(v is not None for v in r)]
+
+
+def test_a_darurat_complaint_reaches_admin_and_subkoor_in_the_cycle_that_takes_it_in(backend) -> None:
+    ctx = notifying()
+    darurat(backend, ctx)
+    telegram, email = FakeChannel(), FakeChannel()
+    sender = Sender({"telegram": telegram, "email": email}, ctx.settings.notify)
+    run_cycle(backend.store(), ctx, NOW, backend.writer(), sender=sender)
+
+    assert [a for a, _ in telegram.sent] == ["-1001"] and [a for a, _ in email.sent] == ["subkoor@dinas.example"]
+    assert "SAPA-2026-0001" in telegram.sent[0][1] and "DARURAT" in telegram.sent[0][1]
+    rows = outbox(backend, ctx)
+    assert [r[N.STATUS] for r in rows] == [SENT] and str(rows[0][N.DELIVERED]) == f"{ADMIN}, {SUBKOOR}"
+    for _, text in telegram.sent + email.sent:
+        assert not any(v in text for v in (VICTIM, REPORTER, PHONE, "7777", ADDRESS)), text
+
+    for minutes in (1, 2):
+        run_cycle(backend.store(), ctx, NOW + timedelta(minutes=minutes), backend.writer(), sender=sender)
+    assert len(telegram.sent) == len(email.sent) == 1, "sent once"
+
+
+def test_a_worker_stopped_between_its_write_and_its_sends_sends_each_message_once(backend) -> None:
+    ctx = notifying()
+    darurat(backend, ctx)
+    run_cycle(backend.store(), ctx, NOW, backend.writer())  # the write landed; the process died before sending
+    assert [r[N.STATUS] for r in outbox(backend, ctx)] == [WAITING]
+
+    telegram, email = FakeChannel(), FakeChannel()
+    sender = Sender({"telegram": telegram, "email": email}, ctx.settings.notify)
+    for minutes in (1, 2, 3):
+        run_cycle(backend.store(), ctx, NOW + timedelta(minutes=minutes), backend.writer(), sender=sender)
+    assert len(telegram.sent) == len(email.sent) == 1
+    assert [r[N.STATUS] for r in outbox(backend, ctx)] == [SENT]
+
+
+def test_a_channel_that_is_down_delays_only_its_recipients_and_never_fails_the_cycle(backend) -> None:
+    ctx = notifying()
+    darurat(backend, ctx)
+    telegram, email = FakeChannel(down=True), FakeChannel()
+    sender = Sender({"telegram": telegram, "email": email}, ctx.settings.notify)
+    run_cycle(backend.store(), ctx, NOW, backend.writer(), sender=sender)
+    row = outbox(backend, ctx)[0]
+    assert (row[N.STATUS], row[N.DELIVERED], row[N.ATTEMPTS]) == (WAITING, SUBKOOR, 1)
+    assert "502" in str(row[N.NOTE])
+    figures = status(backend.store().read(tabs_read(ctx)), ctx, ctx.local_time(NOW))
+    assert figures["notifications"] == {"enabled": True, "sent": 0, "pending": 1, "given_up": 0,
+                                        "failing": {"telegram": 1}}
+    assert any("belum terkirim ke telegram" in m for m in figures["messages"])
+
+    telegram.down = False
+    run_cycle(backend.store(), ctx, NOW + timedelta(seconds=30), backend.writer(), sender=sender)
+    assert telegram.sent == [], "tried again only after a wait"
+    run_cycle(backend.store(), ctx, NOW + timedelta(minutes=2), backend.writer(), sender=sender)
+    assert len(telegram.sent) == 1 and len(email.sent) == 1, "the e-mail was not sent twice"
+    assert outbox(backend, ctx)[0][N.STATUS] == SENT
+
+
+def test_without_recipients_there_is_no_outbox_and_no_new_log_row(backend, settings, cycle) -> None:
+    backend.create([response_row(in_danger="Ya")], settings)
+    result = cycle()
+    assert "Notifikasi" not in backend.tabs()
+    assert result.count("deadline_near") == result.count("deadline_missed") == 0
+
+
+def test_a_late_case_is_logged_once_and_told_once(backend) -> None:
+    ctx = notifying()
+    backend.create([response_row(timestamp=datetime(2026, 11, 20, 9, 0), in_danger="Tidak")], ctx.settings)
+    telegram, email = FakeChannel(), FakeChannel()
+    sender = Sender({"telegram": telegram, "email": email}, ctx.settings.notify)
+    first = run_cycle(backend.store(), ctx, NOW, backend.writer(), sender=sender)
+    again = run_cycle(backend.store(), ctx, NOW + timedelta(minutes=5), backend.writer(), sender=sender)
+    assert first.count("deadline_missed") == 1 and again.count("deadline_missed") == 0
