@@ -8,7 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import pytest
+
 from config.settings import Settings
+from rules.errors import SapaError
 from sync.commands.selftest.office import Backend, response_row
 from sync.commands.status import status, tabs_read
 from sync.cycle.context import Context
@@ -124,3 +127,31 @@ def test_a_late_case_is_logged_once_and_told_once(backend) -> None:
     first = run_cycle(backend.store(), ctx, NOW, backend.writer(), sender=sender)
     again = run_cycle(backend.store(), ctx, NOW + timedelta(minutes=5), backend.writer(), sender=sender)
     assert first.count("deadline_missed") == 1 and again.count("deadline_missed") == 0
+
+
+def test_the_worker_s_alarm_and_its_recovery_reach_the_operator_directly(backend, tmp_path) -> None:
+    """Not through the spreadsheet's outbox: the spreadsheet may be what fails."""
+    from sync.commands.health import Watch
+    from tests.test_failures import _break_google, _break_local
+
+    ctx = Context.from_settings(Settings.model_validate(
+        {"notify": {"recipients": {"operator": ["telegram:-42"]}, "digest_at": None}}))
+    backend.create([response_row()], ctx.settings)
+    repair = _break_local(backend) if backend.name == "local" else _break_google(backend)
+    telegram = FakeChannel()
+    sender = Sender({"telegram": telegram}, ctx.settings.notify)
+    watch = Watch(tmp_path / "state.json", 3, ctx, lambda: NOW, sender.alert_operator)
+
+    def cycle() -> None:
+        store = backend.store()
+        watch.cycle(lambda: run_cycle(store, ctx, NOW, backend.writer(), sender=sender), lambda: store)
+
+    for _ in range(5):
+        with pytest.raises(SapaError):
+            cycle()
+    assert len(telegram.sent) == 1 and telegram.sent[0][0] == "-42"
+    assert "PERINGATAN" in telegram.sent[0][1] and "gagal 3 kali" in telegram.sent[0][1]
+    repair()
+    cycle()
+    cycle()
+    assert len(telegram.sent) == 2 and "kembali normal" in telegram.sent[1][1]

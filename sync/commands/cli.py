@@ -248,7 +248,8 @@ def cmd_once(args: argparse.Namespace) -> int:
             run_cycles(lambda: run_cycle(store, ctx, now(), writer, rebuild_lost=rebuild,  # a large plan: in parts
                                          sender=sender))
 
-    watch = Watch.from_settings(settings, ctx, now)
+    alerting = notification_sender(settings)
+    watch = Watch.from_settings(settings, ctx, now, alerting.alert_operator if alerting else None)
     try:
         watch.cycle(pinged(cycle, settings.worker.ping_url), lambda: opened[0] if opened else None)
     finally:
@@ -504,7 +505,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     sender = notification_sender(settings)
     cycle = _guarded(pinged(lambda: run_cycles(lambda: run_cycle(store, ctx, now(), writer, sender=sender)),
                             settings.worker.ping_url),
-                     Watch.from_settings(settings, ctx, now), store)
+                     Watch.from_settings(settings, ctx, now, sender.alert_operator if sender else None), store)
     cycle()
     schedule.every(interval).seconds.do(cycle)
     log.info("polling every %d s; Ctrl-C or SIGTERM stops", interval)

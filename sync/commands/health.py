@@ -66,6 +66,7 @@ class Health:
     alarm_logged: bool = False  # the alarm row is in the log tab
     last_cycle_at: str | None = None  # the end of the last cycle that succeeded
     notice: str = ""  # what staff must do about the last error, when it says (Indonesian; no personal data)
+    alerted: bool = False  # the operator was sent the alarm directly (notify.recipients.operator)
 
 
 def kind_of(err: BaseException) -> str:
@@ -243,20 +244,24 @@ def save(path: Path, health: Health) -> None:
 class Watch:
     """Runs cycles, keeps the record, and raises (and clears) the alarm."""
 
-    def __init__(self, path: Path, threshold: int, ctx: Context, clock: Callable[[], datetime]) -> None:
+    def __init__(self, path: Path, threshold: int, ctx: Context, clock: Callable[[], datetime],
+                 alert: Callable[[str], bool] | None = None) -> None:
         self.path = path
         self.threshold = threshold
         self.ctx = ctx
         self.clock = clock
         self.alarm: str | None = None  # the operator's ALARM line after a failed cycle at the threshold
+        # sends a text to the operator's recipients at once, not through the spreadsheet (it may be what fails)
+        self.alert = alert
 
     @classmethod
-    def from_settings(cls, settings: Settings, ctx: Context, clock: Callable[[], datetime]) -> Watch:
+    def from_settings(cls, settings: Settings, ctx: Context, clock: Callable[[], datetime],
+                      alert: Callable[[str], bool] | None = None) -> Watch:
         path = state_path(settings)
         if settings.store.backend == "google" and settings.worker.state_file is None:
             with contextlib.suppress(OSError):  # the user's state folder; a failed save says why
                 path.parent.mkdir(parents=True, exist_ok=True)
-        return cls(path, settings.worker.alarm_after_failed_cycles, ctx, clock)
+        return cls(path, settings.worker.alarm_after_failed_cycles, ctx, clock, alert)
 
     def cycle(self, job: Callable[[], object], store: Callable[[], Store | None]) -> None:
         """Run `job` (one cycle); its error, if any, is recorded and raised again unchanged."""
@@ -270,6 +275,10 @@ class Watch:
                 self.alarm = operator_alarm(health)
                 if not health.alarm_logged:
                     health = replace(health, alarm_logged=self._log(store(), health, recovered=False))
+                if self.alert is not None and not health.alerted:
+                    event = alarm_event(health, self.ctx.zone)
+                    sent = self.alert(f"PERINGATAN sapa-sync: {event.action}. {event.detail}")
+                    health = replace(health, alerted=sent)
             save(self.path, health)
             raise
         health = succeeded(health, self.clock())
@@ -278,6 +287,9 @@ class Watch:
                 save(self.path, health)  # keep the count: the next cycle that succeeds writes the rows
                 return
             log.info("cycles succeed again after %d failed ones", health.failed_cycles)
+            if self.alert is not None and health.alerted:
+                event = recovery_event(health, self.ctx.zone)
+                self.alert(f"sapa-sync: {event.action} ({event.detail}).")
         save(self.path, Health(last_cycle_at=health.last_cycle_at))
 
     def _log(self, store: Store | None, health: Health, *, recovered: bool) -> bool:

@@ -65,6 +65,17 @@ class Sender:
             log.info("notifications: %d sent, %d failed, %d waiting", result.sent, result.failed, result.waiting)
         return result
 
+    def alert_operator(self, text: str) -> bool:
+        """Send `text` to the operator's recipients at once (the worker's alarm: the spreadsheet may be what
+        fails, so no outbox); whether any got it."""
+        ok = False
+        for recipient in self.notify.recipients_of("operator"):
+            delivery = self._deliver(recipient, text)
+            ok = ok or delivery.ok
+            if not delivery.ok:
+                log.warning("the alarm could not be sent to an operator recipient: %s", delivery.error)
+        return ok
+
     def _send(self, layout: Layout, number: int, record: Mapping[str, object], now: datetime,
               result: Sent) -> UpdateRow | None:
         recipients = _unique(r for role in audience_roles(record.get(N.TO)) for r in self.notify.recipients_of(role))
