@@ -155,3 +155,19 @@ def test_the_worker_s_alarm_and_its_recovery_reach_the_operator_directly(backend
     cycle()
     cycle()
     assert len(telegram.sent) == 2 and "kembali normal" in telegram.sent[1][1]
+
+
+def test_a_message_given_up_is_said_to_the_operator_through_the_other_channel(backend) -> None:
+    ctx = Context.from_settings(Settings.model_validate({"notify": {
+        "recipients": {"admin": [ADMIN], "subkoor": [ADMIN], "operator": [SUBKOOR]}, "digest_at": None,
+        "max_attempts": 2}}))
+    darurat(backend, ctx)
+    telegram, email = FakeChannel(down=True), FakeChannel()
+    sender = Sender({"telegram": telegram, "email": email}, ctx.settings.notify)
+    for minutes in (0, 5):
+        run_cycle(backend.store(), ctx, NOW + timedelta(minutes=minutes), backend.writer(), sender=sender)
+    assert outbox(backend, ctx)[0][N.STATUS] == "gagal"
+    assert len(email.sent) == 1 and "tidak dapat dikirim" in email.sent[0][1]
+    figures = status(backend.store().read(tabs_read(ctx)), ctx, ctx.local_time(NOW))
+    assert figures["notifications"]["given_up"] == 1
+    assert any("gagal dikirim" in m for m in figures["messages"])

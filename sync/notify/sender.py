@@ -54,6 +54,11 @@ class Sender:
         rows += [(base + i, dict(op.cells)) for i, op in enumerate(added)]
         result = Sent()
         updates = [u for number, record in rows if (u := self._send(layout, number, record, now, result))]
+        given_up = [u.key for u in updates if dict(u.cells).get(N.STATUS) == GAVE_UP]
+        if given_up:  # through every operator channel: the one that failed may be one of them
+            self.alert_operator(f"PERINGATAN sapa-sync: {len(given_up)} notifikasi tidak dapat dikirim dan tidak "
+                                f"dicoba lagi ({', '.join(given_up[:3])}). Lihat kolom Keterangan di tab "
+                                f"'{layout.name}' dan jalankan `python -m sync doctor --notify-test`.")
         if updates:
             try:  # a store writes what it read: read again (Google: one full read, only when something was sent)
                 store.read([layout.name])
