@@ -18,7 +18,7 @@ from rules.dates_id import long_date
 from sync.cycle import monitoring_step
 from sync.cycle.case_step import state_of
 from sync.cycle.context import Context
-from sync.cycle.run import run_cycle
+from sync.cycle.run import AfterWrite, run_cycle
 from sync.cycle.tabs import CASE_ID, R
 from sync.cycle.views import risk_of
 from sync.stores.store import Store, UpdateRow, WritePlan
@@ -109,7 +109,7 @@ StaffTyping = Callable[[Store, Context, str, str, Mapping[str, str]], None]
 
 def walk(
     store: Store, ctx: Context, start: datetime, step: timedelta, pick: Mapping[str, str],
-    writer: LetterWriter | None = None, type_in: StaffTyping = staff_type,
+    writer: LetterWriter | None = None, type_in: StaffTyping = staff_type, sender: AfterWrite | None = None,
 ) -> Walk:
     """Run the paths: one staff step per path, then a cycle, until every path is done.
 
@@ -123,7 +123,7 @@ def walk(
                 role, cells = steps[round_]
                 type_in(store, ctx, role, pick[path], {k: v.replace(TODAY, day) for k, v in cells.items()})
         cycles += 1
-        run_cycle(store, ctx, start + step * cycles, writer)
+        run_cycle(store, ctx, start + step * cycles, writer, sender=sender)
     return Walk(dict(pick), cycles)
 
 

@@ -23,12 +23,16 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+from config.notify import NOTIFY_ROLES
 from config.settings import Settings
 from rules import values
 from rules.errors import SapaError
 from sync.commands import demo, demo_walk
 from sync.commands.selftest.common import make_ctx
+from sync.cycle.context import Context
 from sync.cycle.tabs import CASE_ID, I, R
+from sync.notify.channels import Delivery
+from sync.notify.sender import Sender
 from sync.stores.text import cell_text
 
 Tables = Mapping[str, list[list[object]]]
@@ -116,15 +120,31 @@ def _local_demo(seen: _Capture) -> tuple[list[int], Tables]:
     return codes, tables
 
 
-def _google_walk(seen: _Capture) -> tuple[Tables, int, int]:
-    """The demo's staff walk on Google (the API double), letters on: (tabs, letter Docs, files shared by link)."""
+class _Recording:
+    """A notification channel that keeps what it is given to send (every role and the operator are recipients)."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def send(self, address: str, text: str, subject: str) -> Delivery:
+        self.texts.append(f"{subject}\n{text}")
+        return Delivery(True)
+
+
+NOTIFIED = {"notify": {"recipients": {role: [f"telegram:{i}"] for i, role in enumerate(NOTIFY_ROLES, start=1)}}}
+
+
+def _google_walk(seen: _Capture, channel: _Recording) -> tuple[Tables, int, int]:
+    """The demo's staff walk on Google (the API double), letters and notifications on: (tabs, letter Docs,
+    files shared by link); the messages sent are in `channel`."""
     from googledouble.drive_files import DOC
     from googledouble.errors import invalid_value
     from sync.commands.cli import _guarded
     from sync.commands.selftest.office import GoogleBackend
     from sync.cycle.run import run_cycle
 
-    ctx, rows = make_ctx(), demo.sample_rows()
+    ctx, rows = Context.from_settings(Settings.model_validate(NOTIFIED)), demo.sample_rows()
+    sender = Sender({"telegram": channel}, ctx.settings.notify)
     backend = GoogleBackend(Path(tempfile.gettempdir()))  # a Google backend writes no file
     backend.create(rows, Settings())
     store, writer = backend.store(), backend.writer()
@@ -143,11 +163,12 @@ def _google_walk(seen: _Capture) -> tuple[Tables, int, int]:
     with seen.on():
         try:
             backend.double.refuse_next("sheets.spreadsheets.batchUpdate", refused)  # as the run loop meets it
-            _guarded(lambda: run_cycle(store, ctx, first, writer))()
-            run_cycle(store, ctx, first, writer)
+            _guarded(lambda: run_cycle(store, ctx, first, writer, sender=sender))()
+            run_cycle(store, ctx, first, writer, sender=sender)
             table = store.read([ctx.tabs.register.name]).tabs[ctx.tabs.register.name]
             risks = {str(table.get(r, R.ID)): cell_text(table.get(r, R.RISK)) for r in table.rows}
-            demo_walk.walk(store, ctx, first, timedelta(hours=8), demo_walk.choose_cases(risks), writer, type_in)
+            demo_walk.walk(store, ctx, first, timedelta(hours=8), demo_walk.choose_cases(risks), writer, type_in,
+                           sender)
         except Exception as err:  # searched like any other trace; the check then fails
             seen.trace(err)
     double = backend.double
@@ -283,24 +304,30 @@ def privacy() -> tuple[str, bool]:
     everything = set().union(*seeded.values(), stories)
     seen = _Capture()
     codes, local = _local_demo(seen)
-    google, letters, shared = _google_walk(seen)
-    log_tab = Settings().tabs.log
-    searched = seen.text() + repr(local.get(log_tab)) + repr(google.get(log_tab))
+    channel = _Recording()
+    google, letters, shared = _google_walk(seen, channel)
+    log_tab, outbox = Settings().tabs.log, Settings().tabs.outbox
+    searched = seen.text() + repr(local.get(log_tab)) + repr(google.get(log_tab)) + repr(google.get(outbox))
+    messages = "\n".join(channel.texts)
+    told = sum(1 for s in everything if s in messages)
     leaks = sum(1 for s in everything if s in searched)
     roles = len(make_ctx().tabs.roles)
     (good_local, filled_local), (good_google, filled_google) = (_role_tabs(t, seeded) for t in (local, google))
     hidden, printed, scenarios, unplanned, network = _credentials()
     refusal = any("Google refused the cycle's write" in line for line in seen.lines)
     ok = (codes == [0, 1] and not seen.traces and len(everything) >= 40 and refusal and not leaks
+          and bool(channel.texts) and not told
           and good_local == good_google == filled_local == filled_google == roles
           and letters > 0 and not shared and hidden == 7 and not printed and not unplanned and not network)
     tabs = (f"{good_local}/{roles} x 2 backends" if good_local == good_google
             else f"{good_local}/{roles} local, {good_google}/{roles} Google")
     figure = (f"privacy: {leaks} of {len(everything)} seeded names/phones/addresses/stories in {len(seen.lines)} "
               f"log lines, output, errors (one quoted back by Google) and the log tab (local + Google walks); "
+              f"{told} in the {len(channel.texts)} notifications of the Google walk; "
               f"role tabs {tabs} hold only their columns; "
               f"{shared} of {letters} letters shared by link; {printed} of {hidden} secrets printed in {scenarios} "
               "credential scenarios")
     problems = {f"{unplanned} scenarios not as planned": unplanned, f"{network} network attempts": network,
-                "the Google walk failed": seen.traces, f"demo exit codes {codes}": codes != [0, 1]}
+                "the Google walk failed": seen.traces, f"demo exit codes {codes}": codes != [0, 1],
+                "no notification was sent": not channel.texts}
     return figure + "".join(f"; {p}" for p, shown in problems.items() if shown), ok
