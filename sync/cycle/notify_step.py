@@ -106,7 +106,8 @@ def tab_links(ctx: Context) -> dict[str, str]:
         where = f"https://docs.google.com/spreadsheets/d/{settings.google.spreadsheet_id}/edit"
     else:
         where = settings.store.workbook.name if settings.store.workbook else ""
-    return {role: f"tab '{layout.name}'" + (f" di {where}" if where else "") for role, layout in ctx.tabs.roles.items()}
+    tabs = {**{role: layout.name for role, layout in ctx.tabs.roles.items()}, "review": ctx.tabs.review.name}
+    return {key: f"tab '{name}'" + (f" di {where}" if where else "") for key, name in tabs.items()}
 
 
 def brief(view: CaseView, ctx: Context, now: datetime) -> CaseBrief:
