@@ -502,7 +502,6 @@ class Settings(_Strict):
         description="an idle cycle refreshes the 'Diperbarui sistem' time on the Panduan tab at most this often",
     )
     worker: Worker = Worker()
-    notify: Notify = Notify()
     recap: Recap = Recap()
     notify: Notify = Notify()
 

@@ -57,9 +57,6 @@ SECTIONS = {
     "poll_interval_seconds": "How often `python -m sync run` looks for new responses.",
     "heartbeat_minutes": "How often an idle cycle refreshes 'Diperbarui sistem' on the Panduan tab (a busy "
                          "cycle always does); the cell turns red when the worker seems stopped.",
-    "notify": "Notifications (Telegram, e-mail): recipients per role (admin, subkoor, kabid, kadis, tim, konselor, "
-              "operator) as telegram:<chat id> or email:<address>; none: nothing is sent and no 'Notifikasi' tab "
-              "is made. Quiet hours hold all but DARURAT and the worker's alarms; the daily digest's time.",
     "worker": "Where the worker counts failed cycles (empty: beside the workbook; for Google under "
               "~/.local/state/sapa-sync/) and how many in a row raise the alarm (log tab, status, `once`); "
               "the largest request it sends to Google (max_request_bytes: more changes are written in parts, "

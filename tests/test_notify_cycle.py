@@ -23,6 +23,7 @@ from sync.notify.sender import Sender
 from tests.conftest import NOW
 
 ADMIN, SUBKOOR = "telegram:-1001", "email:subkoor@dinas.example"
+EMAIL = {"email": {"host": "smtp.dinas.example", "user": "sapa@dinas.example"}}
 VICTIM, REPORTER, PHONE, ADDRESS = "Melati Kusuma", "Budi Santoso", "0812-7777-3131", "Jl. Kenanga No. 9"
 
 
@@ -42,7 +43,7 @@ class FakeChannel:
 
 def notifying() -> Context:
     return Context.from_settings(Settings.model_validate(
-        {"notify": {"recipients": {"admin": [ADMIN], "subkoor": [SUBKOOR]}, "digest_at": None}}))
+        {"notify": {"recipients": {"admin": [ADMIN], "subkoor": [SUBKOOR]}, "digest_at": None, **EMAIL}}))
 
 
 def darurat(backend: Backend, ctx: Context) -> None:
@@ -159,7 +160,7 @@ def test_the_worker_s_alarm_and_its_recovery_reach_the_operator_directly(backend
 
 def test_a_message_given_up_is_said_to_the_operator_through_the_other_channel(backend) -> None:
     ctx = Context.from_settings(Settings.model_validate({"notify": {
-        "recipients": {"admin": [ADMIN], "subkoor": [ADMIN], "operator": [SUBKOOR]}, "digest_at": None,
+        "recipients": {"admin": [ADMIN], "subkoor": [ADMIN], "operator": [SUBKOOR]}, "digest_at": None, **EMAIL,
         "max_attempts": 2}}))
     darurat(backend, ctx)
     telegram, email = FakeChannel(down=True), FakeChannel()

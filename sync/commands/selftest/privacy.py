@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from config.notify import NOTIFY_ROLES
+from config.notify import RECIPIENT_ROLES
 from config.settings import Settings
 from rules import values
 from rules.errors import SapaError
@@ -131,7 +131,7 @@ class _Recording:
         return Delivery(True)
 
 
-NOTIFIED = {"notify": {"recipients": {role: [f"telegram:{i}"] for i, role in enumerate(NOTIFY_ROLES, start=1)}}}
+NOTIFIED = {"notify": {"recipients": {role: [f"telegram:{i}"] for i, role in enumerate(RECIPIENT_ROLES, start=1)}}}
 
 
 def _google_walk(seen: _Capture, channel: _Recording) -> tuple[Tables, int, int]:
