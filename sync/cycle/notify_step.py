@@ -107,7 +107,7 @@ def tab_links(ctx: Context) -> dict[str, str]:
     else:
         where = settings.store.workbook.name if settings.store.workbook else ""
     tabs = {**{role: layout.name for role, layout in ctx.tabs.roles.items()}, "review": ctx.tabs.review.name}
-    return {key: f"tab '{name}'" + (f" di {where}" if where else "") for key, name in tabs.items()}
+    return {key: f"'{name}'" + (f" di {where}" if where else "") for key, name in tabs.items()}
 
 
 def brief(view: CaseView, ctx: Context, now: datetime) -> CaseBrief:
