@@ -172,3 +172,25 @@ def test_a_message_given_up_is_said_to_the_operator_through_the_other_channel(ba
     figures = status(backend.store().read(tabs_read(ctx)), ctx, ctx.local_time(NOW))
     assert figures["notifications"]["given_up"] == 1
     assert any("gagal dikirim" in m for m in figures["messages"])
+
+
+def test_over_a_local_bot_api_and_smtp_server_a_darurat_response_reaches_each_recipient_once(backend) -> None:
+    """The real channels (Telegram's Bot API over HTTP, e-mail over SMTP) against local servers."""
+    from sync.notify.channels import channels_from
+    from tests.notify_servers import TOKEN, bot_api, smtp_server
+
+    with bot_api() as api, smtp_server() as box:
+        ctx = Context.from_settings(Settings.model_validate({"notify": {
+            "recipients": {"admin": [ADMIN], "subkoor": [SUBKOOR, "telegram:-1002"]}, "digest_at": None,
+            "telegram": {"api_url": api.url},
+            "email": {"host": "127.0.0.1", "port": box.port, "security": "none", "sender": "sapa@dinas.example"}}}))
+        darurat(backend, ctx)
+        sender = Sender(channels_from(ctx.settings, {"SAPA_TELEGRAM_TOKEN": TOKEN}), ctx.settings.notify)
+        run_cycle(backend.store(), ctx, NOW, backend.writer(), sender=sender)
+        run_cycle(backend.store(), ctx, NOW + timedelta(minutes=1), backend.writer(), sender=sender)
+
+    assert sorted(str(m["chat_id"]) for m in api.sent()) == ["-1001", "-1002"]
+    assert [to for _, to, _ in box.received] == [["subkoor@dinas.example"]]
+    texts = [str(m["text"]) for m in api.sent()] + [m.get_content() for _, _, m in box.received]
+    assert all("DARURAT" in t and "SAPA-2026-0001" in t for t in texts)
+    assert not any(v in t for t in texts for v in (VICTIM, REPORTER, PHONE, "7777", ADDRESS))
