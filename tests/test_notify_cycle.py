@@ -194,3 +194,21 @@ def test_over_a_local_bot_api_and_smtp_server_a_darurat_response_reaches_each_re
     texts = [str(m["text"]) for m in api.sent()] + [m.get_content() for _, _, m in box.received]
     assert all("DARURAT" in t and "SAPA-2026-0001" in t for t in texts)
     assert not any(v in t for t in texts for v in (VICTIM, REPORTER, PHONE, "7777", ADDRESS))
+
+
+def test_quiet_hours_hold_all_but_darurat(backend) -> None:
+    ctx = Context.from_settings(Settings.model_validate({"notify": {
+        "recipients": {"admin": [ADMIN], "subkoor": ["telegram:-1002"]}, "digest_at": None,
+        "quiet_hours": {"start": "21:00", "end": "06:00"}}}))
+    backend.create([response_row(in_danger="Ya", story="Korban dipukul."),
+                    response_row(in_danger="Tidak", story="Korban dihina.", victim_age="30")], ctx.settings)
+    telegram = FakeChannel()
+    sender = Sender({"telegram": telegram}, ctx.settings.notify)
+    night = datetime(2026, 11, 28, 15, 0, tzinfo=NOW.tzinfo)  # 22:00 WIB
+    run_cycle(backend.store(), ctx, night, backend.writer(), sender=sender)
+    assert telegram.sent and all("DARURAT" in text for _, text in telegram.sent), "only the DARURAT one at night"
+    at_night = len(telegram.sent)
+    assert WAITING in [r[N.STATUS] for r in outbox(backend, ctx)]
+
+    run_cycle(backend.store(), ctx, night + timedelta(hours=9), backend.writer(), sender=sender)  # 07:00 WIB
+    assert len(telegram.sent) > at_night and all(r[N.STATUS] == SENT for r in outbox(backend, ctx))
