@@ -21,7 +21,7 @@ Cell = str | int | float | None
 
 SERVICE = "Layanan"
 PRIVACY_NOTE = ("Kasus dihitung pada bulan diterima (WIB). Hanya jumlah, tanpa nama, nomor telepon atau alamat. "
-                "Ekspor untuk SIMFONI-PPA: python -m sync report --month TTTT-BB.")
+                "Berkas ekspor bulanan untuk SIMFONI-PPA dibuat oleh petugas TI.")
 
 
 @dataclass(frozen=True)

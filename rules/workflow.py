@@ -245,6 +245,27 @@ class CaseFacts:
     """What a decision's rules need to know of the case itself (not of the staff's row)."""
 
     sexual_violence: bool = False  # the complaint's jenis kekerasan includes sexual violence
+    wa_unsafe: bool = False  # the reporter answered that WhatsApp is not a safe way to reach them
+
+
+# A contact over WhatsApp that the reporter said is not safe: recorded as the staff wrote it (the call
+# happened), but said at once, in the row and the log tab, so that the office checks how it went.
+WA_UNSAFE_CONTACT = (
+    "⚠ Pelapor menyatakan WhatsApp TIDAK aman, tetapi Hasil konfirmasi WhatsApp 'Berhasil'. Pastikan kontak "
+    "tidak membahayakan pelapor/korban (mis. ponsel dipegang pelaku); catat caranya di Kondisi korban."
+)
+
+
+def decision_warnings(decision: str | None, role: str, fields: Mapping[str, str | None],
+                      facts: CaseFacts = CaseFacts()) -> tuple[str, ...]:
+    """What staff should know of a decision that is allowed (it is applied all the same), in Indonesian."""
+    warnings: list[str] = []
+    recorded = fields.get("konfirmasi_wa") or ""
+    moves = [t for t in TRANSITIONS if t.role == role and decision and picks(decision, t.decision)]
+    if (facts.wa_unsafe and any("konfirmasi_wa" in t.required for t in moves)
+            and _norm(recorded) == _norm(KONFIRMASI_WA[0])):
+        warnings.append(WA_UNSAFE_CONTACT)
+    return tuple(warnings)
 
 
 @dataclass(frozen=True)

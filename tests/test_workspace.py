@@ -32,10 +32,12 @@ class Seen:
     frozen_columns: int
     filtered: bool
     filter_hides: dict[str, set[str]] = field(default_factory=dict)
+    filter_shows: dict[str, str] = field(default_factory=dict)  # local: the values shown; Google: its condition
     formulas: list[str] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)
     hidden: set[str] = field(default_factory=set)
     hidden_rows: set[int] = field(default_factory=set)  # local: rows the filter hides (1-based)
+    fills: dict[str, str] = field(default_factory=dict)  # conditional format formula -> its fill, RRGGBB
 
 
 def seen(backend: Backend, tab: str) -> Seen:
@@ -52,12 +54,16 @@ def _local(path: Path, tab: str) -> Seen:
     frozen = sheet[pane]
     hides = {headers[c.colId]: {f.val for f in c.customFilters.customFilter}
              for c in sheet.auto_filter.filterColumn if c.customFilters is not None}
-    formulas = [f for cf in sheet.conditional_formatting for rule in cf.rules for f in rule.formula]
+    shows = {headers[c.colId]: ",".join(c.filters.filter) for c in sheet.auto_filter.filterColumn
+             if c.filters is not None}
+    rules = [rule for cf in sheet.conditional_formatting for rule in cf.rules]
+    formulas = [f for rule in rules for f in rule.formula]
     return Seen(
-        headers, frozen.row - 1, frozen.column - 1, bool(sheet.auto_filter.ref), hides, formulas,
+        headers, frozen.row - 1, frozen.column - 1, bool(sheet.auto_filter.ref), hides, shows, formulas,
         {str(c.value): c.comment.text for c in sheet[1] if c.comment is not None},
         {h for i, h in enumerate(headers, start=1) if sheet.column_dimensions[_letter(i)].hidden},
         {n for n, d in sheet.row_dimensions.items() if d.hidden},
+        {rule.formula[0]: str(rule.dxf.fill.bgColor.rgb)[-6:] for rule in rules if rule.dxf and rule.dxf.fill},
     )
 
 
@@ -78,16 +84,29 @@ def _google(backend: GoogleBackend, tab: str) -> Seen:
     first = (data.get("rowData") or [{}])[0].get("values", [])
     headers = [str((v.get("effectiveValue") or {}).get("stringValue", "")) for v in first]
     filter_ = sheet.get("basicFilter")
-    hides = {headers[s["columnIndex"]]: set(s["filterCriteria"].get("hiddenValues", []))
-             for s in (filter_ or {}).get("filterSpecs", [])}
-    formulas = [r["booleanRule"]["condition"]["values"][0]["userEnteredValue"].lstrip("=")
-                for r in sheet.get("conditionalFormats", [])]
+    specs = (filter_ or {}).get("filterSpecs", [])
+    hides = {headers[s["columnIndex"]]: set(s["filterCriteria"]["hiddenValues"])
+             for s in specs if "hiddenValues" in s["filterCriteria"]}
+    shows = {headers[s["columnIndex"]]: s["filterCriteria"]["condition"]["type"]
+             for s in specs if "condition" in s["filterCriteria"]}
+    rules = [r["booleanRule"] for r in sheet.get("conditionalFormats", [])]
+    formulas = [r["condition"]["values"][0]["userEnteredValue"].lstrip("=") for r in rules]
+    fills = {f: _hex(r["format"]["backgroundColorStyle"]["rgbColor"]) for f, r in zip(formulas, rules, strict=True)}
     columns = data.get("columnMetadata", [])
     return Seen(
         headers, grid.get("frozenRowCount", 0), grid.get("frozenColumnCount", 0), filter_ is not None, hides,
-        formulas, {headers[i]: v["note"] for i, v in enumerate(first) if v.get("note")},
-        {headers[i] for i, c in enumerate(columns[:len(headers)]) if c.get("hiddenByUser")},
+        shows, formulas, {headers[i]: v["note"] for i, v in enumerate(first) if v.get("note")},
+        {headers[i] for i, c in enumerate(columns[:len(headers)]) if c.get("hiddenByUser")}, fills=fills,
     )
+
+
+def _hex(rgb: dict[str, float]) -> str:
+    return "".join(f"{round(rgb.get(k, 0) * 255):02X}" for k in ("red", "green", "blue"))
+
+
+def queue_filter(backend: Backend) -> dict[str, str]:
+    """How a role tab's filter shows its queue: the values, or Google's "not blank" (the same rows)."""
+    return {I.TURN: "NOT_BLANK" if isinstance(backend, GoogleBackend) else ",".join(workspace.QUEUE_VALUES)}
 
 
 def test_role_tabs_put_the_case_its_risk_time_and_the_decision_first_frozen_and_coloured(
@@ -97,11 +116,12 @@ def test_role_tabs_put_the_case_its_risk_time_and_the_decision_first_frozen_and_
     cycle()
     for role, layout in layouts(settings).roles.items():
         tab = seen(backend, layout.name)
-        assert tab.headers[:5] == [I.ID, I.RISK, I.CLOCK, I.TURN, I.DECISION], role
-        assert tab.headers.index(I.MESSAGE) == 4 + len(layout.staff), role  # after the role's own columns
+        # the decision, what the worker says of it and the deadline on the first screen; then the staff's fields
+        assert tab.headers[:7] == [I.ID, I.RISK, I.CLOCK, I.TURN, I.DECISION, I.MESSAGE, I.DUE], role
+        opening = [I.WA_SAFE, I.WA_NOTE, I.WA_LINK] if role == "subkoor" else []
+        assert tab.headers[7:7 + len(opening) + len(layout.staff) - 1] == [*opening, *layout.staff[1:]], role
         assert (tab.frozen_rows, tab.frozen_columns) == (1, 5), role
-        hides = {} if role == "konselor" else {I.STATE: set(workspace.FINISHED)}  # the Konselor follows closed cases
-        assert tab.filtered and tab.filter_hides == hides, role
+        assert tab.filtered and tab.filter_hides == {} and tab.filter_shows == queue_filter(backend), role
         assert set(tab.notes) == set(layout.staff) and all(tab.notes.values()), role
         assert 'TRIM($B2)="DARURAT"' in tab.formulas, role  # the row's own risk cell: follows sorting
         assert 'TRIM($C2)="Terlambat"' in tab.formulas and 'TRIM($D2)="Ya"' in tab.formulas, role
@@ -113,7 +133,7 @@ def test_technical_columns_are_hidden_from_staff_and_every_tab_has_a_filter(back
     backend.create(demo.sample_rows(4), settings)
     cycle()
     tabs = layouts(settings)
-    assert seen(backend, tabs.register.name).hidden == {R.STATE_KEY, R.FINGERPRINT, R.APPLIED, R.VISITS}
+    assert seen(backend, tabs.register.name).hidden == {R.STATE_KEY, R.FINGERPRINT, R.APPLIED}  # all visits shown
     assert seen(backend, tabs.log.name).hidden == {L.CODE}
     for layout in tabs.all:
         if layout.name in backend.tabs():
@@ -122,7 +142,7 @@ def test_technical_columns_are_hidden_from_staff_and_every_tab_has_a_filter(back
         assert seen(backend, tabs.review.name).hidden == {V.FINGERPRINT}
 
 
-def test_a_finished_case_leaves_the_working_view_and_clearing_the_filter_shows_it(backend, settings, cycle) -> None:
+def test_a_tab_opens_on_its_queue_and_clearing_the_filter_shows_every_case(backend, settings, cycle) -> None:
     backend.create([response_row(story="satu"), response_row(story="dua", timestamp=NOW.replace(tzinfo=None))],
                    settings)
     cycle()
@@ -133,10 +153,12 @@ def test_a_finished_case_leaves_the_working_view_and_clearing_the_filter_shows_i
     state = table[0].index(I.STATE)
     rejected = [n for n, row in enumerate(table[1:], start=2) if row[state] == STATE_LABELS["rejected"]]
     assert len(rejected) == 1 and len(table) == 3  # still in the tab: the filter hides it
+    turn = table[0].index(I.TURN)
+    assert [row[turn] or None for row in table[1:]] == [None, workspace.YES]  # the rejected case left the queue
     tab = seen(backend, intake)
-    assert STATE_LABELS["rejected"] in tab.filter_hides[I.STATE]
+    assert tab.filter_shows == queue_filter(backend)
     if isinstance(backend, LocalBackend):  # LibreOffice shows the rows' hidden flags as saved
-        assert tab.hidden_rows == set(rejected)
+        assert tab.hidden_rows == set(rejected) == {2}
 
 
 def test_the_guide_tab_explains_the_workspace_and_shows_when_the_worker_last_ran(backend, settings, cycle) -> None:
@@ -151,7 +173,13 @@ def test_the_guide_tab_explains_the_workspace_and_shows_when_the_worker_last_ran
     tab = seen(backend, workspace.GUIDE_TAB)
     minutes = workspace.stale_minutes(settings)
     sep = ";" if backend.name == "google" else ","  # `;` parses in every Google locale; an .xlsx stores `,`
-    assert tab.formulas == [f"AND(ISNUMBER($B$2){sep}NOW()-$B$2>{minutes}/1440)"]
+    assert tab.formulas[-1] == f"AND(ISNUMBER($B$2){sep}NOW()-$B$2>{minutes}/1440)"
+    # each colour the guide explains is a swatch: its topic cell is filled with that colour
+    for topic, color, _ in workspace.COLOURS:
+        assert topic in topics and tab.fills[f'TRIM($A2)="{topic}"'] == color, topic
+    assert {f"Tab '{settings.recap.tab}'", f"Tab '{workspace.NOTICES_TAB}'", f"Tab '{settings.tabs.review}'",
+            "Tab 'Form Responses 1 / Respons Formulir 1'"} <= set(topics)
+    assert not any("python -m" in str(text) for row in guide for text in row)  # no command line for staff
 
 
 def test_the_heartbeat_is_written_with_a_busy_cycle_and_by_an_idle_one_only_when_due(

@@ -2,8 +2,9 @@
 
 Each role's row of a case holds a decision and the fields it needs. A decision is
 applied once: the register keeps a short key of the last decision applied per
-role, so a decision left in a cell is not applied again when the case comes back
-to that role. A refused decision is not applied, and the row says why.
+role, and when (`admin=3f2a9c01be@202611211015`), so a decision left in a cell is
+not applied again when the case comes back to that role, and the row says it was
+applied, and when. A refused decision is not applied, and the row says why.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from rules.workflow import (
     TRANSITIONS,
     CaseFacts,
     decide,
+    decision_warnings,
     picks,
 )
 from sync.cycle import monitoring_step
@@ -79,8 +81,9 @@ def advance(
             continue
         fields = staff_fields(role, row)
         key = decision_key(decision, _needed(role, decision, fields))
-        if applied.get(role) == key:
-            out.messages[role] = _done(decision, state, role)
+        warnings = decision_warnings(decision, role, fields, facts)
+        if applied.get(role, ("", None))[0] == key:
+            out.messages[role] = _done(decision, state, role, applied[role][1], warnings)
             continue
         if moved:
             continue  # one step per cycle: the next cycle judges it against the new state
@@ -88,24 +91,26 @@ def advance(
         if outcome.applied and outcome.transition is not None and outcome.state == state:
             # a record beside the state (monitoring, step 7): kept, the case stays where it is
             moved = True
-            applied[role] = key
-            out.messages[role] = _done(decision, state, role)
+            applied[role] = (key, stamp)
+            out.messages[role] = _done(decision, state, role, stamp, warnings)
             event = monitoring_step.record_decision(case_id, out.record, outcome.transition, fields, stamp)
             out.events += [event] if event else []
+            out.events += _warned(case_id, role, warnings)
         elif outcome.applied and outcome.transition is not None:
             before, state, moved = state, outcome.state, True
             out.moved = (before, state)
-            applied[role] = key
+            applied[role] = (key, stamp)
             out.record |= {R.STATE_KEY: state, R.ENTERED: stamp, STEP_DATE[state]: stamp}
             if state == "referred":
                 out.record |= {R.REFERRAL: REFERRAL_STATUSES[0], R.DESTINATION: fields.get("lembaga_tujuan")}
-            out.messages[role] = _done(decision, state, role)
+            out.messages[role] = _done(decision, state, role, stamp, warnings)
             out.events.append(Event(
                 case_id, ROLE_LABELS[role], outcome.transition.decision,
                 "transition", f"{STEP_NAMES[before]} → {STEP_NAMES[state]}",
             ))
+            out.events += _warned(case_id, role, warnings)
         elif outcome.refused:
-            out.messages[role] = "✗ Belum diterapkan. " + outcome.message
+            out.messages[role] = f"{REFUSED} Belum diterapkan. " + outcome.message
     out.record[R.APPLIED] = _format_applied(applied)
     _follow_referral(case_id, state, rows.get("subkoor"), out)
     return out
@@ -117,11 +122,21 @@ def _needed(role: str, decision: str, fields: Mapping[str, str | None]) -> dict[
     return {k: v for k, v in fields.items() if k in wanted} if wanted else dict(fields)
 
 
-def _done(decision: str, state: str, role: str) -> str:
-    text = f"✓ Sudah diterapkan: {decision[:60]}."
+REFUSED = "✗"  # how a refused decision's message starts (the row stays in the role's queue)
+WARNED = "wa_unsafe_contact"  # the log tab's code of a decision applied with a warning
+
+
+def _done(decision: str, state: str, role: str, when: datetime | None, warnings: tuple[str, ...] = ()) -> str:
+    """An applied decision's message: applied, when (office time), and what staff should still know."""
+    at = f" {when.day:02d}/{when.month:02d} {when.hour:02d}:{when.minute:02d}" if when else ""
+    text = f"✓ Sudah diterapkan{at}: {decision[:60]}."
     if QUEUE.get(state) == role:
         text += " Kasus kembali ke tahap Anda: perbarui isian, lalu pilih keputusan lagi."
-    return text
+    return " ".join((*warnings, text))
+
+
+def _warned(case_id: str, role: str, warnings: tuple[str, ...]) -> list[Event]:
+    return [Event(case_id, ROLE_LABELS[role], "Peringatan keputusan", WARNED, w.lstrip("⚠ ")) for w in warnings]
 
 
 def _follow_referral(case_id: str, state: str, row: Mapping[str, object] | None, out: Advance) -> None:
@@ -141,13 +156,29 @@ def decision_key(decision: str, fields: Mapping[str, str | None]) -> str:
     return hashlib.sha256(content.encode("utf-8", "replace")).hexdigest()[:10]
 
 
-def _parse_applied(text: object) -> dict[str, str]:
+Applied = tuple[str, datetime | None]  # a decision's key, and when it was applied (unknown from older workers)
+_WHEN = "%Y%m%d%H%M"
+
+
+def _parse_applied(text: object) -> dict[str, Applied]:
     pairs = (part.split("=", 1) for part in (values.text(text) or "").split(";") if "=" in part)
-    return {role.strip(): key.strip() for role, key in pairs if role.strip() in ROLE_LABELS}
+    return {role.strip(): _applied(value) for role, value in pairs if role.strip() in ROLE_LABELS}
 
 
-def _format_applied(applied: Mapping[str, str]) -> str | None:
-    return ";".join(f"{role}={applied[role]}" for role in ROLES if role in applied) or None
+def _applied(value: str) -> Applied:
+    key, _, when = value.strip().partition("@")
+    try:
+        return key, datetime.strptime(when, _WHEN) if when else None
+    except ValueError:
+        return key, None
+
+
+def _format_applied(applied: Mapping[str, Applied]) -> str | None:
+    def one(role: str) -> str:
+        key, when = applied[role]
+        return f"{role}={key}@{when.strftime(_WHEN)}" if when else f"{role}={key}"
+
+    return ";".join(one(role) for role in ROLES if role in applied) or None
 
 
 def parse_time(value: object) -> datetime | None:

@@ -114,8 +114,9 @@ def plan_cycle(
             record[R.NOTE] = RESPONSE_MISSING
             events.append(Event(case_id, SYSTEM, "Respons asli tidak ditemukan", "response_missing"))
         rows = {role: by_case[case_id] for role, by_case in staff.items() if case_id in by_case}
-        step = advance(case_id, record, rows, ctx, stamp, CaseFacts("seksual" in complaint.violence_types)
-                       if complaint else CaseFacts())
+        facts = CaseFacts("seksual" in complaint.violence_types, complaint.wa_safe == "tidak") if complaint \
+            else CaseFacts()
+        step = advance(case_id, record, rows, ctx, stamp, facts)
         events += step.events
         registers[case_id] = step.record
         if step.moved:

@@ -77,7 +77,7 @@ class R:
     APPLIED = "Kunci Keputusan"
     NOTE = "Catatan Sistem"
     MONITORING = "Status Pemantauan"
-    VISITS = "Riwayat Pemantauan"  # one line per visit (hidden: the Konselor's tab shows it)
+    VISITS = "Riwayat Pemantauan"  # one line per visit, all of them (the Konselor's tab shows the latest)
     MONITORING_END = "Pemantauan Berakhir"
 
 
@@ -210,8 +210,8 @@ ROLE_INFO: dict[str, tuple[str, ...]] = {
               I.DISABILITY, I.KECAMATAN, I.KELURAHAN, I.ADDRESS, I.VIOLENCE, I.PLACE, I.DATE, I.PERPETRATOR,
               I.DANGER, I.NEEDS, I.STORY, I.CONSENT, I.WARNINGS, I.EDITED, I.RISK_REASONS, I.DUPLICATES, I.OTHER,
               I.LAPORAN_AKHIR),
-    "subkoor": (I.RECEIVED, I.CHANNEL, I.REPORTER, I.RELATION, I.PHONE, I.WA_LINK, I.WA_NOTE, I.VICTIM, I.SEX,
-                I.AGE, I.DISABILITY, I.KECAMATAN, I.KELURAHAN, I.VIOLENCE, I.PLACE, I.DATE, I.PERPETRATOR,
+    "subkoor": (I.RECEIVED, I.CHANNEL, I.REPORTER, I.RELATION, I.PHONE, I.WA_SAFE, I.WA_LINK, I.WA_NOTE, I.VICTIM,
+                I.SEX, I.AGE, I.DISABILITY, I.KECAMATAN, I.KELURAHAN, I.VIOLENCE, I.PLACE, I.DATE, I.PERPETRATOR,
                 I.DANGER, I.NEEDS, I.STORY, I.WARNINGS, I.EDITED, I.RISK_REASONS, I.DUPLICATES,
                 _F["lembaga_tujuan"], _F["layanan_diminta"], _F["tindakan"], _F["asesmen"], _F["rekomendasi"],
                 _F["tindak_lanjut"], I.LAPORAN_PENJANGKAUAN, I.KRONOLOGI, I.SURAT_RUJUKAN, I.LAPORAN_AKHIR),
@@ -230,6 +230,12 @@ ROLE_INFO: dict[str, tuple[str, ...]] = {
                  I.VICTIM, I.SEX, I.AGE, I.DISABILITY, I.ADDRESS, I.KECAMATAN, I.KELURAHAN, I.VIOLENCE,
                  I.RISK_REASONS, _F["asesmen"], _F["rekomendasi"], _F["tindak_lanjut"], _F["laporan_akhir"],
                  I.LAPORAN_PENJANGKAUAN, I.LAPORAN_AKHIR),
+}
+
+# Columns a role reads before it decides, right after its decision, message and deadline: the Sub
+# Koordinator contacts the reporter, so whether WhatsApp is safe comes first, whole.
+OPENING: dict[str, tuple[str, ...]] = {
+    "subkoor": (I.WA_SAFE, I.WA_NOTE, I.WA_LINK),
 }
 
 # Staff columns a role fills beyond those its decisions require.
@@ -252,13 +258,15 @@ def role_layout(name: str, role: str, options: WorkflowOptions) -> Layout:
         choices = choices_for(key, options)
         if choices and not _multiple(key):
             dropdowns.append(Dropdown(FIELD_LABELS[key], choices))
-    front = (I.ID, I.RISK, I.CLOCK, I.TURN, *staff, I.MESSAGE)
+    # The decision, then what the worker says of it and the deadline, on the first screen; then what the
+    # role reads first, then the fields it fills.
+    front = (I.ID, I.RISK, I.CLOCK, I.TURN, I.DECISION, I.MESSAGE, I.DUE, *OPENING.get(role, ()), *staff[1:])
     headers = (*front, *(h for h in _QUEUE + ROLE_INFO[role] if h not in front))
-    monitoring = role == "konselor"  # closed cases are the Konselor's work: neither grey nor filtered out
+    monitoring = role == "konselor"  # closed cases are the Konselor's work: not grey
     look = workspace.look(
         headers, frozen=5, staff=staff, options=options, role=role,
         highlights=workspace.role_highlights(I.RISK, I.CLOCK, I.TURN, I.MONITORING if monitoring else I.STATE),
-        hides=() if monitoring else ((I.STATE, workspace.FINISHED),),
+        shows=((I.TURN, workspace.QUEUE_VALUES),),  # the role's queue; clearing the filter shows every case
     )
     return Layout(name, CASE_ID, _QUEUE + ROLE_INFO[role], staff, tuple(dropdowns), role, front, look)
 
@@ -306,7 +314,7 @@ def layouts(settings: Settings) -> Tabs:
     return Tabs(
         register=Layout(
             names.case_register, R.ID, register,
-            look=workspace.look(register, hidden=(R.STATE_KEY, R.FINGERPRINT, R.APPLIED, R.VISITS),
+            look=workspace.look(register, hidden=(R.STATE_KEY, R.FINGERPRINT, R.APPLIED),
                                 highlights=workspace.register_highlights(R.RISK, R.CLOCK, R.STATE)),
         ),
         review=Layout(
@@ -340,22 +348,31 @@ RECAP_ROWS = 200  # the recap's ~100 rows and room: 1,000 empty rows would make 
 
 
 def recap_layout(name: str) -> Layout:
-    """The recap tab: a hidden key, the category and value, a column per month, the year; two charts beside."""
-    beside = len(recap_table.HEADERS) + 2
+    """The recap tab: a hidden key, the category and value, a column per month, the year, a short note;
+    the two charts right of the note, on the first screen (the note column is narrow and wraps)."""
+    beside = len(recap_table.HEADERS) + 1
     charts = (
-        Chart("Kasus per bulan menurut jenis kekerasan", recap_table.KEY, recap_table.VALUE,
-              recap_table.VIOLENCE_KEYS, recap_table.MONTHS, stacked=True, anchor_row=2, anchor_column=beside),
+        Chart(VIOLENCE_CHART, recap_table.KEY, recap_table.VALUE, recap_table.VIOLENCE_KEYS, recap_table.MONTHS,
+              stacked=True, x_title="Bulan diterima", y_title="Jumlah kasus per jenis kekerasan",
+              anchor_row=2, anchor_column=beside),
         Chart("Janji layanan per bulan: tepat waktu dan terlambat", recap_table.KEY, recap_table.VALUE,
-              recap_table.ON_TIME_SERIES, recap_table.MONTHS, anchor_row=22, anchor_column=beside),
+              recap_table.ON_TIME_SERIES, recap_table.MONTHS, x_title="Bulan diterima", y_title="Jumlah kasus",
+              anchor_row=22, anchor_column=beside),
     )
-    widths = ((recap_table.KEY, 16), (recap_table.CATEGORY, 30), (recap_table.VALUE, 36),
-              *((m, 7) for m in recap_table.MONTHS), (recap_table.YEAR, 9), (recap_table.NOTE, 60))
-    look = Look(frozen_columns=3, widths=widths, wrapped=(recap_table.NOTE,), hidden=(recap_table.KEY,),
-                charts=charts, grid_rows=RECAP_ROWS)
+    widths = ((recap_table.KEY, 16), (recap_table.CATEGORY, 22), (recap_table.VALUE, 30),
+              *((m, 6) for m in recap_table.MONTHS), (recap_table.YEAR, 8), (recap_table.NOTE, 30))
+    look = Look(frozen_columns=3, widths=widths, wrapped=(recap_table.CATEGORY, recap_table.VALUE, recap_table.NOTE),
+                hidden=(recap_table.KEY,), charts=charts, grid_rows=RECAP_ROWS)
     return Layout(name, recap_table.KEY, recap_table.HEADERS, look=look)
 
 
+# A case counts once in each jenis kekerasan it names: the bars of a month add up to more than its cases.
+VIOLENCE_CHART = "Jenis kekerasan per bulan (satu kasus dapat lebih dari satu jenis)"
+
+
 _REVIEW_NOTES = (
+    (V.SUMMARY, "Jawaban respons, satu pertanyaan per baris; jawaban yang panjang dipotong. Jawaban lengkap ada "
+                "di tab respons formulir, pada baris yang bertanda ID Tinjauan ini."),
     (V.ACTION, f"Pilih dari daftar: '{RELEASE}' (respons dijadikan kasus baru) atau '{DISMISS}' (respons tidak "
                "diproses, mis. uji coba). Sistem menerapkannya pada putaran berikutnya."),
     (V.NOTE, "Catatan Admin, bebas diisi (mis. alasan mengabaikan)."),

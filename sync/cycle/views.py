@@ -19,7 +19,7 @@ from rules.triage import RISK_LEVELS, RiskLevel, Triage, risk_label
 from rules.whatsapp import WhatsAppContact, link_label
 from rules.workflow import FIELD_LABELS, QUEUE, ROLES, STATE_LABELS
 from sync.cycle import monitoring_step
-from sync.cycle.case_step import parse_time, state_of
+from sync.cycle.case_step import REFUSED, parse_time, state_of
 from sync.cycle.context import Context
 from sync.cycle.identify import Response
 from sync.cycle.tabs import STEP_DATE, I, Layout, R, role_fields
@@ -137,7 +137,8 @@ def role_row(
     if layout.role == "konselor":  # the Konselor's deadline is the next follow-up, beside the case's state
         info |= {I.DUE: info.get(MONITORING_DUE), I.CLOCK: info.get(MONITORING_CLOCK)}
         turn = bool(info.get(MONITORING_TURN))
-    info[I.TURN] = workspace.YES if turn else None
+    refused = bool(message and message.startswith(REFUSED))  # stays in the role's view until corrected
+    info[I.TURN] = workspace.YES if turn else workspace.CHECK if refused else None
     info[I.MESSAGE] = message
     if view.complaint is None:  # the response row is gone: keep what the tab shows
         keep = (I.ID, I.RISK, I.STATE, I.TURN, I.DUE, I.CLOCK, I.MESSAGE)
@@ -237,11 +238,24 @@ def monitoring_info(view: CaseView, ctx: Context, now: datetime) -> dict[str, Va
         I.MONITORING_START: monitoring_step.start(view.record, state),
         I.SCHEDULE: monitoring_step.schedule_text(found),
         I.MONITORING: found.label,
-        I.VISITS: monitoring_step.history_text(view.record),
+        I.VISITS: latest_visits(monitoring_step.history_text(view.record), ctx.settings.tabs.case_register),
         MONITORING_DUE: monitoring_step.deadline(found),
         MONITORING_CLOCK: CLOCK_LABELS[clock] if clock else None,  # type: ignore[index]
         MONITORING_TURN: found.status in ("jatuh_tempo", "terlambat"),
     }
+
+
+VISITS_SHOWN = 5  # the Konselor's tab shows the latest visits; the register keeps every one
+
+
+def latest_visits(text: str | None, register: str) -> str | None:
+    """The last `VISITS_SHOWN` lines of the visit history, saying where the earlier ones are."""
+    lines = (text or "").split("\n")
+    if len(lines) <= VISITS_SHOWN:
+        return text
+    earlier = len(lines) - VISITS_SHOWN
+    return "\n".join((f"({earlier} kunjungan sebelumnya: tab {register}, kolom '{R.VISITS}')",
+                      *lines[-VISITS_SHOWN:]))
 
 
 def _v(value: object) -> str | None:

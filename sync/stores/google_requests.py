@@ -200,10 +200,9 @@ def look_requests(sheet_id: int, headers: Sequence[str], rows: int, look: Look) 
             for h, chars in look.widths if h in columns]
     out += [_dimension(sheet_id, columns[h], {"hiddenByUser": True}, "hiddenByUser")
             for h in look.hidden if h in columns]
-    if look.row_height is not None:
-        out.append({"updateDimensionProperties": {
-            "range": {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": 1, "endIndex": max(rows, 2)},
-            "properties": {"pixelSize": look.row_height * 4 // 3}, "fields": "pixelSize"}})
+    # No row height is sent: Google fits a row nobody gave a height to its wrapped text. (A pixelSize
+    # fixes it; autoResizeDimensions on rows is known to give one line's 21 px whatever the wrapping.)
+    out.append(header_font(sheet_id, width))
     for header in look.wrapped:
         if header in columns:
             out.append({"repeatCell": {
@@ -218,10 +217,24 @@ def look_requests(sheet_id: int, headers: Sequence[str], rows: int, look: Look) 
     out += _highlights(sheet_id, columns, width, rows, look)
     specs = [{"columnIndex": columns[h], "filterCriteria": {"hiddenValues": list(hidden)}}
              for h, hidden in look.filter_hides if h in columns]
+    # Google's filter lists values to hide, not to show: a queue column holds its values or nothing.
+    specs += [{"columnIndex": columns[h], "filterCriteria": {"condition": {"type": "NOT_BLANK"}}}
+              for h, shown in look.filter_shows if h in columns and shown]
     out.append({"setBasicFilter": {"filter": {
         "range": {"sheetId": sheet_id, "startRowIndex": 0, "startColumnIndex": 0, "endColumnIndex": width},
         **({"filterSpecs": specs} if specs else {})}}})
     return out
+
+
+def header_font(sheet_id: int, width: int) -> dict[str, Any]:
+    """The header row in the body's font and size (workspace.GOOGLE_FONT), bold: one font on every tab."""
+    family, size = workspace.GOOGLE_FONT
+    return {"repeatCell": {
+        "range": {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": 0,
+                  "endColumnIndex": width},
+        "cell": {"userEnteredFormat": {"textFormat": {"fontFamily": family, "fontSize": size, "bold": True}}},
+        "fields": "userEnteredFormat.textFormat.fontFamily,userEnteredFormat.textFormat.fontSize,"
+                  "userEnteredFormat.textFormat.bold"}}
 
 
 def chart_requests(sheet_id: int, headers: Sequence[str], rows: dict[str, int], look: Look) -> list[dict[str, Any]]:
@@ -248,6 +261,8 @@ def chart_requests(sheet_id: int, headers: Sequence[str], rows: dict[str, int], 
             "spec": {"title": chart.title, "basicChart": {
                 "chartType": "COLUMN", "legendPosition": "RIGHT_LEGEND", "headerCount": 1,
                 "stackedType": "STACKED" if chart.stacked else "NOT_STACKED",
+                "axis": [{"position": "BOTTOM_AXIS", "title": chart.x_title},
+                         {"position": "LEFT_AXIS", "title": chart.y_title}],
                 "domains": [{"domain": source(0)}], "series": series}},
             "position": {"overlayPosition": {
                 "anchorCell": {"sheetId": sheet_id, "rowIndex": chart.anchor_row - 1,

@@ -75,6 +75,10 @@ def _bar_chart(sheet: Worksheet, chart: Chart) -> BarChart | None:
     drawn.type = "col"
     drawn.title = chart.title
     drawn.width, drawn.height = chart.width_cm, chart.height_cm
+    drawn.x_axis.title = chart.x_title or None
+    drawn.y_axis.title = chart.y_title or None
+    drawn.x_axis.delete = False  # openpyxl 3.1 hides both axes unless told
+    drawn.y_axis.delete = False
     if chart.stacked:
         drawn.grouping = "stacked"
         drawn.overlap = 100

@@ -32,7 +32,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.filters import AutoFilter, CustomFilter, CustomFilters, FilterColumn
+from openpyxl.worksheet.filters import AutoFilter, CustomFilter, CustomFilters, FilterColumn, Filters
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from letters.files import remove_stale_temporaries
@@ -59,9 +60,10 @@ from sync.stores.xlsx_rows import sheet_values
 log = logging.getLogger(__name__)
 
 XLSX_MAX_CHARS = 32767
-_HEADER_FONT = Font(bold=True)
-_LINK_FONT = Font(color="0563C1", underline="single")  # as spreadsheets show a hyperlink
-_PLAIN_FONT = Font()
+_FONT_NAME, _FONT_SIZE = workspace.XLSX_FONT  # every font names the body's font and size (workspace.py)
+_HEADER_FONT = Font(name=_FONT_NAME, size=_FONT_SIZE, bold=True)
+_LINK_FONT = Font(name=_FONT_NAME, size=_FONT_SIZE, color="0563C1", underline="single")  # as a hyperlink shows
+_PLAIN_FONT = Font(name=_FONT_NAME, size=_FONT_SIZE)
 _DATE_ALIGNMENT = Alignment(horizontal="left", vertical="top")  # as the text beside it, not a number's right
 _STAFF_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: "staff fill this in"
 
@@ -247,14 +249,17 @@ def _table(sheet: ReadOnlyWorksheet) -> Table:
 
 _INLINE_LIST = re.compile(rb'<(?:\w+:)?formula1>\s*(?:"|&quot;)')
 _AUTO_FILTER = re.compile(rb"<(?:\w+:)?autoFilter\b")
+_FIT_TO_PAGE = re.compile(rb'<(?:\w+:)?pageSetUpPr\b[^>]*\bfitToPage="(?:1|true)"')
 
 
 def _stale(xml: bytes) -> tuple[bool, bool]:
     """(inline dropdowns, no look) in a sheet's XML: what an older worker left that the next
     EnsureTab replaces. Dropdowns written inline (a comma became ';', long lists were left
-    out) show as a quoted list formula; a tab without a filter lacks the workspace's look
-    (sync/stores/workspace.py gives every tab one)."""
-    return _holds(xml, _INLINE_LIST, b"formula1>"), not _holds(xml, _AUTO_FILTER, b"autoFilter")
+    out) show as a quoted list formula; a tab without a filter, or that does not print fit to
+    the page's width, lacks the workspace's look (sync/stores/workspace.py gives every tab one;
+    the print setup came with the look of issue 25: rows that fit their text, the role's queue)."""
+    look = _holds(xml, _AUTO_FILTER, b"autoFilter") and _holds(xml, _FIT_TO_PAGE, b"pageSetUpPr")
+    return _holds(xml, _INLINE_LIST, b"formula1>"), not look
 
 
 def _holds(xml: bytes, element: re.Pattern[bytes], name: bytes) -> bool:
@@ -412,12 +417,11 @@ def _dress(target: _Sheet, look: Look) -> None:
         dimension.hidden = header in look.hidden
         wrap = header in look.wrapped
         dimension.alignment = _WRAP if wrap else _TOP
+        sheet.cell(row=1, column=column).font = _HEADER_FONT
         for (cell,) in sheet.iter_rows(min_row=1, max_row=max(sheet.max_row, 1), min_col=column, max_col=column):
             cell.alignment = _WRAP if wrap or cell.row == 1 else _TOP
-    if look.row_height is not None:
-        sheet.sheet_format.defaultRowHeight = look.row_height
-        sheet.sheet_format.customHeight = True
-    sheet.row_dimensions[1].height = 30
+    _fit_rows(sheet)
+    _print_setup(sheet)
     for header, text in look.notes:
         if header in columns:
             note = Comment(text, "SAPA")
@@ -426,6 +430,26 @@ def _dress(target: _Sheet, look: Look) -> None:
     _colour(sheet, columns, look)
     _filter(sheet, columns, look)
     _refilter(sheet)
+
+
+def _fit_rows(sheet: Worksheet) -> None:
+    """No row has a fixed height: LibreOffice and Excel fit each row to its wrapped text on opening.
+    (An older worker fixed every row at 45 points, which hid all but three lines of a cell.)"""
+    sheet.sheet_format.customHeight = False
+    sheet.sheet_format.defaultRowHeight = 15
+    for dimension in sheet.row_dimensions.values():
+        dimension.ht = None
+        dimension.customHeight = None
+
+
+def _print_setup(sheet: Worksheet) -> None:
+    """Landscape, as wide as one page (as many pages down as it takes), the header row on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = "1:1"
 
 
 def _colour(sheet: Worksheet, columns: dict[str, int], look: Look) -> None:
@@ -476,7 +500,8 @@ def _runs_without(width: int, skip: set[int]) -> list[tuple[int, int]]:
 
 
 def _filter(sheet: Worksheet, columns: dict[str, int], look: Look) -> None:
-    """A filter on the header row; its criteria hide the values `look.filter_hides` names (finished cases)."""
+    """A filter on the header row; its criteria hide the values `look.filter_hides` names, or show only
+    those `look.filter_shows` names (a role's queue)."""
     last = get_column_letter(max(columns.values(), default=1))
     sheet.auto_filter = AutoFilter(ref=f"A1:{last}{max(_last_row(sheet), 2)}")
     for header, hidden in look.filter_hides:
@@ -484,6 +509,10 @@ def _filter(sheet: Worksheet, columns: dict[str, int], look: Look) -> None:
             tests = [CustomFilter(operator="notEqual", val=v) for v in hidden[:2]]  # .xlsx allows two
             sheet.auto_filter.filterColumn.append(FilterColumn(
                 colId=columns[header] - 1, customFilters=CustomFilters(_and=True, customFilter=tests)))
+    for header, shown in look.filter_shows:
+        if header in columns and shown:
+            sheet.auto_filter.filterColumn.append(FilterColumn(
+                colId=columns[header] - 1, filters=Filters(filter=list(shown))))
 
 
 def _refilter(sheet: Worksheet) -> None:
@@ -493,13 +522,22 @@ def _refilter(sheet: Worksheet) -> None:
         return
     hides = {col.colId + 1: {f.val for f in col.customFilters.customFilter if f.operator == "notEqual"}
              for col in sheet.auto_filter.filterColumn if col.customFilters is not None}
+    shows = {col.colId + 1: set(col.filters.filter) for col in sheet.auto_filter.filterColumn
+             if col.filters is not None and col.filters.filter}
     last = _last_row(sheet)
     sheet.auto_filter.ref = f"A1:{get_column_letter(CellRange(sheet.auto_filter.ref).max_col)}{max(last, 2)}"
+    hide = dict.fromkeys(range(2, last + 1), False)
     for column, hidden in hides.items():
         for (cell,) in sheet.iter_rows(min_row=2, max_row=last, min_col=column, max_col=column):
-            hide = cell_text(cell.value) in hidden
-            if sheet.row_dimensions[cell.row].hidden != hide:
-                sheet.row_dimensions[cell.row].hidden = hide
+            hide[cell.row] |= cell_text(cell.value) in hidden
+    for column, shown in shows.items():
+        for (cell,) in sheet.iter_rows(min_row=2, max_row=last, min_col=column, max_col=column):
+            hide[cell.row] |= cell_text(cell.value) not in shown
+    if not (hides or shows):
+        return
+    for row, hidden_row in hide.items():
+        if sheet.row_dimensions[row].hidden != hidden_row:
+            sheet.row_dimensions[row].hidden = hidden_row
 
 
 # --- dropdowns --------------------------------------------------------------------------

@@ -115,6 +115,8 @@ class Chart:
     series: tuple[str, ...]
     columns: tuple[str, ...]
     stacked: bool = False
+    x_title: str = ""  # what the horizontal axis shows (the months)
+    y_title: str = ""  # what the bars count
     anchor_row: int = 2
     anchor_column: int = 1
     width_cm: int = 18
@@ -123,7 +125,11 @@ class Chart:
 
 @dataclass(frozen=True)
 class Look:
-    """How a tab looks to staff: frozen columns, widths, wrapping, notes, colours, a filter."""
+    """How a tab looks to staff: frozen columns, widths, wrapping, notes, colours, a filter; and how it
+    prints (every tab with a look: landscape, fit to the page's width, its header row on every page).
+
+    No row has a fixed height: each fits its wrapped text (LibreOffice and Excel fit rows without a
+    custom height when they open the file; Google fits a row that nobody gave a height)."""
 
     frozen_columns: int = 1
     widths: tuple[tuple[str, int], ...] = ()  # header -> width in characters
@@ -132,8 +138,11 @@ class Look:
     hidden: tuple[str, ...] = ()  # technical columns the worker reads but staff need not see
     highlights: tuple[Highlight, ...] = ()  # in priority order: the first that matches wins
     filter_hides: tuple[tuple[str, tuple[str, ...]], ...] = ()  # header -> values the filter hides
+    # header -> the only values the filter shows (a role's queue: "Giliran Anda?" Ya / Periksa). The worker
+    # writes nothing else there but blanks, so Google's filter says it as "not blank" (it has no list of
+    # values to show, only of values to hide).
+    filter_shows: tuple[tuple[str, tuple[str, ...]], ...] = ()
     heartbeat: Heartbeat | None = None
-    row_height: int | None = None  # points, for every data row (None: each row fits its text)
     first: bool = False  # a new tab becomes the first one, the one the spreadsheet opens on
     charts: tuple[Chart, ...] = ()  # placed when the tab is made (Google keeps them; the local store redraws)
     grid_rows: int | None = None  # a new Google tab's rows (None: its header and a small margin; it grows)

@@ -27,12 +27,20 @@ TURN = "B6D7A8"  # your turn
 STAFF = "FFF2CC"  # a column staff fill in
 
 YES = "Ya"  # how every yes/no column says yes ("Giliran Anda?", "Persetujuan Data")
+# "Giliran Anda?" of a row whose decision was refused though the case is not (or no longer) in the role's
+# queue: the row stays in the role's view until the decision is cleared or corrected.
+CHECK = "Periksa"
+QUEUE_VALUES = (YES, CHECK)  # what a role tab's filter shows: its own queue (clearing the filter shows all)
 FINISHED = (STATE_LABELS["closed"], STATE_LABELS["rejected"])  # how "Tahap Sekarang" shows a finished case
 # Grey: a case nobody works on, finished or from before the worker (a role tab lists a historical
 # case only from when the Admin types its ID until the next cycle brings it in; the filter, which
 # an .xlsx limits to two values, hides finished cases only).
 QUIET = (*FINISHED, STATE_LABELS["history"])
-ROW_HEIGHT = 45  # points: three wrapped lines, so a long answer does not push the row off the screen
+# One font on every tab, headers and body alike: the .xlsx file's own default (its body cells carry
+# no font of their own), and Google's default. A header font with no name or size is drawn by
+# LibreOffice in its own default font, beside body text in another.
+XLSX_FONT = ("Calibri", 11)
+GOOGLE_FONT = ("Arial", 10)
 
 # Widths in characters, by the kind of content a column holds.
 _LONG = 50
@@ -63,8 +71,12 @@ def width(header: str) -> int:
     return max(_TEXT if len(header) > 14 else 16, len(header) + 3)
 
 
+_DATES = ("Tgl", "Tanggal", "Waktu", "Batas", "Diterima", "Masuk", "Dibuat", "Draf", "Mulai", "Pemantauan Berakhir")
+
+
 def wrapped(headers: Sequence[str]) -> tuple[str, ...]:
-    return tuple(h for h in headers if h in _WIDE_HEADERS)
+    """Every text column wraps (its rows grow to show it whole); date cells do not need to."""
+    return tuple(h for h in headers if not (h.startswith(_DATES) and h not in _WIDE_HEADERS))
 
 
 def role_highlights(risk: str, clock: str, turn: str, state: str) -> tuple[Highlight, ...]:
@@ -97,6 +109,7 @@ def look(
     hidden: Sequence[str] = (),
     highlights: tuple[Highlight, ...] = (),
     hides: tuple[tuple[str, tuple[str, ...]], ...] = (),
+    shows: tuple[tuple[str, tuple[str, ...]], ...] = (),
     notes: tuple[tuple[str, str], ...] = (),
 ) -> Look:
     notes += tuple((h, staff_note(h, role, options or WorkflowOptions())) for h in staff if role)
@@ -108,7 +121,7 @@ def look(
         hidden=tuple(hidden),
         highlights=highlights,
         filter_hides=hides,
-        row_height=ROW_HEIGHT,
+        filter_shows=shows,
     )
 
 
@@ -165,46 +178,72 @@ def guide_look(settings: Settings) -> Look:
     return Look(
         frozen_columns=1,
         widths=((TOPIC, 28), (TEXT, 75)),
-        row_height=ROW_HEIGHT,
-        wrapped=(TEXT,),
+        wrapped=(TOPIC, TEXT),
+        highlights=tuple(Highlight(TOPIC, (topic,), color, cell=True) for topic, color in SWATCHES),
         heartbeat=Heartbeat(TEXT, HEARTBEAT_ROW, stale_minutes(settings)),
         first=True,
     )
 
 
+NOTICES_TAB = "Notifikasi"  # the messages the worker sent (sync/notify): the guide explains it
+COLOURS = (  # the guide's colour rows: (topic, fill, what it means); each topic cell is filled with its colour
+    ("Kolom kuning", STAFF, "Kolom yang diisi staf. Kolom lain diisi sistem dan akan ditimpa bila diubah."),
+    ("Warna merah muda", RED, "Baris kasus DARURAT: tangani lebih dulu."),
+    ("Warna merah", LATE, "'Status Waktu' Terlambat: batas waktu sudah lewat."),
+    ("Warna jingga", SOON, "'Status Waktu' Hampir terlambat: batas waktu segera tiba."),
+    ("Warna hijau", TURN, "'Giliran Anda?' Ya: kasus menunggu keputusan Anda."),
+    ("Warna abu-abu", GREY, "Kasus selesai, ditolak, atau riwayat (sebelum sistem)."),
+)
+SWATCHES = tuple((topic, color) for topic, color, _ in COLOURS)
+
+
 def guide_text(settings: Settings) -> tuple[tuple[str, str], ...]:
     """The help tab's rows after the heartbeat: plain Indonesian, fixed text, no case data."""
     t = settings.tabs
+    responses = settings.store.responses_tab or "Form Responses 1 / Respons Formulir 1"
     return (
         ("Tentang tab ini", "Panduan singkat ruang kerja SAPA. Sel di atas menunjukkan kapan sistem terakhir "
                             "bekerja; bila sel itu merah, sistem berhenti: hubungi petugas TI."),
+        (f"Tab '{responses}'", "Jawaban formulir pengaduan, seperti dikirim pelapor. Diisi Google Form: jangan "
+                               "diubah, dihapus, atau diurutkan. Sistem menulis ID Kasus di samping setiap respons."),
         (f"Tab '{t.intake}'", "Admin: pengaduan baru. Periksa data, lalu teruskan ke Sub Koordinator atau tolak."),
         (f"Tab '{t.review}'", "Admin: respons yang perlu ditinjau (mis. uji coba, data kurang). Pilih "
-                              "'Jadikan kasus' atau 'Abaikan' di kolom Tindakan Admin."),
-        (f"Tab '{t.subkoor}'", "Sub Koordinator: konfirmasi WhatsApp, identifikasi, dan tindak lanjut rujukan."),
+                              "'Jadikan kasus' atau 'Abaikan' di kolom Tindakan Admin. 'Isi Respons (ringkas)' "
+                              "memotong jawaban yang panjang; jawaban lengkap ada di tab respons formulir."),
+        (f"Tab '{t.subkoor}'", "Sub Koordinator: konfirmasi WhatsApp, identifikasi, dan tindak lanjut rujukan. "
+                               "Baca 'Aman via WA?' dan 'Catatan WhatsApp' sebelum menghubungi pelapor."),
         (f"Tab '{t.kabid}'", "Kepala Bidang: verifikasi kasus dan usulan anggota tim."),
         (f"Tab '{t.kadis}'", "Kepala Dinas: penugasan tim, keputusan rujukan, dan penutupan kasus."),
         (f"Tab '{t.tim}'", "Tim Penjangkauan: laporan tindakan, asesmen, rekomendasi, dan tindak lanjut."),
         (f"Tab '{t.konselor}'", "Konselor: pemantauan korban setelah kasus selesai atau dirujuk; catat setiap "
                                 "kunjungan. 'Batas Waktu' adalah kunjungan berikutnya."),
         (f"Tab '{settings.letters.register_tab}'", "Agenda surat keluar: nomor, tautan dokumen, dan status surat."),
-        (f"Tab '{t.case_register}'", "Daftar semua kasus dan tahapnya. Diisi sistem; jangan diubah."),
+        (f"Tab '{t.case_register}'", "Daftar semua kasus dan tahapnya. Diisi sistem; jangan diubah. Kolom "
+                                     "'Riwayat Pemantauan' memuat semua kunjungan pemantauan."),
+        (f"Tab '{settings.recap.tab}'", "Rekap bulanan untuk laporan (SIMFONI-PPA): jumlah kasus per bulan menurut "
+                                        "kategori, tanpa nama. Diisi sistem. Grafiknya di bawah tabel; satu kasus "
+                                        "dapat dihitung pada lebih dari satu jenis kekerasan."),
         (f"Tab '{t.log}'", "Catatan semua yang dikerjakan sistem dan keputusan staf. Diisi sistem."),
-        ("Cara mengambil keputusan", "1. Cari baris dengan 'Ya' di kolom 'Giliran Anda?'. "
-                                     "2. Pilih Keputusan dari daftar pilihan."),
+        (f"Tab '{NOTICES_TAB}'", "Pesan notifikasi yang dikirim sistem; hanya dibaca."),
+        ("Cara mengambil keputusan", "1. Tab Anda terbuka pada antrean Anda: baris dengan 'Ya' di kolom 'Giliran "
+                                     "Anda?'. 2. Pilih Keputusan dari daftar pilihan."),
         ("Langkah berikutnya", "3. Isi kolom kuning yang diminta (arahkan tetikus ke judul kolom untuk membaca "
-                               "catatannya). 4. Sistem menerapkannya pada putaran berikutnya (dalam beberapa menit)."),
-        ("Bila keputusan belum jalan", "Baca kolom 'Pesan Sistem': sistem menulis di sana apa yang masih kurang."),
-        ("Kolom kuning", "Kolom yang diisi staf. Kolom lain diisi sistem dan akan ditimpa bila diubah."),
-        ("Warna merah muda", "Baris kasus DARURAT: tangani lebih dulu."),
-        ("Warna merah", "'Status Waktu' Terlambat: batas waktu sudah lewat."),
-        ("Warna jingga", "'Status Waktu' Hampir terlambat: batas waktu segera tiba."),
-        ("Warna hijau", "'Giliran Anda?' Ya: kasus menunggu keputusan Anda."),
-        ("Warna abu-abu", "Kasus selesai, ditolak, atau riwayat (sebelum sistem)."),
-        ("Kasus selesai", "Kasus Selesai dan Ditolak disembunyikan oleh filter pada kolom 'Tahap Sekarang'. "
-                          "Untuk melihatnya: klik tombol filter pada judul kolom 'Tahap Sekarang' dan centang "
-                          "semua nilai (atau hapus filter: Data > Filter)."),
+                               "catatannya). 4. Sistem menerapkannya pada putaran berikutnya (dalam beberapa menit); "
+                               "'Pesan Sistem' lalu menulis '✓ Sudah diterapkan' dengan waktunya."),
+        ("Bila keputusan belum jalan", "Baca kolom 'Pesan Sistem' (✗): sistem menulis di sana apa yang masih kurang. "
+                                       f"Baris itu tetap tampil, dengan '{CHECK}' di kolom 'Giliran Anda?' bila "
+                                       "kasusnya bukan giliran Anda."),
+        *((topic, text) for topic, _, text in COLOURS),
+        ("Kasus selesai", f"Tab peran terbuka pada antrean: filter pada kolom 'Giliran Anda?' hanya menampilkan "
+                          f"'{YES}' dan '{CHECK}'. Untuk melihat semua kasus (juga yang selesai): klik tombol filter "
+                          "pada judul kolom 'Giliran Anda?' dan centang semua nilai, atau hapus filter "
+                          "(Data > Filter)."),
         ("Urut dan saring", "Gunakan tombol filter pada baris judul. Warna tetap mengikuti datanya."),
+        ("Tinggi baris", "Baris menyesuaikan tinggi isinya. Di Google Sheets, tab yang dibuat versi lama bertinggi "
+                         "tetap: pilih semua baris, klik kanan > Ubah ukuran baris > Sesuaikan dengan data."),
+        ("Mencetak", "Setiap tab dicetak mendatar (landscape), selebar satu halaman, dengan baris judul di setiap "
+                     "halaman. Di Google Sheets atur sendiri: File > Cetak > Tata letak: Lanskap, Skala: Sesuaikan "
+                     "dengan lebar, dan Header & footer > Ulangi baris beku."),
         ("Kasus riwayat", f"Pengaduan yang masuk sebelum sistem dipakai tercatat di tab '{t.case_register}' "
                           "dengan tahap 'Riwayat (sebelum sistem)', tanpa batas waktu. Untuk memprosesnya: tulis "
                           f"ID Kasus-nya di baris kosong tab '{t.intake}' dan pilih Keputusan 'Proses sebagai "
