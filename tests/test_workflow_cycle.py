@@ -324,3 +324,43 @@ def test_random_staff_edits_never_change_another_cases_row(tmp_path_factory, set
                     assert (r[header] == value) == (r[I.ID] == case) or r[header] != value
                     if r[I.ID] == case:
                         assert r[header] == value
+
+
+def test_berhasil_for_a_reporter_who_said_whatsapp_is_not_safe_warns_in_the_row_and_the_log(
+    backend, settings, cycle
+) -> None:
+    backend.create([response_row(wa_safe="Tidak", story="satu"), response_row(story="dua")], settings)
+    cycle()
+    for case in ("SAPA-2026-0001", "SAPA-2026-0002"):
+        act(backend, settings, case, FORWARD)
+    cycle(NOW + timedelta(hours=1))
+    for case in ("SAPA-2026-0001", "SAPA-2026-0002"):
+        act(backend, settings, case, IDENTIFY)  # "Hasil konfirmasi WhatsApp": "Berhasil"
+    result = cycle(NOW + timedelta(hours=2))
+    warned = [e for e in result.events if e.code == "wa_unsafe_contact"]
+    assert [e.subject for e in warned] == ["SAPA-2026-0001"]  # applied all the same, and said once in the log
+    assert "TIDAK aman" in warned[0].detail and "Berhasil" in warned[0].detail
+    assert any("TIDAK aman" in str(r.get(L.DETAIL)) for r in records(backend, settings.tabs.log))
+    unsafe, safe = (str(row(backend, settings, "subkoor", f"SAPA-2026-000{n}")[I.MESSAGE]) for n in (1, 2))
+    assert unsafe.startswith("⚠ Pelapor menyatakan WhatsApp TIDAK aman") and "✓ Sudah diterapkan" in unsafe
+    assert "TIDAK aman" not in safe
+    assert register(backend, settings)["SAPA-2026-0001"][R.STATE_KEY] == "verification"
+    assert not cycle(NOW + timedelta(hours=2, minutes=1)).plan  # the warning stays in the row: nothing to rewrite
+
+
+def test_an_applied_decision_says_so_with_its_time_and_a_refused_one_off_turn_stays_in_view(
+    backend, settings, cycle
+) -> None:
+    backend.create([response_row()], settings)
+    cycle()
+    case = "SAPA-2026-0001"
+    act(backend, settings, case, FORWARD)
+    cycle(NOW + timedelta(minutes=5))  # 10:05 WIB
+    admin = row(backend, settings, "admin", case)
+    assert str(admin[I.MESSAGE]).startswith("✓ Sudah diterapkan 28/11 10:05: Teruskan ke Sub Koordinator")
+    assert not admin[I.TURN]  # no longer the Admin's: the filter leaves it out of the Admin's view
+    act(backend, settings, case, ("admin", {I.DECISION: "Tolak"}))  # the Admin's decision, not the Admin's step
+    cycle(NOW + timedelta(minutes=10))
+    admin = row(backend, settings, "admin", case)
+    assert str(admin[I.MESSAGE]).startswith("✗") and admin[I.TURN] == "Periksa"  # shown until corrected
+    assert row(backend, settings, "subkoor", case)[I.TURN] == "Ya"

@@ -216,9 +216,14 @@ def test_an_older_local_workbook_gets_the_look_once(tmp_path: Path, settings) ->
     register.auto_filter.ref = None  # as an older worker left it: no filter, no colours
     register.conditional_formatting = type(register.conditional_formatting)()
     register.column_dimensions["E"].hidden = False
+    intake = book[settings.tabs.intake]  # as the worker before issue 25 left it: a filter, fixed rows, no print
+    intake.sheet_properties.pageSetUpPr = None
+    intake.sheet_format.customHeight, intake.sheet_format.defaultRowHeight = True, 45
     book.save(backend.path)
     upgraded = run_cycle(backend.store(), ctx, NOW + timedelta(minutes=1), backend.writer())
-    assert [op.tab for op in upgraded.plan.operations if type(op).__name__ == "EnsureTab"] == [register.title]
+    ensured = [op.tab for op in upgraded.plan.operations if type(op).__name__ == "EnsureTab"]
+    assert sorted(ensured) == sorted([register.title, settings.tabs.intake])
+    assert not load_workbook(backend.path)[settings.tabs.intake].sheet_format.customHeight
     tab = _local(backend.path, register.title)
     assert tab.filtered and tab.formulas and R.STATE_KEY in tab.hidden
     assert not run_cycle(backend.store(), ctx, NOW + timedelta(minutes=2), backend.writer()).plan
@@ -256,3 +261,79 @@ def test_the_spreadsheet_opens_on_the_guide(backend, settings, cycle) -> None:
         book = load_workbook(backend.path)
         assert book.active.title == workspace.GUIDE_TAB
         assert [s.title for s in book.worksheets if s.sheet_view.tabSelected] == [workspace.GUIDE_TAB]
+
+
+def test_text_wraps_rows_fit_their_text_one_font_and_every_tab_prints_landscape(backend, settings, cycle) -> None:
+    backend.create(demo.sample_rows(4), settings)
+    cycle()
+    for layout in layouts(settings).all:
+        look = layout.look
+        if layout.name not in backend.tabs() or look is None:
+            continue
+        wrapped = set(look.wrapped)
+        assert {I.WA_SAFE, I.WA_NOTE, I.STATE, I.MESSAGE, I.CHANNEL} & set(layout.headers) <= wrapped, layout.name
+        if isinstance(backend, LocalBackend):
+            sheet = load_workbook(backend.path)[layout.name]
+            headers = [str(c.value or "") for c in sheet[1]]
+            for i, header in enumerate(headers, start=1):
+                cells = [c for r in range(2, sheet.max_row + 1) if (c := sheet.cell(row=r, column=i)).value is not None]
+                assert all(bool(c.alignment.wrap_text) == (header in wrapped) for c in cells), (layout.name, header)
+                letter = _letter(i)  # and the column: a cell staff fill later wraps too
+                assert bool(sheet.column_dimensions[letter].alignment.wrap_text) == (header in wrapped), header
+                assert sheet.cell(row=1, column=i).font.name == workspace.XLSX_FONT[0]
+                assert sheet.cell(row=1, column=i).font.size == workspace.XLSX_FONT[1]
+            # no fixed height for the tab; LibreOffice does not fit an .xlsx row to its text on opening, so each
+            # row is written as tall as its text: a long story is seen whole, not cut at three lines (45 pt)
+            assert not sheet.sheet_format.customHeight, layout.name
+            if layout.name == settings.tabs.intake:
+                story = headers.index(I.STORY) + 1
+                longest = max(range(2, sheet.max_row + 1), key=lambda r: len(str(sheet.cell(r, story).value or "")))
+                lines = -(-len(str(sheet.cell(longest, story).value)) // 66)  # 60 wide, ~1.1 characters a unit
+                assert lines >= 2 and (sheet.row_dimensions[longest].height or 0) >= 15 * lines
+                assert sheet.row_dimensions[1].height is None or sheet.row_dimensions[1].height < 45
+            setup = sheet.page_setup
+            assert (setup.orientation, setup.fitToHeight, sheet.print_title_rows) == ("landscape", 0, "$1:$1")
+            assert sheet.sheet_properties.pageSetUpPr.fitToPage and int(setup.fitToWidth) >= 1
+        else:
+            assert isinstance(backend, GoogleBackend)
+            fields = "sheets(properties(title),data(rowMetadata(pixelSize),rowData(values(userEnteredFormat))))"
+            body = backend.client.http_client.fetch_sheet_metadata(
+                backend.spreadsheet_id, params={"includeGridData": "true", "fields": fields})
+            data = next(s for s in body["sheets"] if s["properties"]["title"] == layout.name)["data"][0]
+            assert {m.get("pixelSize") for m in data.get("rowMetadata", [])} <= {21}, layout.name  # none was set
+            header = data["rowData"][0]["values"]
+            assert all(v["userEnteredFormat"]["textFormat"]["fontFamily"] == workspace.GOOGLE_FONT[0]
+                       for v in header), layout.name
+            wraps = {layout.headers[i] for i, v in enumerate(header[:len(layout.headers)])
+                     if v.get("userEnteredFormat", {}).get("wrapStrategy") == "WRAP"}
+            assert wraps == wrapped & set(layout.headers), layout.name
+
+
+def test_the_recap_chart_says_what_it_counts_and_no_staff_cell_holds_a_command(backend, settings, cycle) -> None:
+    from sync.cycle.tabs import VIOLENCE_CHART
+
+    backend.create(demo.sample_rows(4), settings)
+    cycle()
+    recap = layouts(settings).recap
+    assert recap.look is not None
+    first = recap.look.charts[0]
+    assert first.title == VIOLENCE_CHART and "lebih dari satu jenis" in first.title
+    assert first.x_title and first.y_title
+    assert first.anchor_column == len(recap.headers) + 1  # right after the narrow note column
+    assert dict(recap.look.widths)["Keterangan"] <= 30
+    if isinstance(backend, GoogleBackend):
+        sheet = backend.double.spreadsheets[backend.spreadsheet_id].by_title(recap.name)
+        assert sheet is not None
+        spec = sheet.charts[0]["spec"]
+        assert spec["title"] == VIOLENCE_CHART
+        assert {a["position"]: a["title"] for a in spec["basicChart"]["axis"]} == {
+            "BOTTOM_AXIS": first.x_title, "LEFT_AXIS": first.y_title}
+    else:
+        from zipfile import ZipFile
+
+        with ZipFile(backend.path) as book:
+            drawn = [book.read(n).decode() for n in book.namelist() if n.startswith("xl/charts/chart")]
+        assert any(first.x_title in c and first.y_title in c and "satu kasus" in c for c in drawn)
+    for tab in backend.tabs():
+        if tab in {layout.name for layout in layouts(settings).all}:
+            assert not any("python -m" in str(cell) for row in backend.tab(tab) for cell in row), tab

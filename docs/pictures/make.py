@@ -49,6 +49,8 @@ def one_tab(book_path: Path, tab: str, folder: Path) -> Path:
     sheet.sheet_state = "visible"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A3
+    sheet.sheet_properties.pageSetUpPr.fitToPage = False  # as on a screen, not the tab's own print setup
+    sheet.print_title_cols = None
     sheet.print_options.gridLines = True
     copy = folder / (TABS[tab] + ".xlsx")
     book.save(copy)

@@ -15,7 +15,7 @@ import logging
 import os
 import re
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
@@ -27,7 +27,7 @@ from openpyxl.comments import Comment
 from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
@@ -291,6 +291,7 @@ class _Sheet:
         self.headers = [cell_text(c.value) or "" for c in next(sheet.iter_rows(max_row=1, max_col=width))]
         self.next_row = _last_row(sheet) + 1
         self._wraps: dict[str, bool] = {}
+        self.touched: set[int] = set()  # rows written: their heights are fitted to their text again
 
     def column(self, header: str, *, create: bool = False) -> int:
         if header in self.headers:
@@ -335,6 +336,7 @@ class _Sheet:
             _put(cell, value)
             if (isinstance(value, str) and "\n" in value) or self.wraps(cell.column_letter):
                 cell.alignment = _WRAP
+        self.touched.add(row)
         self.next_row = max(self.next_row, row + 1)
 
 
@@ -362,6 +364,8 @@ def _apply(book: Workbook, plan: WritePlan) -> None:
             _put(target.sheet.cell(row=_find_response(target, op), column=column), op.marker)
     for written in sheets.values():
         _refilter(written.sheet)  # a case that finished leaves the working view
+        if written.touched:
+            _fit_rows(written.sheet, sorted(written.touched))
     draw_charts(book)  # the load kept no faithful chart: every save draws them again
 
 
@@ -421,7 +425,7 @@ def _dress(target: _Sheet, look: Look) -> None:
         for (cell,) in sheet.iter_rows(min_row=1, max_row=max(sheet.max_row, 1), min_col=column, max_col=column):
             cell.alignment = _WRAP if wrap or cell.row == 1 else _TOP
     _fit_rows(sheet)
-    _print_setup(sheet)
+    _print_setup(sheet, look)
     for header, text in look.notes:
         if header in columns:
             note = Comment(text, "SAPA")
@@ -432,24 +436,54 @@ def _dress(target: _Sheet, look: Look) -> None:
     _refilter(sheet)
 
 
-def _fit_rows(sheet: Worksheet) -> None:
-    """No row has a fixed height: LibreOffice and Excel fit each row to its wrapped text on opening.
-    (An older worker fixed every row at 45 points, which hid all but three lines of a cell.)"""
+def _fit_rows(sheet: Worksheet, rows: Iterable[int] | None = None) -> None:
+    """Each row as tall as its wrapped text, estimated from the column widths (every row, or `rows`).
+
+    LibreOffice does not fit a row of an .xlsx file to its text when it opens it (rendered: a row with
+    no height shows one or two lines of a long wrapped cell), so the worker writes the height each row
+    needs whenever it writes the row. An older worker fixed every row at 45 points (three lines)."""
     sheet.sheet_format.customHeight = False
-    sheet.sheet_format.defaultRowHeight = 15
-    for dimension in sheet.row_dimensions.values():
-        dimension.ht = None
-        dimension.customHeight = None
+    sheet.sheet_format.defaultRowHeight = _LINE_POINTS
+    wraps = [(column, dimension.width or 13.0) for letter, dimension in sheet.column_dimensions.items()
+             if dimension.alignment is not None and dimension.alignment.wrap_text and not dimension.hidden
+             for column in (column_index_from_string(letter),)]
+    for row in rows if rows is not None else range(1, max(sheet.max_row, 1) + 1):
+        lines = max((_lines(sheet.cell(row=row, column=c).value, width) for c, width in wraps), default=1)
+        height = min(_MAX_POINTS, lines * _LINE_POINTS + 3) if lines > 1 else None
+        if sheet.row_dimensions[row].height != height:
+            sheet.row_dimensions[row].height = height
 
 
-def _print_setup(sheet: Worksheet) -> None:
-    """Landscape, as wide as one page (as many pages down as it takes), the header row on every page."""
+_LINE_POINTS = 15  # one line of the body's font (Calibri 11)
+_MAX_POINTS = 409  # the tallest row a spreadsheet allows
+
+
+def _lines(value: object, width: float) -> int:
+    """How many lines `value` takes wrapped in a column `width` characters wide (an estimate: a character
+    of the body's font is narrower than the width's unit, a word does not break)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(4, int(width * 1.1))
+    return sum(max(1, -(-len(paragraph) // per_line)) for paragraph in value.split("\n"))
+
+
+_PAGE_CHARS = 270  # column-width characters one landscape A4 page holds at half size, the smallest readable
+
+
+def _print_setup(sheet: Worksheet, look: Look) -> None:
+    """Landscape, fit to the page's width (as many pages down as it takes), the header row on every page.
+    A tab too wide to read on one page (a role tab's 40 columns) is as many pages wide as keep it at half
+    size or more, the case ID repeated at the left of each."""
+    shown = sum(chars for header, chars in look.widths if header not in look.hidden)
+    wide = max(1, -(-shown // _PAGE_CHARS))
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToWidth = wide
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.print_title_rows = "1:1"
+    if wide > 1:
+        sheet.print_title_cols = "A:A"
 
 
 def _colour(sheet: Worksheet, columns: dict[str, int], look: Look) -> None:

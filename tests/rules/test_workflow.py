@@ -385,3 +385,15 @@ def test_decide_never_crashes_or_leaves_the_table(
     else:
         assert outcome.state == state
         assert (outcome.kind == "refused") == bool(outcome.message)
+
+
+def test_berhasil_for_a_reporter_who_said_whatsapp_is_unsafe_is_a_warning_not_a_refusal() -> None:
+    from rules.workflow import WA_UNSAFE_CONTACT, CaseFacts, decide, decision_warnings
+
+    fields = {"konfirmasi_wa": "berhasil", "kondisi_korban": "aman", "langkah_usulan": "kunjungan"}
+    unsafe = CaseFacts(wa_unsafe=True)
+    assert decide("identification", "subkoor", "Teruskan ke Kepala Bidang", fields, facts=unsafe).applied
+    assert decision_warnings("Teruskan ke Kepala Bidang", "subkoor", fields, unsafe) == (WA_UNSAFE_CONTACT,)
+    assert decision_warnings("Teruskan ke Kepala Bidang", "subkoor", fields, CaseFacts()) == ()
+    assert decision_warnings("Teruskan ke Kepala Bidang", "subkoor", {**fields, "konfirmasi_wa": "Gagal"}, unsafe) == ()
+    assert decision_warnings("Tolak", "subkoor", fields, unsafe) == ()  # no contact result with that decision
