@@ -223,6 +223,8 @@ def test_a_date_cell_out_of_range_reads_as_openpyxl_reads_it(tmp_path: Path) -> 
 
 
 def test_inline_dropdowns_and_a_missing_filter_are_found_in_the_sheet(tmp_path: Path) -> None:
+    from openpyxl.worksheet.properties import PageSetupProperties
+
     book = Workbook()
     book.active.title = TAB
     old = book.create_sheet("Lama")
@@ -237,6 +239,7 @@ def test_inline_dropdowns_and_a_missing_filter_are_found_in_the_sheet(tmp_path: 
     listed.add("B2:B100")
     new.add_data_validation(listed)
     new.auto_filter.ref = "A1:B2"
+    new.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)  # the print setup of issue 25's look
     path = tmp_path / "old.xlsx"
     book.save(path)
     tabs = LocalStore(path).read(["Lama", "Baru"]).tabs

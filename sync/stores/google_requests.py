@@ -203,12 +203,11 @@ def look_requests(sheet_id: int, headers: Sequence[str], rows: int, look: Look) 
     # No row height is sent: Google fits a row nobody gave a height to its wrapped text. (A pixelSize
     # fixes it; autoResizeDimensions on rows is known to give one line's 21 px whatever the wrapping.)
     out.append(header_font(sheet_id, width))
-    for header in look.wrapped:
-        if header in columns:
-            out.append({"repeatCell": {
-                "range": column_range(sheet_id, columns[header], 0, rows),
-                "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}},
-                "fields": "userEnteredFormat.wrapStrategy,userEnteredFormat.verticalAlignment"}})
+    for first, last in _runs(sorted(columns[h] for h in look.wrapped if h in columns)):  # one request a run
+        out.append({"repeatCell": {
+            "range": {**column_range(sheet_id, first, 0, rows), "endColumnIndex": last + 1},
+            "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}},
+            "fields": "userEnteredFormat.wrapStrategy,userEnteredFormat.verticalAlignment"}})
     for header, text in look.notes:
         if header in columns:
             out.append({"updateCells": {
@@ -224,6 +223,17 @@ def look_requests(sheet_id: int, headers: Sequence[str], rows: int, look: Look) 
         "range": {"sheetId": sheet_id, "startRowIndex": 0, "startColumnIndex": 0, "endColumnIndex": width},
         **({"filterSpecs": specs} if specs else {})}}})
     return out
+
+
+def _runs(indexes: Sequence[int]) -> list[tuple[int, int]]:
+    """Runs [first, last] of consecutive column indexes (sorted)."""
+    runs: list[tuple[int, int]] = []
+    for index in indexes:
+        if runs and runs[-1][1] == index - 1:
+            runs[-1] = (runs[-1][0], index)
+        else:
+            runs.append((index, index))
+    return runs
 
 
 def header_font(sheet_id: int, width: int) -> dict[str, Any]:
