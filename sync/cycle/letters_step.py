@@ -11,6 +11,11 @@ number is given once, from the agenda tab (the register of outgoing letters) in
 the same write as the decision, so a rerun after a crash gives the same number.
 A staff request in "Minta Draf Ulang" (any new text) drafts the letter again under
 the same number; so does a letter whose document is missing.
+
+A letter's date is the day of its current draft, one value the agenda's `Tanggal Surat`
+and the date printed in the letter both take: a redraft dates both anew (the Surat Tugas
+proposed by the Kepala Bidang is drafted again, and signed, the day the Kepala Dinas
+assigns the team), so the register never names a date the signed letter does not carry.
 """
 
 from __future__ import annotations
@@ -147,6 +152,7 @@ def plan_letters(
         ):
             wanted[key] = (case_id, kind, True)
     stamp = cells.to_second(now.replace(second=0))
+    day = now.date()  # the letter's date: printed in the draft and shown in the agenda, one value
     for key, record in agenda.items():
         plan.rows[key] = agenda_row(record)
     documents = {key for key, record in agenda.items() if values.text(record.get(A.LINK))} | set(wanted)
@@ -155,13 +161,13 @@ def plan_letters(
         old = agenda.get(key, {})
         number = values.text(old.get(A.NUMBER))
         if number is None:
-            number = _number(kind, view, counter, ctx, now)
+            number = _number(kind, view, counter, ctx, day)
         papers = Papers(agenda, {k for k in documents if k.startswith(f"{case_id}-")})
-        filled, to = _values(kind, view, number, ctx, now, papers)
+        filled, to = _values(kind, view, number, ctx, day, papers)
         order = LetterOrder(key, kind, case_id, number, filled, values.text(old.get(A.LINK)))
         plan.orders.append(order)
         plan.rows[key] = {
-            A.ID: key, A.NUMBER: number, A.DATE: cells.day(old.get(A.DATE)) or now.date(),
+            A.ID: key, A.NUMBER: number, A.DATE: day,
             A.KIND: KINDS[kind][1], A.CASE: case_id, A.TO: to,
             A.LINK: document_link(links.get(key) or old.get(A.LINK)), A.DRAFTED: stamp,
             A.REDRAFT_DONE: values.text(old.get(A.REDRAFT)),
@@ -179,14 +185,14 @@ def _drafting_order(key: str) -> tuple[str, bool]:
     return key.rsplit("-", 1)[0], key.endswith(f"-{KINDS['surat_rujukan'][0]}")
 
 
-def _number(kind: str, view: CaseView, counter: LetterCounter, ctx: Context, now: datetime) -> str:
+def _number(kind: str, view: CaseView, counter: LetterCounter, ctx: Context, day: date) -> str:
     """The next number of a letter, or of the final report if the office numbers its reports; else '-'."""
     if kind in ("laporan_penjangkauan", "kronologi_kejadian") or (
         kind == "laporan_akhir" and not ctx.settings.letters.numbering.reports_numbered
     ):
         return NO_NUMBER
     variant = rujukan_variant(bool(view.complaint and view.complaint.is_child)) if kind == "surat_rujukan" else None
-    return counter.next(kind, now.date(), variant)
+    return counter.next(kind, day, variant)
 
 
 @dataclass(frozen=True)
@@ -209,14 +215,14 @@ def _kind_of(record: Mapping[str, object]) -> str | None:
 
 
 def _values(
-    kind: str, view: CaseView, number: str, ctx: Context, now: datetime, papers: Papers
+    kind: str, view: CaseView, number: str, ctx: Context, day: date, papers: Papers
 ) -> tuple[dict[str, str], str]:
     """The placeholders of one document, from the case and what staff filled in; and whom it goes to."""
     case = _Case(view, ctx)
     build = {"surat_tugas": _surat_tugas, "surat_rujukan": _surat_rujukan,
              "laporan_penjangkauan": _laporan_penjangkauan, "kronologi_kejadian": _kronologi,
              "laporan_akhir": _laporan_akhir}[kind]
-    return build(case, number, now, papers)
+    return build(case, number, day, papers)
 
 
 class _Case:
@@ -299,20 +305,20 @@ def _fields(rows: Mapping[str, Mapping[str, object]]) -> dict[str, str]:
     return found
 
 
-def _surat_tugas(case: _Case, number: str, now: datetime, papers: Papers) -> tuple[dict[str, str], str]:
+def _surat_tugas(case: _Case, number: str, day: date, papers: Papers) -> tuple[dict[str, str], str]:
     members = case.team()
     filled = letter_values.surat_tugas(
-        case.settings.office, case.settings.letters, nomor_surat=number, tanggal=now.date(), anggota=members,
+        case.settings.office, case.settings.letters, nomor_surat=number, tanggal=day, anggota=members,
         jenis_penjangkauan=case.outreach() or ["penjangkauan dan asesmen"], nomor_kasus=case.id,
-        tempat=case.place, waktu=f"{long_date(now.date())} sampai dengan selesai",
+        tempat=case.place, waktu=f"{long_date(day)} sampai dengan selesai",
     )
     return filled, ", ".join(m.nama for m in members) or "Tim Penjangkauan"
 
 
-def _surat_rujukan(case: _Case, number: str, now: datetime, papers: Papers) -> tuple[dict[str, str], str]:
+def _surat_rujukan(case: _Case, number: str, day: date, papers: Papers) -> tuple[dict[str, str], str]:
     to = case.settings.workflow.destination(case.field("lembaga_tujuan") or "-")
     filled = letter_values.surat_rujukan(
-        case.settings.office, case.settings.letters, nomor_surat=number, tanggal=now.date(), nomor_kasus=case.id,
+        case.settings.office, case.settings.letters, nomor_surat=number, tanggal=day, nomor_kasus=case.id,
         lembaga_tujuan=to.nama, kepada=to.addressee, alamat_lembaga=to.address, identitas_korban=case.identity(),
         kronologi=case.story(), layanan_diberikan=case.field("tindakan"),
         kondisi_korban="\n".join(v for v in (case.field("kondisi_korban"), case.field("asesmen")) if v),
@@ -322,11 +328,11 @@ def _surat_rujukan(case: _Case, number: str, now: datetime, papers: Papers) -> t
     return filled, to.addressee
 
 
-def _laporan_penjangkauan(case: _Case, number: str, now: datetime, papers: Papers) -> tuple[dict[str, str], str]:
-    began = case.day("outreach") or now.date()
-    when = long_date(began) if began >= now.date() else f"{long_date(began)} s.d. {long_date(now.date())}"
+def _laporan_penjangkauan(case: _Case, number: str, day: date, papers: Papers) -> tuple[dict[str, str], str]:
+    began = case.day("outreach") or day
+    when = long_date(began) if began >= day else f"{long_date(began)} s.d. {long_date(day)}"
     filled = letter_values.laporan_penjangkauan(
-        case.settings.office, case.settings.letters, tanggal=now.date(), nomor_kasus=case.id,
+        case.settings.office, case.settings.letters, tanggal=day, nomor_kasus=case.id,
         nomor_surat_tugas=papers.number(case.id, "surat_tugas"), anggota=case.team(),
         jenis_penjangkauan=case.outreach(), waktu=when, tempat=case.place, tindakan=case.field("tindakan"),
         asesmen=case.field("asesmen"), rekomendasi=case.field("rekomendasi"),
@@ -335,7 +341,7 @@ def _laporan_penjangkauan(case: _Case, number: str, now: datetime, papers: Paper
     return filled, "Kepala Dinas"
 
 
-def _kronologi(case: _Case, number: str, now: datetime, papers: Papers) -> tuple[dict[str, str], str]:
+def _kronologi(case: _Case, number: str, day: date, papers: Papers) -> tuple[dict[str, str], str]:
     c = case.complaint
     labels = OptionSet.of(case.settings.form.choices.violence_types)
     incident = {
@@ -345,19 +351,19 @@ def _kronologi(case: _Case, number: str, now: datetime, papers: Papers) -> tuple
         "Hubungan pelaku": (c.perpetrator_relation if c else None) or "-",
     }
     filled = letter_values.kronologi_kejadian(
-        case.settings.office, tanggal=now.date(), nomor_kasus=case.id, identitas_korban=case.identity(),
+        case.settings.office, tanggal=day, nomor_kasus=case.id, identitas_korban=case.identity(),
         keterangan_kejadian=incident, uraian_kejadian=case.story(), riwayat_penanganan=case.handling(),
         penyusun=case.subkoor(),
     )
     return filled, "Lampiran Surat Rujukan"
 
 
-def _laporan_akhir(case: _Case, number: str, now: datetime, papers: Papers) -> tuple[dict[str, str], str]:
+def _laporan_akhir(case: _Case, number: str, day: date, papers: Papers) -> tuple[dict[str, str], str]:
     services = case.handling()
     if case.field("tindakan"):
-        services.append((case.day("decision") or now.date(), f"Penjangkauan: {case.field('tindakan')}"))
+        services.append((case.day("decision") or day, f"Penjangkauan: {case.field('tindakan')}"))
     filled = letter_values.laporan_akhir(
-        case.settings.office, nomor_laporan=None if number == NO_NUMBER else number, tanggal=now.date(),
+        case.settings.office, nomor_laporan=None if number == NO_NUMBER else number, tanggal=day,
         nomor_kasus=case.id, identitas_korban=case.identity(), kronologi=case.story(), layanan_diberikan=services,
         hasil_penanganan=case.field("laporan_akhir"),
         kesimpulan=f"Kasus nomor {case.id} selesai ditangani oleh Dinas dan ditutup setelah laporan ini "
