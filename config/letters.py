@@ -91,6 +91,11 @@ def _default_dasar() -> list[str]:
     ]
 
 
+def _default_tembusan() -> list[str]:
+    # The Kepala Bidang answers for the service: the one copy an office usually keeps in the loop.
+    return ["Kepala Bidang Perlindungan Perempuan dan Anak"]
+
+
 def _default_codes() -> dict[str, dict[str, str]]:
     return {kind: dict(variants) for kind, variants in DEFAULT_CODES.items()}
 
@@ -152,8 +157,15 @@ class Letters(_Strict):
     staff: list[StaffMember] = Field(default_factory=_default_staff)
     kepala_dinas: KepalaDinas = KepalaDinas()
     dasar: list[str] = Field(default_factory=_default_dasar, min_length=1, description="legal bases, in order")
-    tembusan_surat_tugas: list[str] = Field(default_factory=list, description="copies to, e.g. 'Sekretaris Daerah'")
-    tembusan_surat_rujukan: list[str] = Field(default_factory=list)
+    tembusan_surat_tugas: list[str] = Field(
+        default_factory=_default_tembusan,
+        description="the Surat Tugas's copies to (Tembusan), by position, e.g. 'Sekretaris Daerah Kota Singkawang'; "
+                    "[] for no Tembusan block",
+    )
+    tembusan_surat_rujukan: list[str] = Field(
+        default_factory=_default_tembusan,
+        description="the Surat Rujukan's copies to; it holds the victim's data: name few, or [] for none",
+    )
     numbering: LetterNumbering = LetterNumbering()
     folder: str = Field(default="Surat SAPA", min_length=1, description="Drive folder / local folder of drafts")
     register_tab: str = Field(default="Agenda Surat Keluar", min_length=1, description="tab of issued numbers")

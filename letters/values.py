@@ -15,6 +15,7 @@ from config.settings import Office
 from rules.dates_id import long_date
 from rules.numbers_id import counted, in_words
 
+NO_RANK = "-"  # StaffMember.pangkat_golongan of a non-civil-servant
 SURAT_TUGAS = "surat_tugas"
 SURAT_RUJUKAN = "surat_rujukan"
 LAPORAN_PENJANGKAUAN = "laporan_penjangkauan"
@@ -68,8 +69,8 @@ def labelled(rows: Mapping[str, str]) -> str:
 
 
 def tembusan(items: Sequence[str]) -> str:
-    """The whole `Tembusan` section, or nothing when the letter has no copies."""
-    return f"Tembusan:\n{numbered(items)}" if items else ""
+    """The whole `Tembusan` section after an empty line, or nothing when the letter has no copies."""
+    return f"\nTembusan:\n{numbered(items)}" if items else ""
 
 
 def kop(office: Office) -> dict[str, str]:
@@ -164,13 +165,15 @@ def surat_rujukan(
 
 
 def signer(who: str, member: StaffMember | None) -> dict[str, str]:
-    """A report's signature placeholders `jabatan_<who>`, `nama_<who>`, `nip_<who>`; an unnamed signer
-    leaves room to write the name by hand."""
+    """A report's signature placeholders `jabatan_<who>`, `nama_<who>`, `pangkat_<who>`, `nip_<who>`; an
+    unnamed signer leaves room to write the name by hand, and one without a rank (not a civil servant)
+    leaves its line empty."""
     if member is None:
         return {f"jabatan_{who}": "Tim Penjangkauan", f"nama_{who}": "(.............................)",
-                f"nip_{who}": "-"}
+                f"pangkat_{who}": "", f"nip_{who}": "-"}
+    rank = one_line(member.pangkat_golongan)
     return {f"jabatan_{who}": one_line(member.jabatan).rstrip(","), f"nama_{who}": one_line(member.nama),
-            f"nip_{who}": one_line(member.nip)}
+            f"pangkat_{who}": "" if rank == NO_RANK else rank, f"nip_{who}": one_line(member.nip)}
 
 
 def daftar_tim(members: Sequence[StaffMember]) -> str:
@@ -248,6 +251,7 @@ def kronologi_kejadian(
 
 def laporan_akhir(
     office: Office,
+    kepala_dinas: KepalaDinas,
     *,
     nomor_laporan: str | None,
     tanggal: date,
@@ -260,9 +264,10 @@ def laporan_akhir(
     penyusun: StaffMember | None,
 ) -> dict[str, str]:
     """Every placeholder of the Laporan Akhir Penanganan Kasus; no number line when the office does not
-    number its reports (`nomor_laporan` None)."""
+    number its reports (`nomor_laporan` None); the Kepala Dinas signs it as known (`Mengetahui`)."""
     return {
         **kop(office),
+        **penanda_tangan(kepala_dinas),
         "nomor_laporan": f"Nomor: {one_line(nomor_laporan)}" if nomor_laporan else "",
         "tanggal_surat": long_date(tanggal),
         "nomor_kasus": one_line(nomor_kasus),
