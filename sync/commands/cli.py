@@ -463,16 +463,20 @@ def _build_demo(workbook: Path, settings: Settings) -> tuple[dict[str, Any], dem
     # Konselor has follow-ups due, one of them late)
     local_start = ctx.local_time(finish) - timedelta(days=30)
     rows = demo_data.sample_rows(start=local_start.replace(second=0, microsecond=0))
-    demo_data.write_responses(workbook, rows, settings)
-    last = max(r["timestamp"] for r in rows if isinstance(r["timestamp"], datetime))
+    worked, fresh = demo_data.split_fresh(rows, ctx.local_time(finish).replace(second=0, microsecond=0))
+    demo_data.write_responses(workbook, worked, settings)
+    last = max(r["timestamp"] for r in worked if isinstance(r["timestamp"], datetime))
     first_cycle = (last + timedelta(minutes=15)).replace(tzinfo=ctx.zone)
     store = LocalStore(workbook)
     writer = open_writer(settings, workbook)
     run_cycle(store, ctx, first_cycle, writer)
     risks = {str(k): v for k, v in _register_risks(store, ctx).items()}
     rounds = max(len(p) for p in demo_walk.PATHS.values())
-    walked = demo_walk.walk(store, ctx, first_cycle, (finish - first_cycle) / rounds,
+    worked_until = finish - demo_data.FRESH_SPAN - timedelta(minutes=15)
+    walked = demo_walk.walk(store, ctx, first_cycle, (worked_until - first_cycle) / rounds,
                             demo_walk.choose_cases(risks), writer)
+    demo_data.append_responses(store, fresh, settings)
+    run_cycle(store, ctx, finish, writer)
     return status(store.read(tabs_read(ctx)), ctx, ctx.local_time(finish)), walked
 
 

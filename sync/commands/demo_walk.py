@@ -76,12 +76,56 @@ REJECT: Step = ("admin", {
 INCOMPLETE: Step = ("subkoor", {"Keputusan": "Teruskan ke Kepala Bidang", "Hasil konfirmasi WhatsApp": "Gagal"})
 
 FULL = [FORWARD, IDENTIFY, VERIFY, ASSIGN, REPORT]
+
+
+def _told(step: Step, **cells: str) -> Step:
+    """A step with the case's own words: each demo case has its own confirmation and report, and what
+    the Tim recommends agrees with what the Kepala Dinas then decides."""
+    return step[0], {**step[1], **cells}
+
+
+# The case the office closes itself: no referral recommended, and no mediation (the case may be
+# sexual violence, where mediation is never offered).
+CLOSED_FULL = [
+    FORWARD,
+    _told(IDENTIFY, **{
+        "Kondisi korban": "Korban aman di rumah kerabat sejak kemarin; tidak ada luka yang perlu dirawat; "
+                          "masih takut bertemu pelaku.",
+        "Langkah usulan": "Kunjungan rumah hari ini, asesmen psikologis, pastikan pelaku tidak serumah.",
+    }),
+    VERIFY, ASSIGN,
+    _told(REPORT, **{
+        "Tindakan yang dilakukan": "Kunjungan ke rumah kerabat; wawancara terpisah dengan korban dan pendampingnya.",
+        "Hasil asesmen": "Korban cemas dan sulit tidur; tempat tinggal sekarang aman; keluarga mendukung.",
+        "Rekomendasi": "Ditangani Dinas: pendampingan psikologis oleh Konselor dan penguatan keluarga; "
+                       "rujukan belum diperlukan.",
+        "Tindak lanjut": "Konselor menjadwalkan sesi pendampingan; Sub Koordinator menyiapkan laporan akhir.",
+    }),
+]
+CLOSED_FINAL_REPORT = _told(FINAL_REPORT, **{
+    "Laporan akhir penanganan kasus": "Enam sesi pendampingan psikologis selesai; korban tidur lebih baik dan "
+                                      "kembali beraktivitas; tinggal aman bersama kerabat, jauh dari pelaku.",
+})
+NO_CONSENT_FULL = [
+    FORWARD,
+    _told(IDENTIFY, **{
+        "Kondisi korban": "Korban dapat dihubungi malam hari; masih serumah dengan pelaku; ragu melapor.",
+        "Langkah usulan": "Kunjungan rumah saat pelaku bekerja; jelaskan layanan rujukan kepada korban.",
+    }),
+    VERIFY, ASSIGN,
+    _told(REPORT, **{
+        "Tindakan yang dilakukan": "Kunjungan rumah dan wawancara dengan korban tanpa kehadiran pelaku.",
+        "Hasil asesmen": "Ada memar lama di lengan; korban belum siap meninggalkan rumah.",
+        "Rekomendasi": "Rujuk ke UPTD PPA untuk konseling dan pendampingan hukum, bila korban menyetujui.",
+        "Tindak lanjut": "Konselor menghubungi korban sepekan sekali; persetujuan rujukan ditanyakan lagi.",
+    }),
+]
 CLOSED_PATH = "ditutup oleh Dinas (DARURAT), lalu dipantau Konselor"
 PATHS: dict[str, list[Step]] = {
-    CLOSED_PATH: [*FULL, CLOSE, FINAL_REPORT, FILE, VISIT],
+    CLOSED_PATH: [*CLOSED_FULL, CLOSE, CLOSED_FINAL_REPORT, FILE, VISIT],
     "dirujuk ke UPTD PPA": [*FULL, REFER, REFERRAL_ACCEPTED],
     "ditolak Admin": [REJECT],
-    "rujukan tanpa persetujuan (ditolak sistem)": [*FULL, REFER_NO_CONSENT],
+    "rujukan tanpa persetujuan (ditolak sistem)": [*NO_CONSENT_FULL, REFER_NO_CONSENT],
     "isian belum lengkap (ditolak sistem)": [FORWARD, INCOMPLETE],
     "menunggu Kepala Bidang": [FORWARD, IDENTIFY],
 }
