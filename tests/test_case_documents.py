@@ -57,7 +57,8 @@ def kronologi() -> dict[str, str]:
 
 def laporan_akhir(number: str | None = "400.2/3/DSP3A/2026") -> dict[str, str]:
     return values.laporan_akhir(
-        Office(), LETTERS.kepala_dinas, nomor_laporan=number, tanggal=date(2026, 12, 10), nomor_kasus=CASE, identitas_korban=IDENTITY,
+        Office(), LETTERS.kepala_dinas, nomor_laporan=number, tanggal=date(2026, 12, 10), nomor_kasus=CASE,
+        identitas_korban=IDENTITY,
         kronologi="Korban dipukul oleh ayahnya.",
         layanan_diberikan=[(date(2026, 11, 28), "Pengaduan diterima"), (date(2026, 11, 30), "Kunjungan rumah")],
         hasil_penanganan="Keluarga bersedia didampingi; korban kembali bersekolah.",

@@ -102,7 +102,10 @@ def sample_rows(count: int = 40, seed: int = 7, start: datetime = START) -> list
     return rows
 
 
-def split_fresh(rows: list[dict[str, object]], now: datetime) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+Row = dict[str, object]
+
+
+def split_fresh(rows: list[Row], now: datetime) -> tuple[list[Row], list[Row]]:
     """The first WORKED responses as they are; the others timed anew, evenly over FRESH_SPAN before `now`."""
     fresh = rows[WORKED:]
     step = FRESH_SPAN / max(len(fresh), 1)

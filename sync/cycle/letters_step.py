@@ -363,7 +363,8 @@ def _laporan_akhir(case: _Case, number: str, day: date, papers: Papers) -> tuple
     if case.field("tindakan"):
         services.append((case.day("decision") or day, f"Penjangkauan: {case.field('tindakan')}"))
     filled = letter_values.laporan_akhir(
-        case.settings.office, case.settings.letters.kepala_dinas, nomor_laporan=None if number == NO_NUMBER else number, tanggal=day,
+        case.settings.office, case.settings.letters.kepala_dinas,
+        nomor_laporan=None if number == NO_NUMBER else number, tanggal=day,
         nomor_kasus=case.id, identitas_korban=case.identity(), kronologi=case.story(), layanan_diberikan=services,
         hasil_penanganan=case.field("laporan_akhir"),
         kesimpulan=f"Kasus nomor {case.id} selesai ditangani oleh Dinas dan ditutup setelah laporan ini "
