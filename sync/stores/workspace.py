@@ -221,7 +221,7 @@ def guide_text(settings: Settings) -> tuple[tuple[str, str], ...]:
         (f"Tab '{t.case_register}'", "Daftar semua kasus dan tahapnya. Diisi sistem; jangan diubah. Kolom "
                                      "'Riwayat Pemantauan' memuat semua kunjungan pemantauan."),
         (f"Tab '{settings.recap.tab}'", "Rekap bulanan untuk laporan (SIMFONI-PPA): jumlah kasus per bulan menurut "
-                                        "kategori, tanpa nama. Diisi sistem. Grafiknya di bawah tabel; satu kasus "
+                                        "kategori, tanpa nama. Diisi sistem. Grafiknya di kanan tabel; satu kasus "
                                         "dapat dihitung pada lebih dari satu jenis kekerasan."),
         (f"Tab '{t.log}'", "Catatan semua yang dikerjakan sistem dan keputusan staf. Diisi sistem."),
         (f"Tab '{NOTICES_TAB}'", "Pesan notifikasi yang dikirim sistem; hanya dibaca."),
