@@ -197,7 +197,7 @@ class N:
     STATUS = "Status"
     DELIVERED = "Terkirim ke"
     ATTEMPTS = "Percobaan"
-    LAST = "Terakhir dicoba (WIB)"
+    LAST = "Waktu Dicoba (WIB)"
     NOTE = "Keterangan"
 
 
@@ -340,8 +340,7 @@ def layouts(settings: Settings) -> Tabs:
 
 def outbox_layout(name: str) -> Layout:
     headers = (N.KEY, N.CREATED, N.TO, N.URGENT, N.TEXT, N.STATUS, N.DELIVERED, N.ATTEMPTS, N.LAST, N.NOTE)
-    look = Look(widths=((N.KEY, 30), (N.TEXT, 60), (N.DELIVERED, 30), (N.NOTE, 40)), wrapped=(N.TEXT, N.NOTE))
-    return Layout(name, N.KEY, headers, look=look)
+    return Layout(name, N.KEY, headers, look=workspace.look(headers, hidden=(N.KEY,)))
 
 
 RECAP_ROWS = 200  # the recap's ~100 rows and room: 1,000 empty rows would make every Google read larger

@@ -51,11 +51,12 @@ _WIDE_HEADERS = {"Cerita Kejadian", "Isi Respons (ringkas)", "Pesan Sistem", "Al
                  "Kondisi korban", "Langkah usulan", "Alasan", "Catatan", "Catatan Admin", "Alasan Ditinjau",
                  "Bantuan Segera", "Layanan yang diminta", "Tautan Dokumen", "Tindakan", "Anggota tim",
                  "Tindak lanjut", "Kondisi korban saat ini", "Rencana berikutnya", "Riwayat Kunjungan",
-                 "Jadwal Pemantauan"}
+                 "Jadwal Pemantauan", "Pesan", "Terkirim ke"}
 _SHORT = {"Keputusan": 30, "Tindakan Admin": 20, "Risiko": 11, "Usia": 7, "Giliran Anda?": 10,
           "Jenis Kelamin": 11, "Aman via WA?": 12, "Dalam Bahaya?": 12, "Disabilitas": 12, "Status": 14,
           "Peran": 16, "Saluran": 17, "Tautan WhatsApp": 28,
-          "Tahap": 30, "Tahap Sekarang": 30, "Nomor Surat": 26, "ID Surat": 20, "Kepada": 26}
+          "Tahap": 30, "Tahap Sekarang": 30, "Nomor Surat": 26, "ID Surat": 20, "Kepada": 26, "Mendesak": 10,
+          "Percobaan": 11, "Untuk": 22}
 
 
 def width(header: str) -> int:
