@@ -64,7 +64,8 @@ def _layouts() -> dict[str, Layout]:
     missing = [f for f in FIELDS if f not in ("victim_name", "story")]
     no_time = [f for f in FIELDS if f != "timestamp"]
     return {
-        "corpus": (RESPONSES_TAB, [*grid(rows[:8]), [None] * len(FIELDS), *grid(rows[8:])[1:]], ""),
+        # its hostile answers to choice questions are unknown options: said, never taken as absent
+        "corpus": (RESPONSES_TAB, [*grid(rows[:8]), [None] * len(FIELDS), *grid(rows[8:])[1:]], "names no option"),
         "reordered+extra": (RESPONSES_TAB, grid(rows[:5], reordered, extra=True),
                             "new column 'Pertanyaan tambahan'"),
         "missing columns": (RESPONSES_TAB, grid(rows[:5], missing), f"'{questions['story']}' is missing"),
