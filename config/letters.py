@@ -33,6 +33,26 @@ def _check_nip(value: str) -> str:
     return value
 
 
+_PICTURE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # PNG, JPEG
+
+
+def _check_picture(path: Path) -> None:
+    """The emblem must be there, and a PNG or JPEG (what Word, LibreOffice and Google Docs all show)."""
+    where = f"letters.emblem '{path}' (relative to the folder the worker runs in, {Path.cwd()})"
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(8)
+    except FileNotFoundError:
+        raise ValueError(f"{where} does not exist: put the office's emblem there, or leave letters.emblem "
+                         "empty for letters without one") from None
+    except OSError as err:
+        raise ValueError(f"{where} cannot be read ({err.strerror or type(err).__name__}): check the file "
+                         "and its permissions") from None
+    if not head.startswith(_PICTURE_SIGNATURES):
+        raise ValueError(f"{where} is not a PNG or JPEG picture: save the emblem as .png or .jpg and point "
+                         "letters.emblem at that file")
+
+
 class StaffMember(_Strict):
     """One officer who can be named in a Surat Tugas."""
 
@@ -170,6 +190,18 @@ class Letters(_Strict):
     folder: str = Field(default="Surat SAPA", min_length=1, description="Drive folder / local folder of drafts")
     register_tab: str = Field(default="Agenda Surat Keluar", min_length=1, description="tab of issued numbers")
     templates: LetterTemplates = LetterTemplates()
+    emblem: Path | None = Field(
+        default=None,
+        description="the emblem printed at the left of every letter's letterhead (kop), e.g. the city's coat of "
+                    "arms: a PNG or JPEG file, relative to the folder the worker runs in; empty: no emblem",
+    )
+
+    @field_validator("emblem")
+    @classmethod
+    def _emblem_picture(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            _check_picture(value)
+        return value
 
     @field_validator("staff")
     @classmethod

@@ -10,6 +10,7 @@ import errno
 from pathlib import Path
 
 from config.letters import Letters
+from letters.emblem import with_emblem
 from letters.render_docx import render
 from letters.writer import Order, template_path
 from rules.errors import SapaError
@@ -19,12 +20,15 @@ class LocalLetterWriter:
     def __init__(self, folder: Path, settings: Letters) -> None:
         self.folder = folder
         self._templates = settings.templates
+        self._emblem = settings.emblem
 
     def draft(self, order: Order) -> str:
         target = self.folder / f"{order.file_stem}.docx"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            render(template_path(order.kind, getattr(self._templates, order.kind)), order.values, target)
+            template = template_path(order.kind, getattr(self._templates, order.kind))
+            package = with_emblem(template, self._emblem) if self._emblem else None
+            render(template, order.values, target, package=package)
         except OSError as err:  # the cycle stops before its write: the next one drafts the letter again
             if err.errno == errno.ENOSPC:
                 raise SapaError(

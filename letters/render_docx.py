@@ -15,6 +15,7 @@ the team members or the legal bases). Elsewhere a line break is a line break.
 from __future__ import annotations
 
 import copy
+import io
 import os
 import re
 import tempfile
@@ -60,17 +61,18 @@ def placeholders(template: Path) -> set[str]:
     return names
 
 
-def render(template: Path, values: Mapping[str, str], out: Path) -> None:
+def render(template: Path, values: Mapping[str, str], out: Path, *, package: bytes | None = None) -> None:
     """Write `out`: `template` with every placeholder replaced by its value as literal text.
 
     Raises MissingValuesError naming the template and every placeholder without a
     value; values the template does not use are ignored. `out` appears complete or
-    not at all (temporary file, then rename).
+    not at all (temporary file, then rename). `package`: the template's content when it
+    was prepared in memory (the emblem placed: letters/emblem.py); `template` then names it.
     """
     for key, value in values.items():
         if not isinstance(value, str):
             raise TypeError(f"letter value {key!r} must be text, got {type(value).__name__}")
-    entries, stories = _read(template)
+    entries, stories = _read(template, package)
     paragraphs = list(_paragraphs_of(stories.values()))
     wanted: set[str] = set()
     for paragraph in paragraphs:
@@ -83,16 +85,16 @@ def render(template: Path, values: Mapping[str, str], out: Path) -> None:
         _fill(paragraph, cleaned)
     for name, root in stories.items():
         entries[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    _write_atomically(template, entries, out)
+    _write_atomically(template if package is None else io.BytesIO(package), entries, out)
 
 
 # --- reading -------------------------------------------------------------------------
 
 
-def _read(template: Path) -> tuple[dict[str, bytes], dict[str, Element]]:
+def _read(template: Path, content: bytes | None = None) -> tuple[dict[str, bytes], dict[str, Element]]:
     """All zip entries, and the parsed XML of the parts that hold letter text."""
     try:
-        with zipfile.ZipFile(template) as package:
+        with zipfile.ZipFile(template if content is None else io.BytesIO(content)) as package:
             entries = {info.filename: package.read(info) for info in package.infolist()}
     except FileNotFoundError as err:
         raise LetterTemplateError(f"Letter template '{template}' does not exist.") from err
@@ -242,7 +244,7 @@ def _set_text(node: Element, text: str) -> None:
 # --- writing -------------------------------------------------------------------------
 
 
-def _write_atomically(template: Path, entries: Mapping[str, bytes], out: Path) -> None:
+def _write_atomically(template: Path | io.BytesIO, entries: Mapping[str, bytes], out: Path) -> None:
     with zipfile.ZipFile(template) as source:
         infos = source.infolist()
     remove_stale_temporaries(out.parent, f".{out.name}.")
