@@ -46,12 +46,17 @@ def with_emblem(template: Path, emblem: Path) -> bytes:
         raise LetterTemplateError(
             f"Letter template '{template.name}' is not a Word document (.docx): {err}. Save it as .docx."
         ) from None
-    kop = _kop(document, template)
-    if kop and not any(True for p in kop for _ in p.iter(qn("w:drawing"), qn("w:pict"))):
-        _place(document, kop, emblem)
+    if not _has_picture(document):
+        _place(document, _kop(document, template), emblem)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _has_picture(document: DocxDocument) -> bool:
+    """A picture among the body's opening elements: the office's own logo in the kop (or one placed before)."""
+    opening = list(document.element.body.iterchildren())[:_KOP_LENGTH]
+    return any(True for element in opening for _ in element.iter(qn("w:drawing"), qn("w:pict")))
 
 
 def _kop(document: DocxDocument, template: Path) -> list[Element]:
@@ -77,7 +82,7 @@ def _kop(document: DocxDocument, template: Path) -> list[Element]:
 
 def _place(document: DocxDocument, kop: list[Element], emblem: Path) -> None:
     section = document.sections[0]
-    text_width = Emu(section.page_width - section.left_margin - section.right_margin)
+    text_width = Emu((section.page_width or Cm(21)) - (section.left_margin or 0) - (section.right_margin or 0))
     table = document.add_table(rows=1, cols=2)
     picture_cell, text_cell = table.rows[0].cells
     run = picture_cell.paragraphs[0].add_run()

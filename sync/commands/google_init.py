@@ -62,6 +62,7 @@ import gspread
 import requests
 
 from config.settings import Settings
+from letters.emblem import with_emblem
 from letters.writer import TEMPLATE_KINDS, template_path
 from rules.errors import InputError, SapaError, StructureError
 from sync.cycle.tabs import Layout, Tabs, layouts
@@ -620,19 +621,24 @@ def _templates(drive: Any, folder: str, settings: Settings, report: InitReport, 
             if kind in found:
                 continue
             configured = getattr(settings.letters.templates, kind)
-            report.templates[kind] = upload_template(drive, folder, kind, template_path(kind, configured), retry)
+            report.templates[kind] = upload_template(drive, folder, kind, template_path(kind, configured), retry,
+                                                     emblem=settings.letters.emblem)
             report.drive_requests += 1
             report.templates_uploaded.append(kind)
     except HttpError as err:
         raise _drive_error(err, folder) from None
 
 
-def upload_template(drive: Any, folder: str, kind: str, path: Path, retry: RetryPolicy | None = None) -> str:
-    """Upload a .docx as a Google Doc (Drive converts it) into the folder: one multipart `files.create`."""
+def upload_template(
+    drive: Any, folder: str, kind: str, path: Path, retry: RetryPolicy | None = None, *, emblem: Path | None = None
+) -> str:
+    """Upload a .docx as a Google Doc (Drive converts it) into the folder: one multipart `files.create`.
+    With an `emblem` (letters.emblem), the .docx uploaded is the template with the emblem in its kop, made
+    in memory: every letter copied from the Doc then shows it."""
     from googleapiclient.http import MediaIoBaseUpload
 
     try:
-        data = path.read_bytes()
+        data = with_emblem(path, emblem) if emblem else path.read_bytes()
     except OSError as err:
         raise InputError(f"cannot read the letter template {path}: {err.strerror}") from None
     media = MediaIoBaseUpload(io.BytesIO(data), mimetype=DOCX, resumable=False)
