@@ -61,6 +61,12 @@ def phone(cell: Cell) -> tuple[str | None, str | None]:
     raw = text(cell)
     if raw is None:
         return None, None
+    return _phone(raw)
+
+
+@lru_cache(maxsize=1 << 16)
+def _phone(raw: str) -> tuple[str | None, str | None]:
+    """`phone` of a non-blank answer: read once per distinct answer (every case is read every cycle)."""
     if _ONE_CANDIDATE.fullmatch(raw):
         return _one_phone(raw)
     if _LETTER_IN_NUMBER.search(raw):

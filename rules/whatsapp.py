@@ -126,6 +126,7 @@ def wa_link(phone: str, text: str) -> str | None:
     return f"https://wa.me/{digits}?text={quote(text, safe='')}"
 
 
+@lru_cache(maxsize=1 << 16)
 def link_label(link: str) -> str:
     """What the link's cell shows: `WhatsApp +62 812-3456-7890` (the number changes it)."""
     digits = link.split("wa.me/", 1)[-1].split("?", 1)[0]

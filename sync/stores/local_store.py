@@ -292,6 +292,9 @@ class _Sheet:
         self.next_row = _last_row(sheet) + 1
         self._wraps: dict[str, bool] = {}
         self.touched: set[int] = set()  # rows written: their heights are fitted to their text again
+        # The wrap style's index in the workbook, added once: openpyxl hashes a style each time one is set
+        # on a cell (a third of a 5,000-case first cycle); its StyleArray takes the index as it is.
+        self._wrap_id: int = sheet.parent._alignments.add(_WRAP)
 
     def column(self, header: str, *, create: bool = False) -> int:
         if header in self.headers:
@@ -335,7 +338,10 @@ class _Sheet:
             cell = self.sheet.cell(row=row, column=self.column(header, create=True))
             _put(cell, value)
             if (isinstance(value, str) and "\n" in value) or self.wraps(cell.column_letter):
-                cell.alignment = _WRAP
+                if not cell._style:  # a cell openpyxl made without styles: the slow way makes its StyleArray
+                    cell.alignment = _WRAP
+                else:
+                    cell._style.alignmentId = self._wrap_id  # cell.alignment = _WRAP, without hashing it again
         self.touched.add(row)
         self.next_row = max(self.next_row, row + 1)
 
