@@ -61,6 +61,7 @@ def status(snapshot: Snapshot, ctx: Context, now: datetime) -> dict[str, Any]:
     missing = sorted(i for i, c in cases.items() if (values.text(c.get(R.NOTE)) or "") == RESPONSE_MISSING)
     lost = lost_cases(snapshot, ctx)  # the worker refuses to write until the register has them again
     lost_ids = set(lost)
+    sent = notifications(snapshot, ctx)
     return {
         "zone": zone_label(ctx.settings.timezone),
         "responses": len(responses),
@@ -80,11 +81,11 @@ def status(snapshot: Snapshot, ctx: Context, now: datetime) -> dict[str, Any]:
         "edited_after_intake": sum(1 for c in cases.values() if values.text(c.get(R.EDITED))),
         "oldest_waiting": {role: oldest[role] for role in ROLE_LABELS if role in oldest},
         "monitoring": monitoring(cases, ctx, now),
-        "notifications": notifications(snapshot, ctx),
+        "notifications": sent,
         "response_tabs": [t.name for t in snapshot.response_tabs],
         "response_copies": copies,
         "messages": [*([staff_message(lost, ctx)] if lost else []), *structure,
-                     *([missing_responses(missing)] if missing else []), *notification_messages(snapshot, ctx)],
+                     *([missing_responses(missing)] if missing else []), *notification_messages(sent, ctx)],
     }
 
 
@@ -101,8 +102,8 @@ def notifications(snapshot: Snapshot, ctx: Context) -> dict[str, Any]:
             "given_up": by_status[GAVE_UP], "failing": dict(sorted(failing.items()))}
 
 
-def notification_messages(snapshot: Snapshot, ctx: Context) -> list[str]:
-    found = notifications(snapshot, ctx)
+def notification_messages(found: dict[str, Any], ctx: Context) -> list[str]:
+    """What staff must do about the outbox's figures (`notifications`)."""
     out = []
     if found["given_up"]:
         out.append(f"{found['given_up']} notifikasi gagal dikirim dan tidak dicoba lagi: lihat kolom Keterangan di tab "

@@ -17,86 +17,95 @@ from datetime import datetime
 
 from rules import values
 from rules.dates_id import short_moment
-from rules.notices import CaseBrief, Happening, Notice, NoticePolicy, notices
+from rules.notices import CaseBrief, Happening, default_policy, notices
+from rules.sla import Deadline
 from rules.workflow import QUEUE, ROLE_LABELS, STEP_NAMES
 from sync.cycle.case_step import parse_time, state_of
 from sync.cycle.context import Context
 from sync.cycle.events import SYSTEM, Event
-from sync.cycle.tabs import L, N, R
+from sync.cycle.tabs import I, L, N, R
 from sync.cycle.views import CaseView, clock
-from sync.stores import cells
 from sync.stores.store import Table, Value
 from sync.stores.text import cell_text
 
 WAITING, SENT, GAVE_UP = "menunggu", "terkirim", "gagal"
 DEADLINE_NEAR, DEADLINE_MISSED, REFUSED, DIGEST = "deadline_near", "deadline_missed", "decision_refused", "daily_digest"
-ABOVE = {"admin": "subkoor", "subkoor": "kabid", "tim": "kabid", "kabid": "kadis", "konselor": "subkoor"}
 _ROLE_KEYS = {label: key for key, label in ROLE_LABELS.items()}
 
 
 @dataclass(frozen=True)
-class Outbox:
-    rows: dict[str, dict[str, Value]]  # new rows, by key
-    notices: tuple[Notice, ...]
+class Timed:
+    """A case with its running clock, worked out once a cycle for its events and its messages."""
+
+    view: CaseView
+    due: Deadline | None
+    status: str | None
 
 
-def deadline_events(views: Sequence[CaseView], log: Table | None, ctx: Context, now: datetime) -> list[Event]:
+def timed(views: Sequence[CaseView], ctx: Context, now: datetime) -> list[Timed]:
+    return [Timed(view, *clock(view, ctx, now)) for view in views]
+
+
+def cycle_events(cases: Sequence[Timed], messages: Mapping[tuple[str, str], str | None],
+                 shown: Mapping[str, Mapping[str, Mapping[str, object]]], log: Table | None, ctx: Context,
+                 now: datetime) -> list[Event]:
+    """The events only a notifying office needs, each logged once (the log is read once for them)."""
+    said = _logged(log, (DEADLINE_NEAR, DEADLINE_MISSED, DIGEST))
+    return [*_deadline_events(cases, said), *_refused_events(messages, shown), *_digest_event(said, ctx, now)]
+
+
+def _deadline_events(cases: Sequence[Timed], said: set[tuple[str, str, str]]) -> list[Event]:
     """A case whose step's deadline is nearly or already missed: logged once per step and deadline."""
-    said = _logged(log, (DEADLINE_NEAR, DEADLINE_MISSED))
     out: list[Event] = []
-    for view in views:
-        due, status = clock(view, ctx, now)
-        if due is None or status not in ("hampir_terlambat", "terlambat"):
+    for case in cases:
+        if case.due is None or case.status not in ("hampir_terlambat", "terlambat"):
             continue
-        code = DEADLINE_MISSED if status == "terlambat" else DEADLINE_NEAR
-        step = STEP_NAMES[state_of(view.record)]
-        detail = f"{step}; {due.label} {short_moment(due.due)}"
-        if (code, view.case_id, detail) in said or (code == DEADLINE_NEAR and (DEADLINE_MISSED, view.case_id,
-                                                                               detail) in said):
+        code = DEADLINE_MISSED if case.status == "terlambat" else DEADLINE_NEAR
+        case_id = case.view.case_id
+        detail = f"{STEP_NAMES[state_of(case.view.record)]}; {case.due.label} {short_moment(case.due.due)}"
+        if (code, case_id, detail) in said or (DEADLINE_MISSED, case_id, detail) in said:
             continue
         action = "Batas waktu terlewat" if code == DEADLINE_MISSED else "Batas waktu hampir habis"
-        out.append(Event(view.case_id, SYSTEM, action, code, detail))
+        out.append(Event(case_id, SYSTEM, action, code, detail))
     return out
 
 
-def refused_events(messages: Mapping[tuple[str, str], str | None],
-                   shown: Mapping[str, Mapping[str, Mapping[str, object]]], message_header: str) -> list[Event]:
+def _refused_events(messages: Mapping[tuple[str, str], str | None],
+                    shown: Mapping[str, Mapping[str, Mapping[str, object]]]) -> list[Event]:
     """A decision the worker refused (a ✗ in Pesan Sistem) that the role's tab did not show yet."""
     out = []
     for (role, case_id), message in sorted(messages.items()):
         if not message or not message.startswith("✗"):
             continue
-        if cell_text(shown.get(role, {}).get(case_id, {}).get(message_header)) == message:
+        if cell_text(shown.get(role, {}).get(case_id, {}).get(I.MESSAGE)) == message:
             continue
         out.append(Event(case_id, ROLE_LABELS[role], "Keputusan belum diterapkan", REFUSED, message[:300]))
     return out
 
 
-def digest_event(log: Table | None, ctx: Context, now: datetime) -> list[Event]:
+def _digest_event(said: set[tuple[str, str, str]], ctx: Context, now: datetime) -> list[Event]:
     """The daily digest, once a day from `notify.digest_at`."""
     at = ctx.settings.notify.digest_at
     day = f"{now:%Y-%m-%d}"
-    if at is None or now.time() < at or (DIGEST, "", day) in _logged(log, (DIGEST,)):
+    if at is None or now.time() < at or (DIGEST, "", day) in said:
         return []
     return [Event("", SYSTEM, "Ringkasan harian", DIGEST, day)]
 
 
-def outbox(events: Iterable[Event], views: Sequence[CaseView], current: Table | None, ctx: Context,
-           now: datetime, links: Mapping[str, str]) -> Outbox:
-    """The notices of the cycle's events, and the outbox rows of those not queued before."""
-    briefs = {v.case_id: brief(v, ctx, now) for v in views}
+def outbox_rows(events: Iterable[Event], cases: Sequence[Timed], current: Table | None, ctx: Context,
+                now: datetime) -> dict[str, dict[str, Value]]:
+    """The outbox rows of the notices of the cycle's events not queued before, by key."""
+    briefs = {case.view.case_id: _brief(case) for case in cases}
     happenings = [Happening(e.code, e.subject, _role(e, briefs), e.detail) for e in events]
-    policy = NoticePolicy(roles=ROLE_LABELS, above=ABOVE, tab_links=links)
-    found = notices(happenings, briefs, policy, now)
+    found = notices(happenings, briefs, default_policy(tab_links(ctx)), now)
     queued = _keys(current)
     stamp = now.replace(second=0, microsecond=0)
-    rows: dict[str, dict[str, Value]] = {
+    return {
         n.key: {N.KEY: n.key, N.CREATED: stamp, N.TO: ", ".join(ROLE_LABELS.get(a, "Operator") for a in n.audience),
                 N.URGENT: "Ya" if n.urgent else None, N.TEXT: n.text, N.STATUS: WAITING, N.DELIVERED: None,
                 N.ATTEMPTS: 0, N.LAST: None, N.NOTE: None}
         for n in found if n.key not in queued
     }
-    return Outbox(rows, tuple(found))
 
 
 def tab_links(ctx: Context) -> dict[str, str]:
@@ -110,14 +119,14 @@ def tab_links(ctx: Context) -> dict[str, str]:
     return {key: f"'{name}'" + (f" di {where}" if where else "") for key, name in tabs.items()}
 
 
-def brief(view: CaseView, ctx: Context, now: datetime) -> CaseBrief:
+def _brief(case: Timed) -> CaseBrief:
     """What a message may say of a case: its ID, risk, step and deadline; nothing personal."""
-    due, status = clock(view, ctx, now)
+    view = case.view
     state = state_of(view.record)
     risk = view.triage.label if view.triage else values.text(view.record.get(R.RISK))
-    return CaseBrief(view.case_id, risk, state, QUEUE.get(state), due.due if due else None,
-                     parse_time(view.record.get(R.ENTERED)), late=status == "terlambat",
-                     nearly_late=status == "hampir_terlambat")
+    return CaseBrief(view.case_id, risk, state, QUEUE.get(state), case.due.due if case.due else None,
+                     parse_time(view.record.get(R.ENTERED)), late=case.status == "terlambat",
+                     nearly_late=case.status == "hampir_terlambat")
 
 
 def audience_roles(text: object) -> tuple[str, ...]:
@@ -158,6 +167,5 @@ def waiting(table: Table | None) -> list[tuple[int, dict[str, object]]]:
     for number, row in zip(table.row_numbers, table.rows, strict=True):
         record = {h: (row[i] if i < len(row) else None) for i, h in enumerate(table.headers) if h}
         if cell_text(record.get(N.STATUS)) == WAITING:
-            record[N.CREATED] = cells.moment(record.get(N.CREATED))
             out.append((number, record))
     return out

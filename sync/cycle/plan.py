@@ -147,11 +147,9 @@ def plan_cycle(
 
     operations: list[Operation] = list(intake.marks)
     created = set(intake.new_cases) | {e.subject for e in events if e.code == "to_review"}
+    timed = notify_step.timed(views, ctx, now) if tabs.outbox is not None else []
     if tabs.outbox is not None:  # the events only a notifying office needs, each logged once
-        log_table = snapshot.tabs.get(tabs.log.name)
-        events += notify_step.deadline_events(views, log_table, ctx, now)
-        events += notify_step.refused_events(messages, staff, I.MESSAGE)
-        events += notify_step.digest_event(log_table, ctx, now)
+        events += notify_step.cycle_events(timed, messages, staff, snapshot.tabs.get(tabs.log.name), ctx, now)
     for layout in tabs.all:
         if layout is tabs.log or layout is tabs.outbox:
             continue
@@ -170,7 +168,7 @@ def plan_cycle(
     events += form_structure.log_events(form_structure.messages(structure, ctx)
                                         + answer_options.messages(answers, ctx) + zone_messages,
                                         snapshot.tabs.get(tabs.log.name))
-    operations.extend(_queue_notices(events, views, snapshot, ctx, now))
+    operations.extend(_queue_notices(events, timed, snapshot, ctx, now))
     operations.extend(log_rows(events, ctx, stamp))
     log_tab = snapshot.tabs.get(tabs.log.name)
     if operations and (log_tab is None or log_tab.stale_look):
@@ -184,15 +182,15 @@ def plan_cycle(
     return CyclePlan(WritePlan(tuple(operations)), events, cases, problems, letter_plan.orders, recap=recap)
 
 
-def _queue_notices(events: list[Event], views: list[CaseView], snapshot: Snapshot, ctx: Context,
+def _queue_notices(events: list[Event], timed: list[notify_step.Timed], snapshot: Snapshot, ctx: Context,
                    now: datetime) -> list[Operation]:
     """The outbox rows of the notices of this cycle's events not queued before (none without recipients)."""
     layout = ctx.tabs.outbox
     if layout is None:
         return []
     table = snapshot.tabs.get(layout.name)
-    box = notify_step.outbox(events, views, table, ctx, now, notify_step.tab_links(ctx))
-    return list(reconcile(layout, table, box.rows).operations) if box.rows or table is None else []
+    rows = notify_step.outbox_rows(events, timed, table, ctx, now)
+    return list(reconcile(layout, table, rows).operations) if rows or table is None else []
 
 
 def _triage(

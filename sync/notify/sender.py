@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from config.notify import Notify
@@ -37,7 +37,6 @@ class Sent:
     sent: int = 0
     failed: int = 0
     waiting: int = 0  # quiet hours, or waiting to try again
-    errors: list[str] = field(default_factory=list)
 
 
 class Sender:
@@ -117,7 +116,6 @@ class Sender:
             status = GAVE_UP
         else:
             status = WAITING
-        result.errors += errors
         return UpdateRow(layout.name, N.KEY, cell_text(record.get(N.KEY)) or "", number, (
             (N.STATUS, status), (N.DELIVERED, ", ".join(r for r in recipients if r in done) or None),
             (N.ATTEMPTS, attempts), (N.LAST, now.replace(microsecond=0) if todo else cells.moment(last)),
