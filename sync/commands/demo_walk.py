@@ -16,11 +16,10 @@ from datetime import datetime, timedelta
 from letters.writer import LetterWriter
 from rules.dates_id import long_date
 from sync.cycle import monitoring_step
-from sync.cycle.case_step import state_of
 from sync.cycle.context import Context
+from sync.cycle.records import read_model
 from sync.cycle.run import AfterWrite, run_cycle
-from sync.cycle.tabs import CASE_ID, R
-from sync.cycle.views import risk_of
+from sync.cycle.tabs import CASE_ID
 from sync.stores.store import Store, UpdateRow, WritePlan
 from sync.stores.text import cell_text
 
@@ -173,17 +172,16 @@ def walk(
 
 def monitored(store: Store, ctx: Context, moment: datetime) -> list[tuple[str, str]]:
     """Each monitored case and where it stands, as the demo prints them: the ones to visit first."""
-    register = store.read([ctx.tabs.register.name]).tabs[ctx.tabs.register.name]
+    register = read_model(store.read([ctx.tabs.register.name]).tabs, ctx).register
     today = ctx.local_time(moment).date()
     out = []
-    for record in register.records():
-        found = monitoring_step.where(record, state_of(record), risk_of(record.get(R.RISK)), today,
-                                      ctx.settings.monitoring.policy())
+    for record in register.values():
+        found = monitoring_step.where(record, record.state, record.risk, today, ctx.settings.monitoring.policy())
         if found is not None:
             pending = found.next
             when = f", kunjungan berikutnya {long_date(pending.due)}" if pending else ""
             visits = found.met + found.extra_visits
-            out.append((cell_text(record.get(R.ID)) or "?", f"{found.label}{when}; {visits} kunjungan tercatat"))
+            out.append((record.case_id, f"{found.label}{when}; {visits} kunjungan tercatat"))
     return sorted(out, key=lambda item: (not item[1].startswith("Terlambat"), item[0]))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -11,17 +12,16 @@ from rules.dates_id import long_date, short_moment, zone_label
 from rules.monitoring import summary
 from rules.workflow import QUEUE, ROLE_LABELS, STATE_LABELS, STATES
 from sync.cycle import answer_options, monitoring_step, sheet_zone
-from sync.cycle.case_step import parse_time, state_of
 from sync.cycle.context import Context
-from sync.cycle.events import records
 from sync.cycle.form_structure import messages, read_structure
 from sync.cycle.identify import read_responses, without_copies
 from sync.cycle.intake_step import DISMISSED, RELEASED_PREFIX
 from sync.cycle.notify_step import GAVE_UP, SENT, WAITING
 from sync.cycle.plan import RESPONSE_MISSING
+from sync.cycle.records import CaseRecord, at, read_model
 from sync.cycle.register_guard import lost_cases, staff_message
-from sync.cycle.tabs import N, R, V
-from sync.cycle.views import case_clock, risk_of
+from sync.cycle.tabs import N
+from sync.cycle.views import case_clock
 from sync.stores.store import Snapshot
 
 
@@ -39,26 +39,24 @@ def status(snapshot: Snapshot, ctx: Context, now: datetime) -> dict[str, Any]:
     structure = messages(read_structure(snapshot.response_tabs, ctx), ctx)
     structure += answer_options.messages(answer_options.find(((r.marker, r) for r in responses), ctx), ctx)
     structure += sheet_zone.messages(snapshot.time_zone, ctx, now)
-    cases = records(snapshot.tabs.get(ctx.tabs.register.name), R.ID)
-    reviews = records(snapshot.tabs.get(ctx.tabs.review.name), V.ID)
-    open_reviews = {
-        i: r for i, r in reviews.items() if not (values.text(r.get(V.STATUS)) or "").startswith(RELEASED_PREFIX)
-    }
-    by_state = Counter(state_of(c) for c in cases.values())
+    read = read_model(snapshot.tabs, ctx)
+    cases, reviews = read.register, read.review
+    open_reviews = {i: r for i, r in reviews.items() if not (r.status or "").startswith(RELEASED_PREFIX)}
+    by_state = Counter(c.state for c in cases.values())
     clocks: Counter[str] = Counter()
     oldest: dict[str, dict[str, str]] = {}
     for case_id, record in sorted(cases.items()):
-        received = parse_time(record.get(R.RECEIVED)) or parse_time(record.get(R.CREATED))
-        _, state_clock = case_clock(received, risk_of(record.get(R.RISK)), record, ctx, now)
+        received = at(record.received) or at(record.created)
+        _, state_clock = case_clock(received, record.risk, record, ctx, now)
         clocks[state_clock or "none"] += 1
-        owner = QUEUE.get(state_of(record))
-        entered = parse_time(record.get(R.ENTERED))
+        owner = QUEUE.get(record.state)
+        entered = at(record.entered)
         if owner and entered:
             best = oldest.get(owner)
             if best is None or entered < datetime.fromisoformat(best["since"]):
                 oldest[owner] = {"case": case_id, "since": entered.isoformat(sep=" ", timespec="minutes"),
-                                 "state": state_of(record)}
-    missing = sorted(i for i, c in cases.items() if (values.text(c.get(R.NOTE)) or "") == RESPONSE_MISSING)
+                                 "state": record.state}
+    missing = sorted(i for i, c in cases.items() if (c.note or "") == RESPONSE_MISSING)
     lost = lost_cases(snapshot, ctx)  # the worker refuses to write until the register has them again
     lost_ids = set(lost)
     sent = notifications(snapshot, ctx)
@@ -68,17 +66,17 @@ def status(snapshot: Snapshot, ctx: Context, now: datetime) -> dict[str, Any]:
         "cases": len(cases),
         "cases_without_response": len(missing),
         "review": len(open_reviews),
-        "review_pending": sum(1 for r in open_reviews.values() if values.text(r.get(V.STATUS)) != DISMISSED),
+        "review_pending": sum(1 for r in open_reviews.values() if r.status != DISMISSED),
         "unprocessed": sum(1 for r in responses if r.marker not in cases and r.marker not in reviews
                            and r.marker not in lost_ids),
         "lost_from_register": len(lost),
         "by_state": {s: by_state[s] for s in STATES if by_state[s]},
         "overdue": clocks["terlambat"],
         "nearly_overdue": clocks["hampir_terlambat"],
-        "darurat": sum(1 for c in cases.values() if risk_of(c.get(R.RISK)) == "tinggi" and state_of(c) != "history"),
-        "warnings": sum(int(values.text(c.get(R.WARNINGS)) or 0) for c in cases.values()),
-        "cases_with_warnings": sum(1 for c in cases.values() if (values.text(c.get(R.WARNINGS)) or "0") != "0"),
-        "edited_after_intake": sum(1 for c in cases.values() if values.text(c.get(R.EDITED))),
+        "darurat": sum(1 for c in cases.values() if c.risk == "tinggi" and c.state != "history"),
+        "warnings": sum(int(c.warnings or 0) for c in cases.values()),
+        "cases_with_warnings": sum(1 for c in cases.values() if (c.warnings or "0") != "0"),
+        "edited_after_intake": sum(1 for c in cases.values() if c.edited),
         "oldest_waiting": {role: oldest[role] for role in ROLE_LABELS if role in oldest},
         "monitoring": monitoring(cases, ctx, now),
         "notifications": sent,
@@ -130,12 +128,12 @@ def missing_responses(case_ids: list[str]) -> str:
             "dari riwayat versi (Google) atau cadangan buku kerja bila memungkinkan.")
 
 
-def monitoring(cases: dict[str, dict[str, object]], ctx: Context, now: datetime) -> dict[str, Any]:
+def monitoring(cases: Mapping[str, CaseRecord], ctx: Context, now: datetime) -> dict[str, Any]:
     """Monitoring after the case (step 7): follow-ups due soon, overdue, monitoring ended, and the
     cases the Konselor should follow up now (overdue first)."""
     found = {}
     for case_id, record in sorted(cases.items()):
-        state = monitoring_step.where(record, state_of(record), risk_of(record.get(R.RISK)), now.date(),
+        state = monitoring_step.where(record, record.state, record.risk, now.date(),
                                       ctx.settings.monitoring.policy())
         if state is not None:
             found[case_id] = state

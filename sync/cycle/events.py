@@ -1,4 +1,4 @@
-"""Log events and the small record helpers the cycle's steps share."""
+"""Log events: what the cycle did, as rows of the activity log."""
 
 from __future__ import annotations
 
@@ -6,15 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from rules import values
 from sync.cycle.context import Context
 from sync.cycle.tabs import L
-from sync.stores.store import AppendRow, Operation, Table
+from sync.stores.store import AppendRow, Operation
 
 SYSTEM = "Sistem"
 ADMIN = "Admin"
-
-Record = dict[str, object]  # one row of a tab, by header
 
 
 @dataclass(frozen=True)
@@ -26,18 +23,6 @@ class Event:
     action: str
     code: str
     detail: str = ""
-
-
-def records(table: Table | None, key: str) -> dict[str, Record]:
-    """A tab's rows by key; the first row wins when staff copied a row."""
-    out: dict[str, Record] = {}
-    if table is None:
-        return out
-    for record in table.records():
-        ident = values.text(record.get(key))
-        if ident and ident not in out:
-            out[ident] = record
-    return out
 
 
 def log_rows(events: Iterable[Event], ctx: Context, stamp: datetime) -> list[Operation]:

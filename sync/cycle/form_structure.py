@@ -8,18 +8,16 @@ operator's program log at every cycle. Titles of questions are not personal data
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
-from rules import values
 from rules.columns import Columns
 from sync.cycle.context import Context
 from sync.cycle.events import SYSTEM, Event
 from sync.cycle.identify import columns_of, header_lost
-from sync.cycle.tabs import L
-from sync.stores import cells
+from sync.cycle.records import LogEntry
 from sync.stores.store import Table
 
 CODE = "form_structure"
@@ -122,7 +120,7 @@ def problems(structure: Sequence[TabStructure], ctx: Context) -> list[str]:
     return out
 
 
-def log_events(current: Sequence[str], log: Table | None) -> list[Event]:
+def log_events(current: Sequence[str], log: Sequence[LogEntry]) -> list[Event]:
     """Log rows for the findings when they differ from those the log last recorded."""
     if set(current) == last_logged(log):
         return []
@@ -131,16 +129,13 @@ def log_events(current: Sequence[str], log: Table | None) -> list[Event]:
     return [Event("", SYSTEM, ACTION, CODE, text) for text in current]
 
 
-def last_logged(log: Table | None) -> set[str]:
+def last_logged(log: Sequence[LogEntry]) -> set[str]:
     """The findings of the last structure rows in the log (rows of one cycle share their time)."""
-    if log is None:
-        return set()
-    rows: list[Mapping[str, object]] = [r for r in log.records() if values.text(r.get(L.CODE)) == CODE]
+    rows = [e for e in log if e.code == CODE]
     if not rows:
         return set()
-    times = [cells.seconds(cells.moment(r.get(L.TIME))) or 0 for r in rows]  # staff may have sorted the log
-    last = max(times)
-    return {d for r, t in zip(rows, times, strict=True) if t == last and (d := values.text(r.get(L.DETAIL)))}
+    last = max(e.seconds for e in rows)  # staff may have sorted the log
+    return {e.detail for e in rows if e.seconds == last and e.detail}
 
 
 def letter(column: int) -> str:

@@ -65,6 +65,11 @@ class Response:
         return self.previous if recorded.startswith(PREVIOUS_PREFIX) else self.legacy
 
     @cached_property
+    def texts(self) -> Mapping[str, str | None]:
+        """Each answer as the reporter typed it, as text (None when blank): read once, here."""
+        return {name: values.text(value) for name, value in self.answers.items()}
+
+    @cached_property
     def dup_key(self) -> tuple[str, ...]:
         """The answers without the timestamp, to spot a form sent twice (only new responses need it)."""
         return duplicate_key(self.answers)

@@ -27,21 +27,19 @@ from urllib.parse import quote
 
 from config.letters import StaffMember
 from letters import values as letter_values
-from rules import values
 from rules.dates_id import long_date
 from rules.letter_numbers import LetterCounter, rujukan_variant
 from rules.options import OptionSet
 from rules.workflow import FIELD_LABELS
-from sync.cycle.case_step import parse_time
 from sync.cycle.context import Context
-from sync.cycle.events import SYSTEM, Event, Record
-from sync.cycle.tabs import LETTER_STATUSES, STEP_DATE, A, I, R, role_fields
+from sync.cycle.events import SYSTEM, Event
+from sync.cycle.records import AgendaEntry, RoleRow, at
+from sync.cycle.tabs import LETTER_STATUSES, A, I
 from sync.cycle.views import CaseView
 from sync.stores import cells
 from sync.stores.store import Link, Value
 from sync.stores.text import cell_text
 
-AGENDA_COLUMNS = (A.ID, A.NUMBER, A.DATE, A.KIND, A.CASE, A.TO, A.LINK, A.DRAFTED, A.REDRAFT_DONE)
 KINDS = {
     "surat_tugas": ("ST", "Surat Tugas"),
     "surat_rujukan": ("SR", "Surat Rujukan"),
@@ -116,12 +114,9 @@ def document_link(link: object) -> Link | None:
     return Link(text if "://" in text else quote(text), text)  # a path: "Surat SAPA/x.docx" -> "Surat%20SAPA/..."
 
 
-def agenda_row(record: Record) -> dict[str, Value]:
+def agenda_row(entry: AgendaEntry) -> dict[str, Value]:
     """An agenda row as the worker shows it again: dates as date cells, the document as a link."""
-    row: dict[str, Value] = {h: cell_text(record.get(h)) for h in AGENDA_COLUMNS}
-    row |= {A.DATE: cells.day(record.get(A.DATE)), A.DRAFTED: cells.moment(record.get(A.DRAFTED)),
-            A.LINK: document_link(record.get(A.LINK))}
-    return row
+    return entry.cells() | {A.LINK: document_link(entry.link)}
 
 
 def letter_key(case_id: str, kind: str) -> str:
@@ -131,7 +126,7 @@ def letter_key(case_id: str, kind: str) -> str:
 def plan_letters(
     views: Mapping[str, CaseView],
     moves: Mapping[str, tuple[str, str]],
-    agenda: Mapping[str, Record],
+    agenda: Mapping[str, AgendaEntry],
     links: Mapping[str, str],
     ctx: Context,
     now: datetime,
@@ -139,38 +134,37 @@ def plan_letters(
     """Orders for this cycle's letters and the agenda rows. `links`: key -> document link
     of letters drafted this cycle (known when the cycle plans a second time)."""
     plan = LetterPlan()
-    counter = LetterCounter(ctx.settings.letters.numbering.rules(), (r.get(A.NUMBER) for r in agenda.values()))
+    counter = LetterCounter(ctx.settings.letters.numbering.rules(), (e.number_cell for e in agenda.values()))
     wanted: dict[str, tuple[str, str, bool]] = {}  # key -> (case, kind, redraft)
     for case_id, move in sorted(moves.items()):
         for made in TRIGGERS.get(move, ()):
             wanted[letter_key(case_id, made)] = (case_id, made, letter_key(case_id, made) in agenda)
-    for key, record in sorted(agenda.items()):
-        case_id, kind = values.text(record.get(A.CASE)) or "", _kind_of(record)
-        request = values.text(record.get(A.REDRAFT))
+    for key, entry in sorted(agenda.items()):
+        case_id, kind, request = entry.case_id or "", _kind_of(entry), entry.redraft
         if kind and case_id in views and key not in wanted and (
-            not values.text(record.get(A.LINK)) or (request and request != values.text(record.get(A.REDRAFT_DONE)))
+            not entry.link or (request and request != entry.redraft_done)
         ):
             wanted[key] = (case_id, kind, True)
     stamp = cells.to_second(now.replace(second=0))
     day = now.date()  # the letter's date: printed in the draft and shown in the agenda, one value
-    for key, record in agenda.items():
-        plan.rows[key] = agenda_row(record)
-    documents = {key for key, record in agenda.items() if values.text(record.get(A.LINK))} | set(wanted)
+    for key, entry in agenda.items():
+        plan.rows[key] = agenda_row(entry)
+    documents = {key for key, entry in agenda.items() if entry.link} | set(wanted)
     for key, (case_id, kind, again) in sorted(wanted.items(), key=lambda item: _drafting_order(item[0])):
         view = views[case_id]
-        old = agenda.get(key, {})
-        number = values.text(old.get(A.NUMBER))
+        old = agenda.get(key)
+        number = old.number if old else None
         if number is None:
             number = _number(kind, view, counter, ctx, day)
         papers = Papers(agenda, {k for k in documents if k.startswith(f"{case_id}-")})
         filled, to = _values(kind, view, number, ctx, day, papers)
-        order = LetterOrder(key, kind, case_id, number, filled, values.text(old.get(A.LINK)))
+        order = LetterOrder(key, kind, case_id, number, filled, old.link if old else None)
         plan.orders.append(order)
         plan.rows[key] = {
             A.ID: key, A.NUMBER: number, A.DATE: day,
             A.KIND: KINDS[kind][1], A.CASE: case_id, A.TO: to,
-            A.LINK: document_link(links.get(key) or old.get(A.LINK)), A.DRAFTED: stamp,
-            A.REDRAFT_DONE: values.text(old.get(A.REDRAFT)),
+            A.LINK: document_link(links.get(key) or (old.link if old else None)), A.DRAFTED: stamp,
+            A.REDRAFT_DONE: old.redraft if old else None,
         }
         if key not in agenda:
             plan.initial[key] = {A.STATUS: LETTER_STATUSES[0]}
@@ -199,19 +193,19 @@ def _number(kind: str, view: CaseView, counter: LetterCounter, ctx: Context, day
 class Papers:
     """What the agenda knows of a case's documents: their numbers, and which exist."""
 
-    agenda: Mapping[str, Record]
+    agenda: Mapping[str, AgendaEntry]
     existing: set[str]  # keys of documents that exist or are drafted this cycle
 
     def number(self, case_id: str, kind: str) -> str:
-        return values.text(self.agenda.get(letter_key(case_id, kind), {}).get(A.NUMBER)) or "-"
+        entry = self.agenda.get(letter_key(case_id, kind))
+        return (entry.number if entry else None) or "-"
 
     def exists(self, case_id: str, kind: str) -> bool:
         return letter_key(case_id, kind) in self.existing
 
 
-def _kind_of(record: Mapping[str, object]) -> str | None:
-    label = values.text(record.get(A.KIND))
-    return next((k for k, (_, name) in KINDS.items() if name == label), None)
+def _kind_of(entry: AgendaEntry) -> str | None:
+    return next((k for k, (_, name) in KINDS.items() if name == entry.kind), None)
 
 
 def _values(
@@ -270,13 +264,13 @@ class _Case:
         return self.complaint.story if self.complaint and self.complaint.story else "-"
 
     def day(self, state: str) -> date | None:
-        moment = parse_time(self.view.record.get(STEP_DATE[state]))
+        moment = at(self.view.record.step(state))
         return moment.date() if moment else None
 
     def handling(self) -> list[tuple[date, str]]:
         """The steps the case went through so far, each on the day it entered them."""
         c = self.complaint
-        received = (c.submitted_at if c else None) or parse_time(self.view.record.get(R.RECEIVED))
+        received = (c.submitted_at if c else None) or at(self.view.record.received)
         entries = [(received.date(), f"Pengaduan diterima ({c.channel if c else 'SAPA'})")] if received else []
         for state, text in HANDLING.items():
             day = self.day(state)
@@ -288,20 +282,15 @@ class _Case:
         return next((m for m in self.settings.letters.staff if m.role == "subkoor"), None)
 
 
-def _fields(rows: Mapping[str, Mapping[str, object]]) -> dict[str, str]:
+def _fields(rows: Mapping[str, RoleRow]) -> dict[str, str]:
     """What staff wrote, by field label: the row of the role that fills a field first (another
     tab shows a copy, which may still be empty in the cycle the field was filled)."""
     found: dict[str, str] = {}
-    for role, row in rows.items():
-        for key in role_fields(role):
-            text = values.text(row.get(FIELD_LABELS[key]))
-            if text:
-                found[FIELD_LABELS[key]] = text
     for row in rows.values():
-        for label, cell in row.items():
-            text = values.text(cell)
-            if text and label in FIELD_LABELS.values():
-                found.setdefault(label, text)
+        found |= {FIELD_LABELS[key]: text for key, text in row.fields.items() if text}
+    for row in rows.values():
+        for label, text in row.labels.items():
+            found.setdefault(label, text)
     return found
 
 

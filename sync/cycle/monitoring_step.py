@@ -11,82 +11,68 @@ closed by the office or referred (the later of the two after a reopening).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date, datetime, time
 
 from rules import values
 from rules.dates_id import long_date
 from rules.monitoring import Monitoring, MonitoringPolicy, assess
 from rules.workflow import FIELD_LABELS, Transition
-from sync.cycle.events import Event, Record
-from sync.cycle.tabs import STEP_DATE, R
+from sync.cycle.events import Event
+from sync.cycle.records import CaseRecord, MonitoringEnd, Visit, at
 
 VISIT = "Catat kunjungan"
 END = "Akhiri pemantauan"
 MONITORED = ("closed", "referred")
-_SEP = " | "
 
 
-@dataclass(frozen=True)
-class Visit:
-    day: date
-    how: str
-    condition: str
-    next_step: str
-
-
-def record_decision(case_id: str, record: Record, transition: Transition, fields: Mapping[str, str | None],
-                    stamp: datetime) -> Event | None:
+def record_decision(record: CaseRecord, transition: Transition, fields: Mapping[str, str | None],
+                    stamp: datetime) -> tuple[CaseRecord, Event | None]:
     """Keep a visit or the end of monitoring in the register; the log names no victim data."""
+    case_id = record.case_id
     if transition.decision == VISIT:
         day = _day(fields.get("tanggal_kunjungan"))
         if day is None:
-            return None
-        line = _SEP.join(_clean(v) for v in (day.isoformat(), fields.get("cara_pemantauan"),
-                                               fields.get("kondisi_terkini"), fields.get("rencana_berikutnya")))
-        record[R.VISITS] = "\n".join(x for x in (values.text(record.get(R.VISITS)), line) if x)
-        return Event(case_id, "Konselor", f"Kunjungan pemantauan {long_date(day)} dicatat", "monitoring_visit")
+            return record, None
+        visit = Visit.of(day, fields.get("cara_pemantauan"), fields.get("kondisi_terkini"),
+                         fields.get("rencana_berikutnya"))
+        event = Event(case_id, "Konselor", f"Kunjungan pemantauan {long_date(day)} dicatat", "monitoring_visit")
+        return replace(record, visits=(*record.visits, visit)), event
     if transition.decision == END:
-        record[R.MONITORING_END] = _SEP.join((stamp.date().isoformat(), _clean(fields.get("alasan_akhir_pemantauan"))))
-        return Event(case_id, "Konselor", "Pemantauan diakhiri", "monitoring_ended")
-    return None
+        end = MonitoringEnd.of(stamp.date(), fields.get("alasan_akhir_pemantauan"))
+        return replace(record, monitoring_end=end), Event(case_id, "Konselor", "Pemantauan diakhiri",
+                                                          "monitoring_ended")
+    return record, None
 
 
-def visits(record: Mapping[str, object]) -> list[Visit]:
-    out = []
-    for line in (values.text(record.get(R.VISITS)) or "").split("\n"):
-        parts = [*line.split(_SEP), "", "", ""]
-        day = _iso(parts[0])
-        if day is not None:
-            out.append(Visit(day, parts[1], parts[2], parts[3]))
-    return out
+def visits(record: CaseRecord) -> list[Visit]:
+    """The visits whose day can be read."""
+    return [v for v in record.visits if v.day is not None]
 
 
-def start(record: Mapping[str, object], state: str) -> date | None:
+def start(record: CaseRecord, state: str) -> date | None:
     """The day monitoring began: the case was closed by the office or referred, after its last reopening."""
     if state not in MONITORED:
         return None
-    reopened = _moment(record.get(STEP_DATE["identification"]))
-    days = [d for s in MONITORED if (d := _moment(record.get(STEP_DATE[s]))) and (reopened is None or d >= reopened)]
+    reopened = at(record.step("identification"))
+    days = [d for s in MONITORED if (d := at(record.step(s))) and (reopened is None or d >= reopened)]
     return min(days).date() if days else None
 
 
-def ended(record: Mapping[str, object], began: date) -> tuple[date, str] | None:
-    text = values.text(record.get(R.MONITORING_END))
-    if not text:
+def ended(record: CaseRecord, began: date) -> tuple[date, str] | None:
+    end = record.monitoring_end
+    if end is None or end.day is None:
         return None
-    day_text, _, reason = text.partition(_SEP)
-    day = _iso(day_text)
-    return (day, reason) if day is not None and day >= began else None
+    return (end.day, end.reason) if end.day >= began else None
 
 
-def where(record: Mapping[str, object], state: str, risk: str | None, today: date,
+def where(record: CaseRecord, state: str, risk: str | None, today: date,
           policy: MonitoringPolicy) -> Monitoring | None:
     """Where a case's monitoring stands today; None for a case not (yet) monitored."""
     began = start(record, state)
     if began is None:
         return None
-    return assess(began, risk, [v.day for v in visits(record)], today, ended=ended(record, began) is not None,
+    return assess(began, risk, [v.day for v in visits(record) if v.day], today, ended=ended(record, began) is not None,
                   policy=policy)
 
 
@@ -105,9 +91,10 @@ def schedule_text(monitoring: Monitoring) -> str:
     return "\n".join(lines)
 
 
-def history_text(record: Mapping[str, object]) -> str | None:
+def history_text(record: CaseRecord) -> str | None:
     lines = []
     for v in visits(record):
+        assert v.day is not None
         parts = [long_date(v.day), v.how, f"Kondisi: {v.condition}" if v.condition else "",
                  f"Rencana: {v.next_step}" if v.next_step else ""]
         lines.append(" — ".join(p for p in parts if p))
@@ -124,21 +111,6 @@ def _day(value: str | None) -> date | None:
         serial = value
     moment = values.timestamp(serial, day_first=True)
     return moment.date() if moment else None
-
-
-def _moment(value: object) -> datetime | None:
-    return values.timestamp(value, day_first=True)
-
-
-def _iso(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return None
-
-
-def _clean(value: str | None) -> str:
-    return " ".join((value or "").replace("|", "/").split()) or "-"
 
 
 FIELDS_SHOWN = tuple(FIELD_LABELS[k] for k in ("tanggal_kunjungan", "cara_pemantauan", "kondisi_terkini",

@@ -15,15 +15,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from rules import values
 from rules.dates_id import short_moment
 from rules.notices import CaseBrief, Happening, default_policy, notices
 from rules.sla import Deadline
 from rules.workflow import QUEUE, ROLE_LABELS, STEP_NAMES
-from sync.cycle.case_step import parse_time, state_of
 from sync.cycle.context import Context
 from sync.cycle.events import SYSTEM, Event
-from sync.cycle.tabs import I, L, N, R
+from sync.cycle.records import LogEntry, RoleRow, at
+from sync.cycle.tabs import N
 from sync.cycle.views import CaseView, clock
 from sync.stores.store import Table, Value
 from sync.stores.text import cell_text
@@ -47,7 +46,7 @@ def timed(views: Sequence[CaseView], ctx: Context, now: datetime) -> list[Timed]
 
 
 def cycle_events(cases: Sequence[Timed], messages: Mapping[tuple[str, str], str | None],
-                 shown: Mapping[str, Mapping[str, Mapping[str, object]]], log: Table | None, ctx: Context,
+                 shown: Mapping[str, Mapping[str, RoleRow]], log: Sequence[LogEntry], ctx: Context,
                  now: datetime) -> list[Event]:
     """The events only a notifying office needs, each logged once (the log is read once for them)."""
     said = _logged(log, (DEADLINE_NEAR, DEADLINE_MISSED, DIGEST))
@@ -62,7 +61,7 @@ def _deadline_events(cases: Sequence[Timed], said: set[tuple[str, str, str]]) ->
             continue
         code = DEADLINE_MISSED if case.status == "terlambat" else DEADLINE_NEAR
         case_id = case.view.case_id
-        detail = f"{STEP_NAMES[state_of(case.view.record)]}; {case.due.label} {short_moment(case.due.due)}"
+        detail = f"{STEP_NAMES[case.view.record.state]}; {case.due.label} {short_moment(case.due.due)}"
         if (code, case_id, detail) in said or (DEADLINE_MISSED, case_id, detail) in said:
             continue
         action = "Batas waktu terlewat" if code == DEADLINE_MISSED else "Batas waktu hampir habis"
@@ -71,13 +70,14 @@ def _deadline_events(cases: Sequence[Timed], said: set[tuple[str, str, str]]) ->
 
 
 def _refused_events(messages: Mapping[tuple[str, str], str | None],
-                    shown: Mapping[str, Mapping[str, Mapping[str, object]]]) -> list[Event]:
+                    shown: Mapping[str, Mapping[str, RoleRow]]) -> list[Event]:
     """A decision the worker refused (a ✗ in Pesan Sistem) that the role's tab did not show yet."""
     out = []
     for (role, case_id), message in sorted(messages.items()):
         if not message or not message.startswith("✗"):
             continue
-        if cell_text(shown.get(role, {}).get(case_id, {}).get(I.MESSAGE)) == message:
+        row = shown.get(role, {}).get(case_id)
+        if row is not None and row.message == message:
             continue
         out.append(Event(case_id, ROLE_LABELS[role], "Keputusan belum diterapkan", REFUSED, message[:300]))
     return out
@@ -122,10 +122,10 @@ def tab_links(ctx: Context) -> dict[str, str]:
 def _brief(case: Timed) -> CaseBrief:
     """What a message may say of a case: its ID, risk, step and deadline; nothing personal."""
     view = case.view
-    state = state_of(view.record)
-    risk = view.triage.label if view.triage else values.text(view.record.get(R.RISK))
+    state = view.record.state
+    risk = view.triage.label if view.triage else view.record.risk_label
     return CaseBrief(view.case_id, risk, state, QUEUE.get(state), case.due.due if case.due else None,
-                     parse_time(view.record.get(R.ENTERED)), late=case.status == "terlambat",
+                     at(view.record.entered), late=case.status == "terlambat",
                      nearly_late=case.status == "hampir_terlambat")
 
 
@@ -142,15 +142,8 @@ def _role(event: Event, briefs: Mapping[str, CaseBrief]) -> str | None:
     return found.queue_role if found else None
 
 
-def _logged(log: Table | None, codes: tuple[str, ...]) -> set[tuple[str, str, str]]:
-    if log is None:
-        return set()
-    out = set()
-    for row in log.rows:
-        code = cell_text(log.get(row, L.CODE))
-        if code in codes:
-            out.add((code, cell_text(log.get(row, L.ID)) or "", cell_text(log.get(row, L.DETAIL)) or ""))
-    return out
+def _logged(log: Sequence[LogEntry], codes: tuple[str, ...]) -> set[tuple[str, str, str]]:
+    return {(e.code, e.subject or "", e.detail or "") for e in log if e.code in codes and e.code is not None}
 
 
 def _keys(table: Table | None) -> set[str]:

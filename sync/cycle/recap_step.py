@@ -10,23 +10,18 @@ service ended (the case was referred or closed).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from rules import values
-from rules.complaint import Complaint
 from rules.recap import CaseFacts, Recap, facts_of, recap
 from rules.recap_table import table_rows
 from rules.sla import SlaPolicy
-from rules.workflow import INITIAL_STATE, STATE_LABELS
 from sync.cycle.context import Context
-from sync.cycle.tabs import STEP_DATE, R, V
-from sync.cycle.views import risk_of
+from sync.cycle.records import at
+from sync.cycle.tabs import V
+from sync.cycle.views import CaseView, received
 from sync.stores.store import Value
-
-FIRST_CONTACT = STEP_DATE["verification"]
-COMPLETED = (STEP_DATE["referred"], STEP_DATE["closed"])
 
 
 @dataclass(frozen=True)
@@ -42,45 +37,37 @@ class RecapInput:
                      now)
 
 
-def recap_input(
-    register: Mapping[str, Mapping[str, Value]],
-    complaints: Mapping[str, Complaint],
-    review: Mapping[str, Mapping[str, Value]],
-    ctx: Context,
-) -> RecapInput:
-    """The facts of every case in the register rows and of every review row (both as this cycle writes them)."""
+def recap_input(views: Iterable[CaseView], review: Mapping[str, Mapping[str, Value]], ctx: Context) -> RecapInput:
+    """The facts of every case (after this cycle's decisions) and of every review row (as this cycle writes it)."""
     policy = ctx.settings.sla.policy()
-    facts = (case_facts(row, complaints.get(case_id), policy) for case_id, row in register.items())
-    received = (_time(row.get(V.RECEIVED)) for row in review.values())
-    return RecapInput(tuple(f for f in facts if f is not None), tuple(t for t in received if t is not None))
+    facts = (case_facts(view, policy) for view in views)
+    times = (at(row.get(V.RECEIVED)) for row in review.values())  # type: ignore[arg-type]
+    return RecapInput(tuple(f for f in facts if f is not None), tuple(t for t in times if t is not None))
 
 
-def case_facts(row: Mapping[str, Value], complaint: Complaint | None, policy: SlaPolicy) -> CaseFacts | None:
-    """A case's facts from its register row; None when the row holds no time at all."""
-    received = _time(row.get(R.RECEIVED)) or _time(row.get(R.CREATED))
-    if received is None:
+def case_facts(view: CaseView, policy: SlaPolicy) -> CaseFacts | None:
+    """A case's facts: received, first contact (it entered Verifikasi), completed (referred or closed by the
+    office); None when the case holds no time at all."""
+    record = view.record
+    came = at(received(view)) or at(record.created)
+    if came is None:
         return None
-    state = values.text(row.get(R.STATE_KEY)) or INITIAL_STATE
-    state = state if state in STATE_LABELS else INITIAL_STATE
-    ended = [t for h in COMPLETED if (t := _time(row.get(h))) is not None] if state in ("referred", "closed") else []
+    state = record.state
+    ended = [t for s in COMPLETED if (t := at(record.step(s))) is not None] if state in COMPLETED else []
     return facts_of(
-        complaint, received, state,
-        destination=values.text(row.get(R.DESTINATION)),
-        first_contact=_time(row.get(FIRST_CONTACT)),
+        view.complaint, came, state,
+        destination=record.destination,
+        first_contact=at(record.step("verification")),
         completed=min(ended, default=None),
-        risk=risk_of(row.get(R.RISK)),
+        risk=view.triage.level if view.triage else record.risk,
         policy=policy,
     )
+
+
+COMPLETED = ("referred", "closed")  # the office's service ended
 
 
 def recap_rows(found: RecapInput, ctx: Context, now: datetime) -> dict[str, dict[str, Value]]:
     """The tab's rows for the year of `now` (naive WIB), by key."""
     result = found.recap(now.year, ctx, now)
     return {row.key: dict(row.cells()) for row in table_rows(result, ctx.settings.sla.service_hours)}
-
-
-def _time(cell: object) -> datetime | None:
-    """A time the worker wrote: a datetime as the cycle holds it, or a cell as read back."""
-    if isinstance(cell, datetime):
-        return cell
-    return values.timestamp(cell, day_first=True) if values.text(cell) else None

@@ -20,26 +20,24 @@ office (no register and nothing known yet).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from rules import values
 from rules.errors import RegisterLost
 from sync.cycle.context import Context
+from sync.cycle.records import column_texts
 from sync.cycle.tabs import CASE_ID, L, R
-from sync.stores.store import Snapshot, Table
+from sync.stores.store import Snapshot
 
 SHOWN = 5  # case IDs a message names
 
 
 def lost_cases(snapshot: Snapshot, ctx: Context) -> list[str]:
     """The case IDs the worker knows that the register lacks, sorted (from the tabs `snapshot` holds)."""
-    listed = set(_ids(snapshot.tabs.get(ctx.tabs.register.name), R.ID))
-    known = {m for t in snapshot.response_tabs for m in _ids(t, ctx.marker_header) if ctx.case_ids.parse(m)}
+    listed = set(column_texts(snapshot.tabs.get(ctx.tabs.register.name), R.ID))
+    known = {m for t in snapshot.response_tabs for m in column_texts(t, ctx.marker_header) if ctx.case_ids.parse(m)}
     missing = known - listed
-    role_ids = {i for layout in ctx.tabs.roles.values() for i in _ids(snapshot.tabs.get(layout.name), CASE_ID)}
+    role_ids = {i for layout in ctx.tabs.roles.values() for i in column_texts(snapshot.tabs.get(layout.name), CASE_ID)}
     role_ids -= listed | missing
     if role_ids:
-        logged = set(_ids(snapshot.tabs.get(ctx.tabs.log.name), L.ID))
+        logged = set(column_texts(snapshot.tabs.get(ctx.tabs.log.name), L.ID))
         missing |= {i for i in role_ids & logged if ctx.case_ids.parse(i)}
     return sorted(missing)
 
@@ -81,10 +79,3 @@ def staff_message(lost: list[str], ctx: Context) -> str:
 def _shown(ids: list[str], joiner: str, more: str) -> str:
     shown = ", ".join(ids[:SHOWN])
     return shown + (f"{joiner}{len(ids) - SHOWN} {more}" if len(ids) > SHOWN else "")
-
-
-def _ids(table: Table | None, header: str) -> Iterable[str]:
-    """The non-blank cells of one column of a tab, as text."""
-    if table is None or table.column(header) is None:
-        return ()
-    return (text for row in table.rows if (text := values.text(table.get(row, header))))

@@ -12,18 +12,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from rules import values
 from rules.complaint import Complaint
 from rules.sla import CLOCK_LABELS, Deadline, clock_status, deadlines, most_urgent
-from rules.triage import RISK_LEVELS, RiskLevel, Triage, risk_label
+from rules.triage import Triage
 from rules.whatsapp import WhatsAppContact, link_label
 from rules.workflow import FIELD_LABELS, QUEUE, ROLES, STATE_LABELS
 from sync.cycle import monitoring_step
-from sync.cycle.case_step import REFUSED, parse_time, state_of
+from sync.cycle.case_step import REFUSED
 from sync.cycle.context import Context
 from sync.cycle.identify import Response
-from sync.cycle.tabs import STEP_DATE, I, Layout, R, role_fields
-from sync.stores import cells, workspace
+from sync.cycle.records import CaseRecord, Moment, RoleRow, at, register_cells
+from sync.cycle.tabs import I, Layout, R, role_fields
+from sync.stores import workspace
 from sync.stores.store import Link, Value
 from sync.stores.text import cell_text
 
@@ -31,12 +31,12 @@ from sync.stores.text import cell_text
 @dataclass(frozen=True)
 class CaseView:
     case_id: str
-    record: Mapping[str, object]  # the register row after this cycle's decisions
+    record: CaseRecord  # the register row after this cycle's decisions
     response: Response | None
     complaint: Complaint | None
     triage: Triage | None
     contact: WhatsAppContact | None
-    rows: Mapping[str, Mapping[str, object]]  # role -> that role's row of the case
+    rows: Mapping[str, RoleRow]  # role -> that role's row of the case
     kept: frozenset[str] = frozenset()  # columns whose question went missing: the tabs keep what they show
 
 
@@ -75,56 +75,49 @@ def unread_headers(fields: Iterable[str]) -> frozenset[str]:
 
 
 def clock(view: CaseView, ctx: Context, now: datetime) -> tuple[Deadline | None, str | None]:
-    received = ((view.complaint.submitted_at if view.complaint else None) or parse_time(view.record.get(R.RECEIVED))
-                or parse_time(view.record.get(R.CREATED)))
-    level = view.triage.level if view.triage else risk_of(view.record.get(R.RISK))  # no response: the risk recorded
+    received = ((view.complaint.submitted_at if view.complaint else None) or at(view.record.received)
+                or at(view.record.created))
+    level = view.triage.level if view.triage else view.record.risk  # no response: the risk recorded
     return case_clock(received, level, view.record, ctx, now)
 
 
 def case_clock(
-    received: datetime | None, level: str | None, record: Mapping[str, object], ctx: Context, now: datetime
+    received: datetime | None, level: str | None, record: CaseRecord, ctx: Context, now: datetime
 ) -> tuple[Deadline | None, str | None]:
     """The deadline that runs out first, and its status key, or (None, None) when none runs."""
     if received is None:
         return None, None
-    if cell_text(record.get(STEP_DATE["history"])):  # a complaint from before the worker: timed from when
-        received = parse_time(record.get(STEP_DATE["intake"])) or received  # the Admin brought it in
+    if record.step("history") is not None:  # a complaint from before the worker: timed from when
+        received = at(record.step("intake")) or received  # the Admin brought it in
     policy = ctx.settings.sla.policy()
-    found = deadlines(received, level, state_of(record), parse_time(record.get(R.ENTERED)), policy)
+    found = deadlines(received, level, record.state, at(record.entered), policy)
     due = most_urgent(found)
     if due is None:
         return None, None
     return due, clock_status(now, due.start, due.due, policy.warn_fraction)
 
 
+def received(view: CaseView) -> Moment:
+    """When the case came in, as the register shows it: the response's time, else the time recorded."""
+    if view.complaint is None or R.RECEIVED in view.kept:
+        return view.record.received
+    return view.complaint.submitted_at
+
+
 def register_row(view: CaseView, info: Mapping[str, Value]) -> dict[str, Value]:
     """The register's row of a case; `info` is `case_info` of the same view."""
     record, complaint = view.record, view.complaint
-    state = state_of(record)
-    row: dict[str, Value] = {
-        R.ID: view.case_id,
-        R.RECEIVED: complaint.submitted_at if complaint else cells.moment(record.get(R.RECEIVED)),
-        R.CHANNEL: complaint.channel if complaint else _v(record.get(R.CHANNEL)),
-        R.STATE: STATE_LABELS[state],
-        R.STATE_KEY: state,
-        R.ENTERED: cells.moment(record.get(R.ENTERED)),
-        R.RISK: view.triage.label if view.triage else _v(record.get(R.RISK)),
-        R.DUE: info.get(I.DUE),
-        R.CLOCK: info.get(I.CLOCK),
-        R.WARNINGS: len(complaint.warnings) if complaint else _v(record.get(R.WARNINGS)),
-    }
-    for header in (R.DUPLICATES, R.REFERRAL, R.DESTINATION, R.EDITED, R.SOURCE, R.FINGERPRINT, R.APPLIED, R.NOTE,
-                   R.VISITS, R.MONITORING_END):
-        row[header] = _v(record.get(header))
-    row[R.MONITORING] = info.get(I.MONITORING)
-    for header in (R.CREATED, *STEP_DATE.values()):
-        row[header] = cells.moment(record.get(header))
+    row = register_cells(record)
+    row |= {R.RECEIVED: received(view), R.DUE: info.get(I.DUE), R.CLOCK: info.get(I.CLOCK),
+            R.MONITORING: info.get(I.MONITORING)}
+    if complaint is not None:
+        row |= {R.CHANNEL: complaint.channel, R.WARNINGS: len(complaint.warnings)}
+    if view.triage is not None:
+        row[R.RISK] = view.triage.label
     if R.CHANNEL in view.kept:
-        row[R.CHANNEL] = _v(record.get(R.CHANNEL))
-    if R.RECEIVED in view.kept:
-        row[R.RECEIVED] = cells.moment(record.get(R.RECEIVED))
+        row[R.CHANNEL] = record.channel
     if I.WARNINGS in view.kept:  # the notes the tabs keep showing: their count with them
-        row[R.WARNINGS] = _v(record.get(R.WARNINGS))
+        row[R.WARNINGS] = record.warnings
     return row
 
 
@@ -133,7 +126,7 @@ def role_row(
 ) -> dict[str, Value]:
     """A role tab's row of a case, from `case_info` (computed once per case for every tab)."""
     info = dict(case)
-    turn = layout.role is not None and QUEUE.get(state_of(view.record)) == layout.role
+    turn = layout.role is not None and QUEUE.get(view.record.state) == layout.role
     if layout.role == "konselor":  # the Konselor's deadline is the next follow-up, beside the case's state
         info |= {I.DUE: info.get(MONITORING_DUE), I.CLOCK: info.get(MONITORING_CLOCK)}
         turn = bool(info.get(MONITORING_TURN))
@@ -151,35 +144,34 @@ def role_row(
 def _shown(view: CaseView, role: str | None, header: str, info: Mapping[str, Value]) -> Value:
     """What the tabs show in `header` for the case: this role's row first, then any other's."""
     rows = [view.rows.get(role or ""), *view.rows.values()]
-    shown = next((r.get(header) for r in rows if r and _v(r.get(header))), None)
+    shown = next((r for r in rows if r and r.filled(header)), None)
     if shown is None:  # no answer was shown: the new reading, but validation notes stay as they were (none)
         return None if header == I.WARNINGS and any(rows) else info.get(header)
-    return cells.moment(shown) if header in TIME_HEADERS else _v(shown)
+    return shown.shown(header, time=header in TIME_HEADERS)
 
 
 def case_info(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value]:
     """Everything any tab may show of a case, by column header."""
     due, status = clock(view, ctx, now)
-    state = state_of(view.record)
+    record = view.record
     info: dict[str, Value] = {
         I.ID: view.case_id,
-        I.RISK: view.triage.label if view.triage else _v(view.record.get(R.RISK)),
-        I.STATE: STATE_LABELS[state],
+        I.RISK: view.triage.label if view.triage else record.risk_label,
+        I.STATE: STATE_LABELS[record.state],
         I.DUE: due.due if due else None,
         I.CLOCK: CLOCK_LABELS[status] if status else None,  # type: ignore[index]
-        I.DUPLICATES: _v(view.record.get(R.DUPLICATES)),
-        I.EDITED: _v(view.record.get(R.EDITED)),
+        I.DUPLICATES: record.duplicates,
+        I.EDITED: record.edited,
     }
     for role, labels in _FILLED:  # what other roles filled in, for the roles that build on it
-        row = view.rows.get(role, {})
+        row = view.rows.get(role)
         for label in labels:
-            info.setdefault(label, _v(row.get(label)))
+            info.setdefault(label, row.filled(label) if row else None)
     info |= monitoring_info(view, ctx, now)
     c, response = view.complaint, view.response
     if c is None or response is None:
         return info
-    answers = response.answers
-    raw = {k: values.text(answers.get(k)) for k in _RAW_SHOWN}
+    raw = response.texts
     contact = view.contact
     info |= {
         I.RECEIVED: c.submitted_at,
@@ -215,10 +207,6 @@ def case_info(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value]:
 # The columns each role fills for its decisions, in the order of the procedure.
 _FILLED = tuple((role, tuple(FIELD_LABELS[key] for key in role_fields(role))) for role in ROLES)
 
-# The answers `case_info` shows as the reporter wrote them (of the others it shows the complaint's reading).
-_RAW_SHOWN = ("wa_safe", "victim_age", "victim_disability", "kecamatan", "kelurahan", "violence_types",
-              "incident_date", "in_danger", "urgent_needs")
-
 # Keys of `case_info` no tab shows as such: the Konselor's row takes them as its deadline and turn.
 MONITORING_DUE, MONITORING_CLOCK, MONITORING_TURN = "_monitoring_due", "_monitoring_clock", "_monitoring_turn"
 _MONITORING_CLOCKS = {"terlambat": "terlambat", "jatuh_tempo": "hampir_terlambat", "terjadwal": "tepat_waktu"}
@@ -226,16 +214,16 @@ _MONITORING_CLOCKS = {"terlambat": "terlambat", "jatuh_tempo": "hampir_terlambat
 
 def monitoring_info(view: CaseView, ctx: Context, now: datetime) -> dict[str, Value]:
     """The Konselor's columns of a closed or referred case: schedule, visits, where they stand."""
-    state = state_of(view.record)
-    level = view.triage.level if view.triage else risk_of(view.record.get(R.RISK))
-    found = monitoring_step.where(view.record, state, level, now.date(), ctx.settings.monitoring.policy())
+    record = view.record
+    level = view.triage.level if view.triage else record.risk
+    found = monitoring_step.where(record, record.state, level, now.date(), ctx.settings.monitoring.policy())
     if found is None:
         return {}
     clock = _MONITORING_CLOCKS.get(found.status)
     return {
-        I.REFERRAL: _v(view.record.get(R.REFERRAL)),
-        I.DESTINATION: _v(view.record.get(R.DESTINATION)),
-        I.MONITORING_START: monitoring_step.start(view.record, state),
+        I.REFERRAL: record.referral,
+        I.DESTINATION: record.destination,
+        I.MONITORING_START: monitoring_step.start(record, record.state),
         I.SCHEDULE: monitoring_step.schedule_text(found),
         I.MONITORING: found.label,
         I.VISITS: latest_visits(monitoring_step.history_text(view.record), ctx.settings.tabs.case_register),
@@ -258,15 +246,5 @@ def latest_visits(text: str | None, register: str) -> str | None:
                       *lines[-VISITS_SHOWN:]))
 
 
-def _v(value: object) -> str | None:
-    return cell_text(value)
-
-
 def _cut(value: Value, limit: int) -> Value:
     return cell_text(value, limit=limit) if isinstance(value, str) else value
-
-
-def risk_of(label: object) -> RiskLevel | None:
-    """The risk level key of a label written in a tab ("DARURAT" -> "tinggi")."""
-    text = values.text(label)
-    return next((level for level in RISK_LEVELS if risk_label(level) == text), None)
