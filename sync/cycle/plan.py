@@ -144,7 +144,7 @@ def plan_cycle(
     desired[ctx.tabs.review.name] = review
     recap = recap_input(cases.views, review, ctx)
     desired[ctx.tabs.recap.name] = recap_rows(recap, ctx, now)
-    desired[ctx.tabs.guide.name] = workspace.guide_rows(snapshot.tabs.get(ctx.tabs.guide.name), ctx.settings, now)
+    desired[ctx.tabs.guide.name] = workspace.guide_rows(got.read.beat, ctx.settings, now)
     timed = notify_step.timed(cases.views, ctx, now) if ctx.tabs.outbox is not None else []
     events = [*got.intake.events, *cases.events, *duplicate_events, *letter_plan.events, *review_events]
     if ctx.tabs.outbox is not None:  # the events only a notifying office needs, each logged once
@@ -155,7 +155,7 @@ def plan_cycle(
     events += form_structure.log_events(findings.messages, got.read.log)
     operations = [*got.intake.marks, *tabs.operations, *queue_notices(events, timed, snapshot, ctx, now),
                   *log_rows(events, ctx, got.stamp)]
-    operations += finish(operations, snapshot, ctx, now)
+    operations += finish(operations, snapshot, got.read.beat, ctx, now)
     operations.sort(key=lambda op: not isinstance(op, EnsureTab))  # tabs first, order kept
     return CyclePlan(WritePlan(tuple(operations)), events, cases.complaints, findings.problems + removed,
                      letter_plan.orders, recap=recap)
@@ -269,14 +269,15 @@ class Findings:
         )
 
 
-def finish(operations: Sequence[Operation], snapshot: Snapshot, ctx: Context, now: datetime) -> list[Operation]:
+def finish(operations: Sequence[Operation], snapshot: Snapshot, beat: workspace.Beat | None, ctx: Context,
+           now: datetime) -> list[Operation]:
     """The log tab made (or given its look) when anything is written, and the "Diperbarui sistem" time:
     with any write, else only when due (an idle cycle mostly writes nothing). Tabs are made first."""
     log_tab = snapshot.tabs.get(ctx.tabs.log.name)
     extra: list[Operation] = []
     if operations and (log_tab is None or log_tab.stale_look):
         extra.append(ctx.tabs.log.ensure())
-    extra += workspace.heartbeat(snapshot.tabs.get(ctx.tabs.guide.name), ctx.settings, now, busy=bool(operations))
+    extra += workspace.heartbeat(ctx.tabs.guide.name, beat, ctx.settings, now, busy=bool(operations))
     return extra
 
 

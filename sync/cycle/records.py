@@ -31,7 +31,7 @@ from rules.triage import RISK_LEVELS, RiskLevel, risk_label
 from rules.workflow import FIELD_LABELS, INITIAL_STATE, REFERRAL_STATUSES, ROLE_LABELS, ROLES, STATE_LABELS
 from sync.cycle.context import Context
 from sync.cycle.tabs import CASE_ID, STEP_DATE, A, I, L, R, V, role_fields
-from sync.stores import cells
+from sync.stores import cells, workspace
 from sync.stores.store import Table, Value
 from sync.stores.text import cell_text
 
@@ -416,6 +416,7 @@ class ReadModel:
     staff: Mapping[str, Mapping[str, RoleRow]]  # role -> case ID -> its row
     agenda: Mapping[str, AgendaEntry]
     log: tuple[LogEntry, ...]
+    beat: workspace.Beat | None  # the help tab's heartbeat row
 
     def seen_ids(self) -> Iterable[object]:
         """Every ID the worker ever gave that these tabs hold (the responses' markers aside)."""
@@ -432,4 +433,17 @@ def read_model(tabs: Mapping[str, Table], ctx: Context) -> ReadModel:
                for role, layout in layouts.roles.items()},
         agenda={i: agenda_entry(i, r) for i, r in rows_by_key(tabs.get(layouts.agenda.name), A.ID).items()},
         log=log_entries(tabs.get(layouts.log.name)),
+        beat=beat_of(tabs.get(layouts.guide.name)),
     )
+
+
+def beat_of(guide: Table | None) -> workspace.Beat | None:
+    """The help tab's heartbeat row, if it has one."""
+    if guide is None:
+        return None
+    found = next(((n, r) for n, r in zip(guide.row_numbers, guide.rows, strict=True)
+                  if values.text(guide.get(r, workspace.TOPIC)) == workspace.HEARTBEAT), None)
+    if found is None:
+        return None
+    number, row = found
+    return workspace.Beat(number, workspace.as_time(guide.get(row, workspace.TEXT)))

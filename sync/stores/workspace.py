@@ -8,15 +8,15 @@ typed ever becomes part of one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from config.settings import Settings
-from rules import values
 from rules.sla import CLOCK_LABELS
 from rules.triage import RISK_LABELS
 from rules.workflow import FIELDS, STATE_LABELS, TRANSITIONS, WorkflowOptions, choices_for
 from sync.stores import cells
-from sync.stores.store import Heartbeat, Highlight, Look, Operation, Table, UpdateRow, Value
+from sync.stores.store import Heartbeat, Highlight, Look, Operation, UpdateRow, Value
 
 # Fill colours (RRGGBB): one meaning each, explained on the help tab.
 GREY = "D9D9D9"  # finished case
@@ -252,37 +252,39 @@ def guide_text(settings: Settings) -> tuple[tuple[str, str], ...]:
     )
 
 
-def guide_rows(table: Table | None, settings: Settings, now: datetime) -> dict[str, dict[str, Value]]:
+@dataclass(frozen=True)
+class Beat:
+    """The heartbeat row of the help tab as read: its sheet row and the time it shows (None: unreadable)."""
+
+    row: int
+    last: datetime | None
+
+
+def guide_rows(beat: Beat | None, settings: Settings, now: datetime) -> dict[str, dict[str, Value]]:
     """The help tab's desired rows, by topic; the heartbeat row is first.
 
-    A heartbeat row that exists is left to `heartbeat` (it changes only when due); a
+    A heartbeat row that exists (`beat`) is left to `heartbeat` (it changes only when due); a
     missing one is written with the time now.
     """
     rows: dict[str, dict[str, Value]] = {HEARTBEAT: {TOPIC: HEARTBEAT}}
-    if table is None or not any(values.text(table.get(r, TOPIC)) == HEARTBEAT for r in table.rows):
+    if beat is None:
         rows[HEARTBEAT][TEXT] = stamp(now)
     rows |= {topic: {TOPIC: topic, TEXT: text} for topic, text in guide_text(settings)}
     return rows
 
 
-def heartbeat(table: Table | None, settings: Settings, now: datetime, *, busy: bool) -> list[Operation]:
+def heartbeat(tab: str, beat: Beat | None, settings: Settings, now: datetime, *, busy: bool) -> list[Operation]:
     """Refresh the heartbeat when the cycle writes anyway, or when it is `heartbeat_minutes` old.
 
     `now` is naive office time. A missing heartbeat row is written by `guide_rows`.
     """
-    if table is None:
+    if beat is None:
         return []
-    found = next(((n, r) for n, r in zip(table.row_numbers, table.rows, strict=True)
-                  if values.text(table.get(r, TOPIC)) == HEARTBEAT), None)
-    if found is None:
-        return []
-    number, row = found
-    last = as_time(table.get(row, TEXT))
-    age = now - last if last is not None else None
+    age = now - beat.last if beat.last is not None else None
     due = age is None or age >= timedelta(minutes=settings.heartbeat_minutes) or age < -timedelta(minutes=1)
     if not (busy or due):
         return []
-    return [UpdateRow(table.name, TOPIC, HEARTBEAT, number, ((TEXT, stamp(now)),))]
+    return [UpdateRow(tab, TOPIC, HEARTBEAT, beat.row, ((TEXT, stamp(now)),))]
 
 
 def stamp(moment: datetime) -> datetime:
