@@ -22,6 +22,9 @@ class LocalLetterWriter:
         self._templates = settings.templates
         self._emblem = settings.emblem
 
+    def settled(self) -> None:
+        """Nothing to do: a document is found again by its file name."""
+
     def draft(self, order: Order) -> str:
         target = self.folder / f"{order.file_stem}.docx"
         try:

@@ -33,6 +33,11 @@ class LetterWriter(Protocol):
         """Write the letter; return its link. Drafting the same key again replaces it."""
         ...
 
+    def settled(self) -> None:
+        """The cycle's write landed: the sheet links every document drafted so far (a writer that looks
+        for documents an earlier crash left unlinked may stop looking)."""
+        ...
+
 
 def template_path(kind: str, configured: Path | None) -> Path:
     return configured or TEMPLATES / f"{kind}.docx"

@@ -445,6 +445,10 @@ class NaiveStore:
                 tables[title] = _table(title, values)
         return Snapshot((tables[self.responses_tab],), {t: tables[t] for t in worker_tabs if t in tables})
 
+    def request_bytes(self, plan: WritePlan) -> None:
+        """No limit: the naive worker sends each call on its own."""
+        return None
+
     def write(self, plan: WritePlan) -> None:
         for op in plan.operations:
             if isinstance(op, EnsureTab):
@@ -562,6 +566,9 @@ class NaiveLetterWriter:
         self._docs = docs
         self._folder = folder_id
         self._templates = dict(templates)
+
+    def settled(self) -> None:
+        """Nothing to do: the naive writer never looks for earlier documents."""
 
     def draft(self, order: Order) -> str:
         replaces = getattr(order, "replaces", None)  # a redraft trashes the draft it supersedes, as ours does

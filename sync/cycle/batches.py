@@ -25,20 +25,19 @@ A part is made of whole *subjects*, so that it leaves the spreadsheet consistent
 An UpdateRow of one case does not wait for another's: a plan of many changed rows (a format
 upgrade of every register row) is cut like one of many new cases.
 
-The size is the store's to tell: a store that sends a request (`Measured`; the Google store: its
+The size is the store's to tell (`Store.request_bytes`): a store that sends a request (the Google store: its
 batchUpdate body, byte for byte) says how large a plan's request would be, and a part is cut from
 that measure: the most subjects whose request is at most the budget, found by measuring a few
 candidate parts (a secant on the measured size, kept inside the bracket of a count that fits and
-one that does not), and taken once it fills the budget to within `FULL`. A store that answers None,
-or has no measure (the local workbook, whose every write is a load and a save of the whole file),
-sends no request: the budget is Google's, so its plan is written whole, in one cycle.
+one that does not), and taken once it fills the budget to within `FULL`. A store that answers None
+(the local workbook, whose every write is a load and a save of the whole file) sends no request:
+the budget is Google's, so its plan is written whole, in one cycle.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
 
 from sync.cycle.context import Context
 from sync.cycle.intake_step import RELEASED_PREFIX
@@ -53,27 +52,9 @@ FULL = 0.9  # a part that fits and fills the budget this far is taken
 STEPS = 8  # candidate parts measured at most, past the first, before the largest that fits is taken
 
 
-@runtime_checkable
-class Measured(Protocol):
-    """A store that can tell the size of the request a plan would be, without sending it."""
-
-    def request_bytes(self, plan: WritePlan) -> int | None:
-        """The bytes of the request `write(plan)` would send now (after `read`); None: no request, no limit."""
-        ...
-
-
 def plan_bytes(plan: WritePlan) -> int:
     """A plan's operations as text: a first guess of where to cut, never the size that decides."""
     return sum(len(repr(op).encode("utf-8")) for op in plan.operations)
-
-
-def measure_of(store: object) -> Measure:
-    """How to measure a plan for `store`: its own measure; a store without one sends no request (no limit)."""
-    return store.request_bytes if isinstance(store, Measured) else _unlimited
-
-
-def _unlimited(plan: WritePlan) -> None:
-    return None
 
 
 @dataclass(frozen=True)

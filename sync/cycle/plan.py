@@ -51,7 +51,7 @@ for _t in TRANSITIONS:
 Rows = dict[str, dict[str, Value]]  # a tab's desired worker cells, by key
 
 
-@dataclass
+@dataclass(frozen=True)
 class CyclePlan:
     plan: WritePlan
     events: list[Event]

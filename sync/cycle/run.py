@@ -17,7 +17,7 @@ from typing import Protocol
 
 from letters.writer import LetterWriter
 from rules.errors import PayloadTooLarge, RequestRefused
-from sync.cycle.batches import Part, fit, measure_of
+from sync.cycle.batches import Part, fit
 from sync.cycle.context import Context
 from sync.cycle.plan import CyclePlan, plan_cycle
 from sync.cycle.register_guard import require_register
@@ -31,7 +31,7 @@ SHRINKS = 12  # halvings of a write Google refuses as too large, before giving u
 FOLLOW_UPS = 100  # cycles `run_cycles` runs back to back while each leaves the rest of its plan
 
 
-@dataclass
+@dataclass(frozen=True)
 class CycleResult(CyclePlan):
     """What a cycle planned and wrote (`plan`, `events`: the part written); `more`: a part is left."""
 
@@ -80,9 +80,8 @@ def run_cycle(store: Store, ctx: Context, now: datetime, writer: LetterWriter | 
     else:
         raise RequestRefused("Google refused every smaller write as too large; nothing was applied. "
                              "Please report this message (it holds no personal data).")
-    settled = getattr(writer, "settled", None)
-    if settled is not None:
-        settled()
+    if writer is not None:
+        writer.settled()
     if sender is not None and ctx.tabs.outbox is not None:  # after the write: a crash before leaves them waiting
         sender.after_write(store, snapshot, part.plan, ctx.tabs.outbox, ctx.local_time(now))
     done = _written(result, part, ctx)
@@ -105,7 +104,7 @@ def _plan(
 ) -> tuple[CyclePlan, Part]:
     """The cycle's plan and the part of it to write; letters are drafted only for that part."""
     local_now = ctx.local_time(now)
-    measure = measure_of(store)
+    measure = store.request_bytes
     result = plan_cycle(snapshot, ctx, local_now, letters=writer is not None)
     part = fit(result.plan, budget, measure, ctx)
     if result.letters and writer is not None:
@@ -119,12 +118,11 @@ def _plan(
 
 def _written(result: CyclePlan, part: Part, ctx: Context) -> CycleResult:
     """The cycle's result as far as it was written: the part's operations, events and letters."""
-    done = CycleResult(**{f.name: getattr(result, f.name) for f in fields(CyclePlan)}, more=part.cut)
-    done.plan = part.plan
+    planned = {f.name: getattr(result, f.name) for f in fields(CyclePlan)}
     if part.cut:
-        done.events = [e for e in result.events if part.holds(e.subject, ctx)]
-        done.letters = [order for order in result.letters if part.holds(order.case_id, ctx)]
-    return done
+        planned["events"] = [e for e in result.events if part.holds(e.subject, ctx)]
+        planned["letters"] = [order for order in result.letters if part.holds(order.case_id, ctx)]
+    return CycleResult(**planned | {"plan": part.plan}, more=part.cut)
 
 
 def _report(snapshot: Snapshot, result: CycleResult, part: Part) -> None:

@@ -134,6 +134,10 @@ class LocalStore:
 
     # --- writing --------------------------------------------------------------------
 
+    def request_bytes(self, plan: WritePlan) -> None:
+        """No request: every write loads and saves the whole workbook, whatever the plan's size."""
+        return None
+
     def write(self, plan: WritePlan) -> None:
         """Load the whole workbook (only now: an idle cycle never does), apply, save atomically.
 

@@ -212,11 +212,10 @@ class WritePlan:
 class Store(Protocol):
     """A spreadsheet the worker syncs. Implementations: LocalStore, GoogleStore.
 
-    A store whose write is a request with a size limit (Google) also tells a plan's request size,
-    `request_bytes(plan)` (sync/cycle/batches.py: `Measured`), and the cycle writes a larger plan in
-    parts; a store without it, or whose `request_bytes` answers None, sends no request and has no
-    limit: the cycle writes its whole plan at once (the local workbook loads and saves the whole file
-    whatever the plan's size).
+    A store whose write is a request with a size limit (Google) tells a plan's request size,
+    `request_bytes(plan)`, and the cycle writes a larger plan in parts (sync/cycle/batches.py); a store
+    whose `request_bytes` answers None sends no request and has no limit: the cycle writes its whole
+    plan at once (the local workbook loads and saves the whole file whatever the plan's size).
     """
 
     def read(self, worker_tabs: Sequence[str]) -> Snapshot:
@@ -225,4 +224,9 @@ class Store(Protocol):
 
     def write(self, plan: WritePlan) -> None:
         """Apply every operation, or none (then raise)."""
+        ...
+
+    def request_bytes(self, plan: WritePlan) -> int | None:
+        """The bytes of the request `write(plan)` would send now (after `read`); None: it sends no
+        request and has no size limit (sync/cycle/batches.py)."""
         ...
