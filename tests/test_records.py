@@ -4,7 +4,6 @@ written back as they were; the cycle's steps stay small."""
 from __future__ import annotations
 
 import ast
-import subprocess
 import sys
 from collections import Counter
 from datetime import date, datetime
@@ -20,6 +19,7 @@ from sync.cycle.run import run_cycle
 from sync.cycle.tabs import STEP_DATE, R
 from sync.stores.cells import same
 from sync.stores.local_store import LocalStore
+from tests.conftest import Demo
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 28, 3, 0)
@@ -64,15 +64,8 @@ def test_a_ledger_and_a_visit_round_trip() -> None:
     assert Visit.parse(visit.line) == visit
 
 
-@pytest.fixture(scope="module")
-def demo_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    subprocess.run([sys.executable, "-m", "sync", "demo", "--dir", str(folder / "d")], cwd=ROOT, check=True,
-                   capture_output=True)
-    return folder / "d" / "sapa-demo.xlsx"
-
-
-def test_a_cycle_reads_raw_cells_at_its_boundary_only(demo_workbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cycle_reads_raw_cells_at_its_boundary_only(demo_run: Demo, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """Every worker tab is parsed in sync/cycle/records.py, every response in sync/cycle/identify.py (and the
     rules that read answers); no other step of a cycle reads a raw cell."""
     callers: Counter[str] = Counter()
@@ -84,7 +77,7 @@ def test_a_cycle_reads_raw_cells_at_its_boundary_only(demo_workbook: Path, monke
         return parse(cell)
 
     monkeypatch.setattr(values, "text", traced)
-    run_cycle(LocalStore(demo_workbook), Context.from_settings(Settings()), datetime.now().astimezone())
+    run_cycle(LocalStore(demo_run.copy(tmp_path)), Context.from_settings(Settings()), datetime.now().astimezone())
     outside = {path for path in callers if not path.startswith("rules/")}
     assert outside and outside <= {"sync/cycle/records.py", "sync/cycle/identify.py"}, outside
     assert callers["sync/cycle/records.py"] > 100  # the demo's tabs were read through the codec
