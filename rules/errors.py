@@ -1,5 +1,8 @@
 """The project's one error base class, and the exit codes the CLI maps errors to.
 
+What Google refuses (a write, a login, a probe) is said by subclasses beside the Google store
+(sync/stores/refusals.py).
+
 Every message says what is wrong and how to fix it, in the user's terms. Messages
 never carry a reporter's or a victim's data: they name tabs, columns and rows.
 """
@@ -33,16 +36,6 @@ class TransientError(SapaError):
     """Something that may work at the next cycle (a lock, a busy API)."""
 
 
-class PayloadTooLarge(TransientError):
-    """Google refused a request as too large ("Request payload size exceeds the limit"): nothing of
-    it was applied; the same changes fit when sent in smaller parts (see sync/cycle/batches.py)."""
-
-
-class RequestRefused(SapaError):
-    """Google refused a write for a reason the next cycle does not change (a protected range,
-    a cell over Google's limit, a bug): a person must act, retrying alone never helps."""
-
-
 def where(err: BaseException) -> str:
     """File and line where an error was raised, without its message (which may quote a reporter's text)."""
     trace = err.__traceback__
@@ -51,15 +44,6 @@ def where(err: BaseException) -> str:
     if trace is None:
         return "?"
     return f"{PurePath(trace.tb_frame.f_code.co_filename).name}:{trace.tb_lineno}"
-
-
-class LoginRefused(ConfigError):
-    """Google refused the worker's saved credentials: no cycle can run until a person logs in again."""
-
-
-class ProbeRefused(ConfigError):
-    """The last `doctor --probe` found Google contradicting a behaviour the worker relies on: no cycle
-    may run until a later probe confirms it (after an update)."""
 
 
 class RegisterLost(StructureError):

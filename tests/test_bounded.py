@@ -14,7 +14,7 @@ import requests
 
 from config.settings import Settings
 from googledouble import SimulatedCrash
-from rules.errors import PayloadTooLarge, TransientError
+from rules.errors import TransientError
 from sync.commands import demo
 from sync.commands.selftest.office import Backend, GoogleBackend, LocalBackend
 from sync.cycle.batches import FULL
@@ -22,6 +22,7 @@ from sync.cycle.context import Context
 from sync.cycle.run import CycleResult, run_cycle, run_cycles
 from sync.cycle.tabs import CASE_ID, REVIEW_ID
 from sync.stores.google_store import GoogleStore
+from sync.stores.refusals import PayloadTooLarge
 from tests.conftest import NOW
 
 # A budget that cuts the first cycle over 40 responses in parts (the Google write that creates the

@@ -13,7 +13,7 @@ from unittest import mock
 import pytest
 
 from config.settings import Settings
-from rules.errors import RequestRefused, SapaError, TransientError
+from rules.errors import SapaError, TransientError
 from sync.commands import demo
 from sync.commands.demo_walk import FORWARD
 from sync.commands.health import ALARM, RECOVERED, Health, Watch, load
@@ -21,6 +21,7 @@ from sync.commands.selftest.office import Backend, GoogleBackend, LocalBackend, 
 from sync.cycle.context import Context
 from sync.cycle.run import run_cycle
 from sync.cycle.tabs import I, L
+from sync.stores.refusals import RequestRefused
 from tests.conftest import NOW
 
 BATCH = "sheets.spreadsheets.batchUpdate"

@@ -19,7 +19,7 @@ from google.oauth2.credentials import Credentials
 
 from config.settings import Settings
 from googledouble import GoogleDouble
-from rules.errors import ConfigError, LoginRefused, TransientError
+from rules.errors import ConfigError, TransientError
 from sync.commands import cli
 from sync.commands.demo import sample_rows
 from sync.commands.selftest.office import GoogleBackend
@@ -28,6 +28,7 @@ from sync.cycle.run import run_cycle
 from sync.stores.google_auth import SCOPES, load_credentials
 from sync.stores.google_retry import RetryPolicy
 from sync.stores.google_store import GoogleStore
+from sync.stores.refusals import LoginRefused
 from tests.conftest import NOW
 
 TOKEN_URI = "https://oauth2.googleapis.com/token"

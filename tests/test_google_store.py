@@ -17,7 +17,7 @@ import requests
 from config.settings import Settings
 from googledouble import GoogleDouble, SimulatedCrash
 from googledouble.a1 import cell_name
-from rules.errors import InputError, RequestRefused, StructureError, TransientError
+from rules.errors import InputError, StructureError, TransientError
 from sync.commands import demo
 from sync.commands.demo_walk import FORWARD
 from sync.commands.selftest.office import GoogleBackend, after_first, response_row
@@ -26,6 +26,7 @@ from sync.cycle.run import run_cycle
 from sync.cycle.tabs import I
 from sync.stores.google_retry import RetryPolicy, is_retryable
 from sync.stores.google_store import GoogleStore
+from sync.stores.refusals import RequestRefused
 from tests.conftest import NOW
 from tests.test_workflow_cycle import act
 

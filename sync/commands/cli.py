@@ -27,7 +27,7 @@ from config.placeholders import warning as placeholder_warning
 from config.settings import Settings
 from letters.local_writer import LocalLetterWriter
 from letters.writer import TEMPLATE_KINDS, LetterWriter
-from rules.errors import ConfigError, InputError, LoginRefused, SapaError, where
+from rules.errors import ConfigError, InputError, SapaError, where
 from sync.commands import demo as demo_data
 from sync.commands import demo_walk
 from sync.commands.health import Watch, alarming, heartbeat, staff_message, stale_message, state_path
@@ -41,6 +41,7 @@ from sync.notify.channels import channels_from
 from sync.notify.ping import pinged
 from sync.notify.sender import Sender
 from sync.stores.local_store import LocalStore
+from sync.stores.refusals import LoginRefused
 from sync.stores.store import Store
 from sync.stores.text import cell_text
 

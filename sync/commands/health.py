@@ -29,10 +29,11 @@ from zoneinfo import ZoneInfo
 
 from config.settings import Settings
 from rules.dates_id import short_moment
-from rules.errors import InputError, RegisterLost, RequestRefused, SapaError, TransientError, where
+from rules.errors import InputError, RegisterLost, SapaError, TransientError, where
 from sync.cycle.context import Context
 from sync.cycle.events import SYSTEM, Event, log_rows
 from sync.cycle.tabs import L
+from sync.stores.refusals import RequestRefused
 from sync.stores.store import Operation, Store, Table, WritePlan
 
 log = logging.getLogger(__name__)

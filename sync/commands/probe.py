@@ -26,7 +26,6 @@ from typing import Any, Literal
 import gspread
 
 from config.settings import Settings
-from rules.errors import ProbeRefused
 from sync.commands.health import state_path
 from sync.commands.probe_checks import (
     BEHAVIOURS,
@@ -39,6 +38,7 @@ from sync.commands.probe_checks import (
     make_tab,
 )
 from sync.commands.probe_wire import Recorder, Refused, Wire
+from sync.stores.refusals import ProbeRefused
 
 log = logging.getLogger(__name__)
 

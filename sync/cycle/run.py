@@ -16,12 +16,12 @@ from datetime import datetime
 from typing import Protocol
 
 from letters.writer import LetterWriter
-from rules.errors import PayloadTooLarge, RequestRefused
 from sync.cycle.batches import Part, fit
 from sync.cycle.context import Context
 from sync.cycle.plan import CyclePlan, plan_cycle
 from sync.cycle.register_guard import require_register
 from sync.cycle.tabs import Layout
+from sync.stores.refusals import PayloadTooLarge, RequestRefused
 from sync.stores.responses import require_headers
 from sync.stores.store import Snapshot, Store, WritePlan
 

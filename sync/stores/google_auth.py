@@ -30,7 +30,8 @@ from google_auth_httplib2 import AuthorizedHttp
 from googleapiclient.discovery import build
 
 from config.settings import Settings
-from rules.errors import ConfigError, InputError, LoginRefused, TransientError
+from rules.errors import ConfigError, InputError, TransientError
+from sync.stores.refusals import LoginRefused
 
 SCOPES = (
     "https://www.googleapis.com/auth/spreadsheets",

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import requests
 
-from rules.errors import InputError, PayloadTooLarge, SapaError, TransientError
+from rules.errors import InputError, SapaError, TransientError
 from sync.stores.google_retry import error_message, status_of
+from sync.stores.refusals import PayloadTooLarge
 
 TOO_LARGE = "Request payload size exceeds the limit"  # 400 to a body over 10,485,760 bytes
 

@@ -49,7 +49,7 @@ from typing import Any
 import gspread
 import requests
 
-from rules.errors import RequestRefused, SapaError, StructureError, TransientError
+from rules.errors import SapaError, StructureError, TransientError
 from sync.stores import google_changes, google_read, workspace
 from sync.stores.google_errors import TOO_LARGE, sheets_error
 from sync.stores.google_requests import (
@@ -71,6 +71,7 @@ from sync.stores.google_requests import (
     write_token,
 )
 from sync.stores.google_retry import DEFAULT_TIMEOUT, RetryPolicy, error_message, status_of
+from sync.stores.refusals import RequestRefused
 from sync.stores.responses import fingerprint, response_tab_names
 from sync.stores.store import (
     AppendRow,
