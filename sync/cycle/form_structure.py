@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from openpyxl.utils import get_column_letter
-
 from rules.columns import Columns
 from sync.cycle.context import Context
 from sync.cycle.events import SYSTEM, Event
 from sync.cycle.identify import columns_of, header_lost
 from sync.cycle.records import LogEntry
+from sync.stores.a1 import column_letter
 from sync.stores.store import Table
 
 CODE = "form_structure"
@@ -140,4 +139,4 @@ def last_logged(log: Sequence[LogEntry]) -> set[str]:
 
 def letter(column: int) -> str:
     """A 0-based column as spreadsheet letters (0 -> A, 26 -> AA)."""
-    return str(get_column_letter(column + 1))
+    return column_letter(column + 1)

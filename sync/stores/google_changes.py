@@ -30,9 +30,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import gspread
-
 from sync.stores import separators
+from sync.stores.a1 import column_letter, quoted_title
 from sync.stores.google_read import Grid, grids, settings_of
 
 FIRST_COLUMN = 23  # X, 0-based: title, columns covered, fingerprint
@@ -55,17 +54,13 @@ class View:
 def formula(title: str, columns: int) -> str:
     """The fingerprint of tab `title` over its first `columns` columns (rows open-ended); its arguments
     separated by `;`, which parses in every locale (sync/stores/separators.py)."""
-    quoted = "'" + title.replace("'", "''") + "'"
+    quoted = quoted_title(title)
     terms = []
     for column in range(1, max(columns, 1) + 1):
-        letter = _letter(column)
+        letter = column_letter(column)
         rng = f"{quoted}!{letter}1:{letter}"
         terms.append(f"{column}*SUMPRODUCT(LEN({rng}){separators.GOOGLE}ROW({rng}))")
-    return "=" + "+".join(terms) + f"+SUM({quoted}!A1:{_letter(max(columns, 1))})"
-
-
-def _letter(column: int) -> str:
-    return str(gspread.utils.rowcol_to_a1(1, column)).rstrip("1")
+    return "=" + "+".join(terms) + f"+SUM({quoted}!A1:{column_letter(max(columns, 1))})"
 
 
 def wanted(tabs: Sequence[Grid], guide: str) -> list[tuple[str, int]]:
@@ -131,9 +126,8 @@ def fingerprints_in(answer: Mapping[str, Any]) -> list[object]:
 
 
 def fingerprint_range(guide: str, tabs: int) -> str:
-    column = _letter(FIRST_COLUMN + WIDTH)
-    title = guide.replace("'", "''")
-    return f"'{title}'!{column}{FIRST_ROW + 1}:{column}{FIRST_ROW + max(tabs, 1)}"
+    column = column_letter(FIRST_COLUMN + WIDTH)
+    return f"{quoted_title(guide)}!{column}{FIRST_ROW + 1}:{column}{FIRST_ROW + max(tabs, 1)}"
 
 
 def block_requests(sheet_id: int, cols: int, want: Sequence[tuple[str, int]], old_rows: int) -> list[dict[str, Any]]:

@@ -26,9 +26,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import gspread
-
 from rules.errors import TransientError
+from sync.stores.a1 import column_letter, quoted_title
 
 # Bytes a grid cell takes in the read's answer, by tab, until a read of that tab measured it: a tab
 # of the worker's is mostly formatted empty rows (about 5 a cell: the whole answer of a new office,
@@ -68,9 +67,8 @@ class Window:
     end: int
 
     def a1(self, columns: int | None = None) -> str:
-        title = self.grid.title.replace("'", "''")
-        last = gspread.utils.rowcol_to_a1(1, max(columns or self.grid.cols, 1)).rstrip("1")
-        return f"'{title}'!A{self.start + 1}:{last}{self.end}"
+        last = column_letter(max(columns or self.grid.cols, 1))
+        return f"{quoted_title(self.grid.title)}!A{self.start + 1}:{last}{self.end}"
 
 
 def settings_of(body: Mapping[str, Any]) -> tuple[str | None, str | None]:

@@ -12,9 +12,8 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 
-import gspread
-
 from sync.stores import separators, workspace
+from sync.stores.a1 import column_letter
 from sync.stores.cells import GOOGLE_DAY, GOOGLE_MOMENT, serial
 from sync.stores.store import Dropdown, Link, Look, Value
 from sync.stores.text import cell_text
@@ -291,7 +290,7 @@ def _highlights(sheet_id: int, columns: dict[str, int], width: int, rows: int, l
         if rule.header not in columns:
             continue
         column = columns[rule.header]
-        letter = gspread.utils.rowcol_to_a1(1, column + 1).rstrip("1")
+        letter = column_letter(column + 1)
         cells = column_range(sheet_id, column, 1, rows) if rule.cell else {
             "sheetId": sheet_id, "startRowIndex": 1, "endRowIndex": rows, "startColumnIndex": 0,
             "endColumnIndex": width}
@@ -303,7 +302,7 @@ def _highlights(sheet_id: int, columns: dict[str, int], width: int, rows: int, l
     beat = look.heartbeat
     if beat is not None and beat.header in columns:
         column = columns[beat.header]
-        letter = gspread.utils.rowcol_to_a1(1, column + 1).rstrip("1")
+        letter = column_letter(column + 1)
         cell = column_range(sheet_id, column, beat.row - 1, beat.row)
         out.append({"repeatCell": {"range": cell, "cell": {"userEnteredFormat": {"numberFormat": {
             "type": "DATE_TIME", "pattern": GOOGLE_MOMENT}, "horizontalAlignment": "LEFT"}},

@@ -27,7 +27,7 @@ from openpyxl.comments import Comment
 from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
+from openpyxl.utils import column_index_from_string, quote_sheetname
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
@@ -39,6 +39,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from letters.files import remove_stale_temporaries
 from rules.errors import InputError, SapaError, StructureError, TransientError
 from sync.stores import separators, workspace
+from sync.stores.a1 import column_letter
 from sync.stores.cells import LOCAL_DAY, LOCAL_MOMENT
 from sync.stores.local_charts import draw_charts, record_charts
 from sync.stores.responses import fingerprint, response_tab_names
@@ -390,7 +391,7 @@ def _ensure_tab(book: Workbook, op: EnsureTab) -> None:
             cell.fill = _STAFF_FILL
         if new and op.look is None:
             width = 14 if len(header) < 12 else min(40, len(header) + 4)
-            sheet.column_dimensions[get_column_letter(column)].width = width
+            sheet.column_dimensions[column_letter(column)].width = width
     sheet.freeze_panes = "B2"
     for dropdown in op.dropdowns:
         column = target.column(dropdown.header)
@@ -425,9 +426,9 @@ def _dress(target: _Sheet, look: Look) -> None:
     sheet.freeze_panes = sheet.cell(row=2, column=look.frozen_columns + 1).coordinate
     for header, chars in look.widths:
         if header in columns:
-            sheet.column_dimensions[get_column_letter(columns[header])].width = chars
+            sheet.column_dimensions[column_letter(columns[header])].width = chars
     for header, column in columns.items():
-        dimension = sheet.column_dimensions[get_column_letter(column)]
+        dimension = sheet.column_dimensions[column_letter(column)]
         dimension.hidden = header in look.hidden
         wrap = header in look.wrapped
         dimension.alignment = _WRAP if wrap else _TOP
@@ -505,13 +506,13 @@ def _colour(sheet: Worksheet, columns: dict[str, int], look: Look) -> None:
     for priority, rule in enumerate(look.highlights, start=1):
         if rule.header not in columns:
             continue
-        letter = get_column_letter(columns[rule.header])
+        letter = column_letter(columns[rule.header])
         if rule.cell:
             cells = f"{letter}2:{letter}{last_row}"
         else:  # a row colour after the first leaves the cells that have their own colour (LibreOffice
             # lets the first range listed win where ranges overlap, whatever the rules' priority)
             skip = own if priority > 1 else set()
-            cells = " ".join(f"{get_column_letter(a)}2:{get_column_letter(b - 1)}{last_row}"
+            cells = " ".join(f"{column_letter(a)}2:{column_letter(b - 1)}{last_row}"
                              for a, b in _runs_without(width, skip))
         font = Font(color="808080") if rule.grey_text else None
         formula = workspace.highlight_formula(letter, 2, rule.values, sep=separators.XLSX)
@@ -520,7 +521,7 @@ def _colour(sheet: Worksheet, columns: dict[str, int], look: Look) -> None:
         sheet.conditional_formatting.add(cells, made)
     if look.heartbeat is not None and look.heartbeat.header in columns:
         beat = look.heartbeat
-        letter = get_column_letter(columns[beat.header])
+        letter = column_letter(columns[beat.header])
         cell = sheet[f"{letter}{beat.row}"]
         cell.number_format = LOCAL_MOMENT
         cell.alignment = Alignment(horizontal="left", vertical="top")
@@ -546,7 +547,7 @@ def _runs_without(width: int, skip: set[int]) -> list[tuple[int, int]]:
 def _filter(sheet: Worksheet, columns: dict[str, int], look: Look) -> None:
     """A filter on the header row; its criteria hide the values `look.filter_hides` names, or show only
     those `look.filter_shows` names (a role's queue)."""
-    last = get_column_letter(max(columns.values(), default=1))
+    last = column_letter(max(columns.values(), default=1))
     sheet.auto_filter = AutoFilter(ref=f"A1:{last}{max(_last_row(sheet), 2)}")
     for header, hidden in look.filter_hides:
         if header in columns and hidden:
@@ -569,7 +570,7 @@ def _refilter(sheet: Worksheet) -> None:
     shows = {col.colId + 1: set(col.filters.filter) for col in sheet.auto_filter.filterColumn
              if col.filters is not None and col.filters.filter}
     last = _last_row(sheet)
-    sheet.auto_filter.ref = f"A1:{get_column_letter(CellRange(sheet.auto_filter.ref).max_col)}{max(last, 2)}"
+    sheet.auto_filter.ref = f"A1:{column_letter(CellRange(sheet.auto_filter.ref).max_col)}{max(last, 2)}"
     hide = dict.fromkeys(range(2, last + 1), False)
     for column, hidden in hides.items():
         for (cell,) in sheet.iter_rows(min_row=2, max_row=last, min_col=column, max_col=column):
@@ -601,7 +602,7 @@ def _set_dropdown(book: Workbook, sheet: Worksheet, column: int, name: str, choi
     _remove_lists(sheet, column)
     if not choices:
         return
-    letter = get_column_letter(column)
+    letter = column_letter(column)
     validation = DataValidation(
         type="list", formula1=_write_list(book, name, choices), allow_blank=True,
         showErrorMessage=True, showInputMessage=True, errorStyle="stop",
@@ -636,7 +637,7 @@ def _write_list(book: Workbook, name: str, choices: Sequence[str]) -> str:
         _put(lists.cell(row=row, column=column), choice)
     for row in range(len(choices) + 2, lists.max_row + 1):  # a list that got shorter
         lists.cell(row=row, column=column).value = None
-    letter = get_column_letter(column)
+    letter = column_letter(column)
     return f"{quote_sheetname(LIST_TAB)}!${letter}$2:${letter}${len(choices) + 1}"
 
 
