@@ -82,7 +82,7 @@ from sync.stores.google_requests import (
     write_token,
 )
 from sync.stores.google_retry import DEFAULT_TIMEOUT, RetryPolicy, error_message, status_of
-from sync.stores.google_store import sheet_of
+from sync.stores.google_sheet import sheet_of
 from sync.stores.responses import response_tab_names
 from sync.stores.text import cell_text
 
