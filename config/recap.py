@@ -6,16 +6,42 @@ mapping knows is counted as "Lainnya" and named in a warning (rules/recap.py).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rules.complaint import VIOLENCE_TYPES
 from rules.recap import OTHER, PLACES, RELATIONS, VIOLENCE, RecapMapping, categories
 from rules.recap_export import Suppression
+from rules.workflow import WorkflowOptions
 
-if TYPE_CHECKING:
-    from config.settings import Settings
+
+class FormChoices(Protocol):
+    """What the recap reads of the form's choices (config.settings.Choices)."""
+
+    @property
+    def victim_sex(self) -> Sequence[str]: ...
+    @property
+    def kecamatan(self) -> Mapping[str, object]: ...
+    @property
+    def outside_area(self) -> str: ...
+    @property
+    def channels(self) -> Sequence[str]: ...
+
+
+class FormSettings(Protocol):
+    @property
+    def choices(self) -> FormChoices: ...
+
+
+class OfficeSettings(Protocol):
+    """What the recap reads of an office's settings (config.settings.Settings, which holds a Recap: a
+    protocol here, so that this module does not import the one that imports it)."""
+
+    @property
+    def form(self) -> FormSettings: ...
+    def workflow_options(self) -> WorkflowOptions: ...
 
 
 class _Strict(BaseModel):
@@ -89,7 +115,7 @@ class Recap(_Strict):
             raise ValueError(f"unknown recap categories {unknown}; expected some of {known}")
         return value
 
-    def mapping(self, settings: Settings) -> RecapMapping:
+    def mapping(self, settings: OfficeSettings) -> RecapMapping:
         """The mapping for this office: its form's choices, kecamatan and referral destinations."""
         choices = settings.form.choices
         return RecapMapping(
