@@ -8,19 +8,12 @@ section break), as in Google Docs.
 from __future__ import annotations
 
 import re
-import zlib
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .base import Double
+from .document import Document, utf16_len
 from .errors import invalid_argument, unimplemented
 from .wire import Request, Response, ok
-
-if TYPE_CHECKING:
-    from .double import GoogleDouble
-
-
-def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 def _offset(text: str, units: int) -> int:
@@ -31,42 +24,6 @@ def _offset(text: str, units: int) -> int:
             return i
         count += 2 if ord(ch) > 0xFFFF else 1
     return len(text)
-
-
-@dataclass
-class Document:
-    document_id: str
-    title: str
-    text: str = "\n"
-    styles: list[str] = field(default_factory=list)
-    revision: int = 1
-    run_breaks: set[int] = field(default_factory=set)  # offsets in `text` where updateTextStyle split a run
-
-    def clone(self, new_id: str | None = None, title: str | None = None) -> Document:
-        return Document(new_id or self.document_id, title or self.title, self.text, list(self.styles), 1,
-                        set(self.run_breaks))
-
-    @property
-    def paragraphs(self) -> list[str]:
-        return [p + "\n" for p in self.text[:-1].split("\n")] if self.text != "\n" else ["\n"]
-
-    @property
-    def revision_id(self) -> str:
-        return f"ALm37B{zlib.crc32(self.document_id.encode()):010d}r{self.revision}"
-
-    def set_text(self, text: str) -> None:
-        if not text.endswith("\n"):
-            text += "\n"
-        self.text = text
-        count = len(self.paragraphs)
-        self.styles = (self.styles + ["NORMAL_TEXT"] * count)[:count]
-
-    @property
-    def end_index(self) -> int:
-        return 1 + utf16_len(self.text)
-
-    def plain_text(self) -> str:
-        return self.text
 
 
 def document_out(doc: Document) -> dict[str, Any]:
@@ -199,7 +156,7 @@ def _delete_content_range(doc: Document, req: dict[str, Any]) -> None:
     doc.run_breaks = set()
 
 
-def batch_update(double: GoogleDouble, req: Request) -> Response:
+def batch_update(double: Double, req: Request) -> Response:
     body = req.json()
     doc_id = req.params["documentId"]
     doc = double.document(doc_id)
@@ -233,11 +190,11 @@ def batch_update(double: GoogleDouble, req: Request) -> Response:
     return ok({"replies": replies, "writeControl": {"requiredRevisionId": work.revision_id}, "documentId": doc_id})
 
 
-def get(double: GoogleDouble, req: Request) -> Response:
+def get(double: Double, req: Request) -> Response:
     return ok(document_out(double.document(req.params["documentId"])))
 
 
-def create(double: GoogleDouble, req: Request) -> Response:
+def create(double: Double, req: Request) -> Response:
     body = req.json()
     doc_id = double.create_document(body.get("title") or "Untitled document", app_created=True)
     return ok(document_out(double.document(doc_id)))

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 from . import discovery, fields, routes
-from .docs import Document
+from .document import Document
 from .drive_files import DriveFile
 from .errors import (
     MAX_REQUEST_BYTES,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .base import Double
 from .drive_files import (
     DOC,
     DOCX,
@@ -25,9 +26,6 @@ from .errors import drive_error, drive_not_found
 from .grid import read_values
 from .wire import Request, Response, ok
 
-if TYPE_CHECKING:
-    from .double import GoogleDouble
-
 DEFAULT_FILE_FIELDS = ("kind", "id", "name", "mimeType")
 APP_ID = "123456789012"  # the Cloud project number Drive names in an appNotAuthorizedToFile answer
 ROLES = ("owner", "organizer", "fileOrganizer", "writer", "commenter", "reader")
@@ -40,7 +38,7 @@ SA_NO_STORAGE = (
 
 
 def file_out(
-    double: GoogleDouble, f: DriveFile, req: Request, default: tuple[str, ...] = DEFAULT_FILE_FIELDS
+    double: Double, f: DriveFile, req: Request, default: tuple[str, ...] = DEFAULT_FILE_FIELDS
 ) -> dict[str, Any]:
     full = f.resource(double.user_email)
     if req.arg("fields"):
@@ -62,7 +60,7 @@ def _parse_multipart(req: Request) -> tuple[dict[str, Any], bytes, str | None]:
     return json.loads(meta_bytes.decode("utf-8") or "{}"), media_bytes, parts[1].get_content_type()
 
 
-def _upload_parts(double: GoogleDouble, req: Request) -> tuple[dict[str, Any], bytes | None, str | None]:
+def _upload_parts(double: Double, req: Request) -> tuple[dict[str, Any], bytes | None, str | None]:
     kind = req.arg("uploadType")
     if kind == "multipart":
         return _parse_multipart(req)
@@ -98,14 +96,14 @@ class _ResumableContinue(Exception):
         self.received = received
 
 
-def _resumable_start(double: GoogleDouble, req: Request, start: _ResumableStart) -> Response:
+def _resumable_start(double: Double, req: Request, start: _ResumableStart) -> Response:
     upload_id = double.new_id(24)
     double.uploads[upload_id] = {"meta": start.meta, "data": b"", "type": start.media_type}
     location = f"https://www.googleapis.com/upload/drive/v3/files?uploadType=resumable&upload_id={upload_id}"
     return Response(200, None, content=b"", headers={"Location": location, "X-GUploader-UploadID": upload_id})
 
 
-def _resolve_parents(double: GoogleDouble, req: Request, parents: list[str] | None) -> tuple[list[str], str | None]:
+def _resolve_parents(double: Double, req: Request, parents: list[str] | None) -> tuple[list[str], str | None]:
     if not parents:
         return ["root"], None
     drive_id: str | None = None
@@ -125,7 +123,7 @@ def _resolve_parents(double: GoogleDouble, req: Request, parents: list[str] | No
     return list(parents), drive_id
 
 
-def create(double: GoogleDouble, req: Request) -> Response:
+def create(double: Double, req: Request) -> Response:
     try:
         meta, media, media_type = _upload_parts(double, req)
     except _ResumableStart as start:
@@ -179,7 +177,7 @@ def create(double: GoogleDouble, req: Request) -> Response:
     return ok(file_out(double, f, req))
 
 
-def get(double: GoogleDouble, req: Request) -> Response:
+def get(double: Double, req: Request) -> Response:
     f = double.visible_file(req.params["fileId"], req)
     if req.arg("alt") == "media":
         if f.mime_type.startswith("application/vnd.google-apps."):
@@ -193,7 +191,7 @@ def get(double: GoogleDouble, req: Request) -> Response:
     return ok(file_out(double, f, req))
 
 
-def list_files(double: GoogleDouble, req: Request) -> Response:
+def list_files(double: Double, req: Request) -> Response:
     predicate = compile_query(req.arg("q"))
     all_drives = req.flag("includeItemsFromAllDrives") or req.flag("includeTeamDriveItems")
     drive_id = req.arg("driveId") or req.arg("teamDriveId")
@@ -240,7 +238,7 @@ def list_files(double: GoogleDouble, req: Request) -> Response:
     return ok(out)
 
 
-def copy(double: GoogleDouble, req: Request) -> Response:
+def copy(double: Double, req: Request) -> Response:
     source = double.visible_file(req.params["fileId"], req)
     meta = req.json()
     if "drive_copy_refused" in double.quirks:
@@ -280,7 +278,7 @@ def copy(double: GoogleDouble, req: Request) -> Response:
     return ok(file_out(double, f, req))
 
 
-def update(double: GoogleDouble, req: Request) -> Response:
+def update(double: Double, req: Request) -> Response:
     f = double.visible_file(req.params["fileId"], req)
     if req.arg("uploadType") in ("multipart", "media"):
         meta, media, _ = _upload_parts(double, req)
@@ -312,13 +310,13 @@ def update(double: GoogleDouble, req: Request) -> Response:
     return ok(file_out(double, f, req))
 
 
-def delete(double: GoogleDouble, req: Request) -> Response:
+def delete(double: Double, req: Request) -> Response:
     f = double.visible_file(req.params["fileId"], req)
     double.remove_file(f.id)
     return Response(204, None)
 
 
-def export(double: GoogleDouble, req: Request) -> Response:
+def export(double: Double, req: Request) -> Response:
     f = double.visible_file(req.params["fileId"], req)
     mime = req.arg("mimeType")
     if not mime:
@@ -362,7 +360,7 @@ def _permission_out(p: dict[str, Any], req: Request) -> dict[str, Any]:
     return {k: p[k] for k in ("kind", "id", "type", "role", "allowFileDiscovery") if k in p}
 
 
-def permission_create(double: GoogleDouble, req: Request) -> Response:
+def permission_create(double: Double, req: Request) -> Response:
     f = double.visible_file(req.params["fileId"], req)
     body = req.json()
     kind, role = body.get("type"), body.get("role")
@@ -394,12 +392,12 @@ def permission_create(double: GoogleDouble, req: Request) -> Response:
     return ok(_permission_out(perm, req))
 
 
-def permission_list(double: GoogleDouble, req: Request) -> Response:
+def permission_list(double: Double, req: Request) -> Response:
     f = double.visible_file(req.params["fileId"], req)
     return ok({"kind": "drive#permissionList", "permissions": [_permission_out(p, req) for p in f.permissions]})
 
 
-def permission_get(double: GoogleDouble, req: Request) -> Response:
+def permission_get(double: Double, req: Request) -> Response:
     f = double.visible_file(req.params["fileId"], req)
     for p in f.permissions:
         if p["id"] == req.params["permissionId"]:
@@ -407,7 +405,7 @@ def permission_get(double: GoogleDouble, req: Request) -> Response:
     raise drive_error(404, f"Permission not found: {req.params['permissionId']}.", "notFound", location="permissionId")
 
 
-def permission_delete(double: GoogleDouble, req: Request) -> Response:
+def permission_delete(double: Double, req: Request) -> Response:
     f = double.visible_file(req.params["fileId"], req)
     before = len(f.permissions)
     f.permissions = [p for p in f.permissions if p["id"] != req.params["permissionId"]]
@@ -421,12 +419,12 @@ def permission_delete(double: GoogleDouble, req: Request) -> Response:
 # ------------------------------------------------------------ comments, drives
 
 
-def comment_list(double: GoogleDouble, req: Request) -> Response:
+def comment_list(double: Double, req: Request) -> Response:
     f = double.visible_file(req.params["fileId"], req)
     return ok({"kind": "drive#commentList", "comments": [dict(c) for c in f.comments]})
 
 
-def comment_create(double: GoogleDouble, req: Request) -> Response:
+def comment_create(double: Double, req: Request) -> Response:
     f = double.visible_file(req.params["fileId"], req)
     body = req.json()
     comment = {
@@ -444,12 +442,12 @@ def comment_create(double: GoogleDouble, req: Request) -> Response:
     return ok(comment)
 
 
-def drive_get(double: GoogleDouble, req: Request) -> Response:
+def drive_get(double: Double, req: Request) -> Response:
     drive = double.drives.get(req.params["driveId"])
     if drive is None:
         raise drive_error(404, f"Shared drive not found: {req.params['driveId']}", "notFound", location="driveId")
     return ok(dict(drive))
 
 
-def drive_list(double: GoogleDouble, req: Request) -> Response:
+def drive_list(double: Double, req: Request) -> Response:
     return ok({"kind": "drive#driveList", "drives": [dict(d) for d in double.drives.values()]})

@@ -9,19 +9,16 @@ HTTP 400 with `{"error": "invalid_grant", "error_description": "Token has been e
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
+from .base import Double
 from .wire import Request, Response, ok
-
-if TYPE_CHECKING:
-    from .double import GoogleDouble
 
 HOST = "oauth2.googleapis.com"
 SCOPES = "https://www.googleapis.com/auth/spreadsheets https://www.googleapis.com/auth/drive.file"
 
 
-def token(double: GoogleDouble, req: Request) -> Response:
+def token(double: Double, req: Request) -> Response:
     form = {k: v[-1] for k, v in parse_qs(req.body.decode("utf-8")).items()}
     if form.get("grant_type") != "refresh_token":
         return _error("unsupported_grant_type", "Invalid grant_type: " + form.get("grant_type", ""))

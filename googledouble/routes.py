@@ -9,17 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from . import docs, drive, oauth, sheets_api, sheets_batch, sheets_values
+from .base import Double
 from .errors import unimplemented
 from .wire import Request, Response
 
-if TYPE_CHECKING:
-    from .double import GoogleDouble
-
-Handler = Callable[["GoogleDouble", Request], Response]
+Handler = Callable[[Double, Request], Response]
 
 SHEETS = "sheets.googleapis.com"
 DRIVE = "www.googleapis.com"
@@ -30,7 +27,7 @@ _FILE = r"(?P<fileId>[^/:]+)"
 
 
 def _unsupported(what: str) -> Handler:
-    def handler(double: GoogleDouble, req: Request) -> Response:
+    def handler(double: Double, req: Request) -> Response:
         raise unimplemented(what)
 
     return handler

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import fields
+from .base import Double
 from .errors import not_found_entity
 from .grid import Box, parse_a1, read_box
 from .metadata import filter_boxes, metadata_out, search
 from .model import Spreadsheet
 from .sheets_read import spreadsheet_out
 from .wire import Request, Response, ok
-
-if TYPE_CHECKING:
-    from .double import GoogleDouble
 
 
 def grid_boxes(
@@ -74,7 +72,7 @@ def mask_wants_grid(mask_text: str | None) -> bool | None:
     return "data" in sheets or "*" in sheets
 
 
-def get(double: GoogleDouble, req: Request) -> Response:
+def get(double: Double, req: Request) -> Response:
     book = double.book(req.params["spreadsheetId"])
     wants = mask_wants_grid(req.arg("fields"))
     include = req.flag("includeGridData") if wants is None else wants
@@ -84,7 +82,7 @@ def get(double: GoogleDouble, req: Request) -> Response:
                               requester=double.user_email))
 
 
-def get_by_data_filter(double: GoogleDouble, req: Request) -> Response:
+def get_by_data_filter(double: Double, req: Request) -> Response:
     body = req.json()
     book = double.book(req.params["spreadsheetId"])
     wants = mask_wants_grid(req.arg("fields"))
@@ -103,7 +101,7 @@ def get_by_data_filter(double: GoogleDouble, req: Request) -> Response:
     return ok(spreadsheet_out(book, boxes if include else None, order, requester=double.user_email))
 
 
-def create(double: GoogleDouble, req: Request) -> Response:
+def create(double: Double, req: Request) -> Response:
     body = req.json()
     props = body.get("properties") or {}
     sheets: dict[str, list[list[Any]] | None] = {}
@@ -121,7 +119,7 @@ def create(double: GoogleDouble, req: Request) -> Response:
     return ok(spreadsheet_out(double.book(spreadsheet_id), None))
 
 
-def metadata_get(double: GoogleDouble, req: Request) -> Response:
+def metadata_get(double: Double, req: Request) -> Response:
     book = double.book(req.params["spreadsheetId"])
     try:
         meta_id = int(req.params["metadataId"])
@@ -132,7 +130,7 @@ def metadata_get(double: GoogleDouble, req: Request) -> Response:
     return ok(metadata_out(book, meta_id))
 
 
-def metadata_search(double: GoogleDouble, req: Request) -> Response:
+def metadata_search(double: Double, req: Request) -> Response:
     body = req.json()
     book = double.book(req.params["spreadsheetId"])
     matched = search(book, body.get("dataFilters") or [])

@@ -8,7 +8,7 @@ applied, as Google documents. A failure answers 400 with Google's
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import batch_cells as cells
 from . import batch_charts as charts
@@ -16,13 +16,11 @@ from . import batch_dimensions as dimensions
 from . import batch_named as named
 from . import batch_sheets as sheets
 from . import metadata
+from .base import Double
 from .batch_common import Ctx, Handler, RequestError
 from .errors import ApiError, BatchError, invalid_argument, unimplemented
 from .sheets_read import spreadsheet_out
 from .wire import Request, Response, ok
-
-if TYPE_CHECKING:
-    from .double import GoogleDouble
 
 __all__ = ["Ctx", "apply_requests", "batch_update"]
 
@@ -142,7 +140,7 @@ def apply_requests(ctx: Ctx, requests: list[dict[str, Any]]) -> list[dict[str, A
     return replies
 
 
-def batch_update(double: GoogleDouble, req: Request) -> Response:
+def batch_update(double: Double, req: Request) -> Response:
     body = req.json()
     requests = body.get("requests")
     if not isinstance(requests, list) or not requests:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import values
 from .a1 import rect_a1
+from .base import Double
 from .errors import invalid_argument, invalid_value
 from .grid import Box, a1_name, exceeds, parse_a1, read_box, read_values
 from .metadata import filter_boxes
 from .model import Sheet, Spreadsheet
 from .wire import Request, Response, ok
-
-if TYPE_CHECKING:
-    from .double import GoogleDouble
 
 LIST_VALUE = "type.googleapis.com/google.protobuf.ListValue"
 INPUT_OPTIONS = ("RAW", "USER_ENTERED")
@@ -183,14 +181,14 @@ def _clear(sheet: Sheet, box: Box) -> None:
 # --------------------------------------------------------------------- handlers
 
 
-def get(double: GoogleDouble, req: Request) -> Response:
+def get(double: Double, req: Request) -> Response:
     book = double.book(req.params["spreadsheetId"])
     sheet, rect = parse_a1(book, req.params["range"])
     render, date_render, major = _render_options(req)
     return ok(value_range(book, sheet, read_box(sheet, rect), render, date_render, major))
 
 
-def batch_get(double: GoogleDouble, req: Request) -> Response:
+def batch_get(double: Double, req: Request) -> Response:
     book = double.book(req.params["spreadsheetId"])
     render, date_render, major = _render_options(req)
     out: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id}
@@ -203,7 +201,7 @@ def batch_get(double: GoogleDouble, req: Request) -> Response:
     return ok(out)
 
 
-def update(double: GoogleDouble, req: Request) -> Response:
+def update(double: Double, req: Request) -> Response:
     body = req.json()
     rows = _check_values(body.get("values"), "data.values")
     option = _input_option(req.arg("valueInputOption"))
@@ -230,7 +228,7 @@ def _totals(book: Spreadsheet, results: list[WriteResult]) -> dict[str, Any]:
     return out
 
 
-def batch_update(double: GoogleDouble, req: Request) -> Response:
+def batch_update(double: Double, req: Request) -> Response:
     body = req.json()
     option = _input_option(body.get("valueInputOption"))
     data = body.get("data") or []
@@ -294,7 +292,7 @@ def _table(sheet: Sheet, box: Box) -> Box | None:
 
 
 def append_rows(
-    double: GoogleDouble,
+    double: Double,
     book: Spreadsheet,
     range_text: str,
     rows: list[list[Any]],
@@ -327,7 +325,7 @@ def append_rows(
     return result, table, sheet
 
 
-def append(double: GoogleDouble, req: Request) -> Response:
+def append(double: Double, req: Request) -> Response:
     body = req.json()
     rows = _check_values(body.get("values"), "data.values")
     option = _input_option(req.arg("valueInputOption"))
@@ -343,7 +341,7 @@ def append(double: GoogleDouble, req: Request) -> Response:
         return ok(out)
 
 
-def clear(double: GoogleDouble, req: Request) -> Response:
+def clear(double: Double, req: Request) -> Response:
     with double.editing(req.params["spreadsheetId"]) as book:
         sheet, rect = parse_a1(book, req.params["range"])
         box = read_box(sheet, rect)
@@ -351,7 +349,7 @@ def clear(double: GoogleDouble, req: Request) -> Response:
         return ok({"spreadsheetId": book.spreadsheet_id, "clearedRange": a1_name(sheet, box)})
 
 
-def batch_clear(double: GoogleDouble, req: Request) -> Response:
+def batch_clear(double: Double, req: Request) -> Response:
     body = req.json()
     with double.editing(req.params["spreadsheetId"]) as book:
         cleared = []
@@ -366,7 +364,7 @@ def batch_clear(double: GoogleDouble, req: Request) -> Response:
         return ok(out)
 
 
-def batch_get_by_data_filter(double: GoogleDouble, req: Request) -> Response:
+def batch_get_by_data_filter(double: Double, req: Request) -> Response:
     body = req.json()
     book = double.book(req.params["spreadsheetId"])
     render, date_render, major = _render_options(body)
@@ -385,7 +383,7 @@ def batch_get_by_data_filter(double: GoogleDouble, req: Request) -> Response:
     return ok(out)
 
 
-def batch_update_by_data_filter(double: GoogleDouble, req: Request) -> Response:
+def batch_update_by_data_filter(double: Double, req: Request) -> Response:
     body = req.json()
     option = _input_option(body.get("valueInputOption"))
     data = body.get("data") or []
@@ -417,7 +415,7 @@ def batch_update_by_data_filter(double: GoogleDouble, req: Request) -> Response:
         return ok(out)
 
 
-def batch_clear_by_data_filter(double: GoogleDouble, req: Request) -> Response:
+def batch_clear_by_data_filter(double: Double, req: Request) -> Response:
     body = req.json()
     with double.editing(req.params["spreadsheetId"]) as book:
         cleared = []

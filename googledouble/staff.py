@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import values
 from .a1 import col_index, parse_ref
-from .docs import Document
+from .document import Document
 from .drive_files import DOC, FOLDER, SHEET, DriveFile
 from .grid import Evaluator, number_format, read_values
 from .model import Sheet, Spreadsheet

@@ -8,7 +8,7 @@ import gzip
 import io
 from collections.abc import Mapping
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httplib2
 import requests
@@ -16,8 +16,7 @@ from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3 import HTTPResponse
 
-if TYPE_CHECKING:
-    from .double import GoogleDouble
+from .base import Double
 
 
 class SimulatedTimeout(TimeoutError):
@@ -46,7 +45,7 @@ def _body_bytes(body: Any) -> bytes:
 class DoubleAdapter(BaseAdapter):
     """A ``requests`` transport adapter answering from the double instead of the network."""
 
-    def __init__(self, double: GoogleDouble) -> None:
+    def __init__(self, double: Double) -> None:
         super().__init__()
         self.double = double
 
@@ -85,7 +84,7 @@ class DoubleAdapter(BaseAdapter):
         return None
 
 
-def requests_session(double: GoogleDouble, session: requests.Session | None = None) -> requests.Session:
+def requests_session(double: Double, session: requests.Session | None = None) -> requests.Session:
     """Mount the double on ``session`` (a new ``requests.Session`` by default) for http and https."""
     session = session if session is not None else requests.Session()
     adapter = DoubleAdapter(double)
@@ -97,7 +96,7 @@ def requests_session(double: GoogleDouble, session: requests.Session | None = No
 class DoubleHttp:
     """Quacks like ``httplib2.Http`` for ``googleapiclient.discovery.build(..., http=...)``."""
 
-    def __init__(self, double: GoogleDouble) -> None:
+    def __init__(self, double: Double) -> None:
         self.double = double
         self.timeout: float | None = None
 
