@@ -6,6 +6,7 @@ import copy
 from typing import Any
 
 from . import formulas, values
+from .a1 import quote_title, rect_a1
 from .batch_common import (
     EMPTY_CELL,
     CellUpdate,
@@ -38,7 +39,6 @@ def update_cells(ctx: Ctx, req: dict[str, Any]) -> None:
         r1 = r0 + len(rows)
         c1 = c0 + max((len(r.get("values") or []) for r in rows), default=0)
         if r1 > sheet.rows or c1 > sheet.cols:
-            from .a1 import quote_title, rect_a1
 
             raise RequestError(
                 f"Range ({quote_title(sheet.title)}!{rect_a1(r0, r1, c0, c1)}) exceeds grid limits. "

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import functools
+import math
 import random
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import fields, values
-from .a1 import open_rect_a1
+from .a1 import open_rect_a1, quote_title
 from .grid import grid_rect
 from .metadata import RequestError
 from .model import MAX_CELLS, Sheet, Spreadsheet
@@ -49,8 +51,6 @@ def range_box(ctx: Ctx, rng: dict[str, Any], must_start_inside: bool = True) -> 
     outside = (rect.start_row or 0) >= sheet.rows or (rect.start_col or 0) >= sheet.cols
     empty = rect.end_row == rect.start_row or rect.end_col == rect.start_col
     if must_start_inside and outside and not empty:
-        from .a1 import quote_title
-
         raise RequestError(
             f"Range ({quote_title(sheet.title)}!{open_rect_a1(rect)}) exceeds grid limits. "
             f"Max rows: {sheet.rows}, max columns: {sheet.cols}"
@@ -213,9 +213,6 @@ def _mirrored(fmt: dict[str, Any], name: str) -> dict[str, Any]:
 
 def color(value: dict[str, Any]) -> dict[str, Any]:
     """Colours as Google stores them: 8 bits a channel, float32 precision, zero channels omitted."""
-    import math
-    import struct
-
     out: dict[str, Any] = {}
     for key, number in value.items():
         if number is None:

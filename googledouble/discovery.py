@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import googleapiclient
+
 from . import fields as masks
 
 INT32 = (-(2**31), 2**31 - 1)
@@ -52,8 +54,6 @@ SYSTEM_PARAMETERS = frozenset({"alt", "fields", "key", "prettyPrint", "quotaUser
 
 @cache
 def document(api: str) -> dict[str, Any]:
-    import googleapiclient
-
     folder = Path(googleapiclient.__file__).parent / "discovery_cache" / "documents"
     return json.loads((folder / API_FILES[api]).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 

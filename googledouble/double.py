@@ -20,6 +20,10 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
+import gspread
+from google.oauth2.credentials import Credentials
+from googleapiclient.discovery import build
+
 from . import discovery, fields, routes
 from .document import Document
 from .drive_files import DriveFile
@@ -41,7 +45,6 @@ from .transport import DoubleHttp, SimulatedTimeout, requests_session
 from .wire import Request, Response, error_response
 
 if TYPE_CHECKING:
-    import gspread
     import requests
 
 RequestHook = Callable[["GoogleDouble", str, Request], None]
@@ -146,9 +149,6 @@ class GoogleDouble(StaffMixin):
         return DoubleHttp(self)
 
     def gspread_client(self) -> gspread.Client:
-        import gspread
-        from google.oauth2.credentials import Credentials
-
         fake = Credentials(token="fake")  # type: ignore[no-untyped-call]
         return gspread.Client(auth=fake, session=self.requests_session())
 
@@ -157,8 +157,6 @@ class GoogleDouble(StaffMixin):
 
         Keep the resources you derive from it (``.spreadsheets()`` costs ~0.1 s to build each time).
         """
-        from googleapiclient.discovery import build
-
         key = (name, version)
         if key not in self._services:
             self._services[key] = build(

@@ -7,6 +7,10 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+import docx  # python-docx
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
 FOLDER = "application/vnd.google-apps.folder"
 SHEET = "application/vnd.google-apps.spreadsheet"
 DOC = "application/vnd.google-apps.document"
@@ -103,10 +107,6 @@ class DriveFile:
 
 def docx_paragraphs(content: bytes) -> list[str]:
     """Paragraph texts of a .docx, tables flattened in document order (python-docx)."""
-    import docx  # python-docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
     document = docx.Document(io.BytesIO(content))
     texts: list[str] = []
     for child in document.element.body.iterchildren():
@@ -122,8 +122,6 @@ def docx_paragraphs(content: bytes) -> list[str]:
 
 
 def docx_bytes(paragraphs: list[str]) -> bytes:
-    import docx  # python-docx
-
     document = docx.Document()
     for text in paragraphs:
         document.add_paragraph(text)

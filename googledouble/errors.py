@@ -8,6 +8,7 @@ answers with the classic envelope that also carries ``errors[]`` (``domain``,
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 STATUS_NAMES: dict[int, str] = {
@@ -99,8 +100,6 @@ def permission_denied() -> ApiError:
 
 def invalid_value(field: str, proto_type: str, value: Any) -> ApiError:
     """The protobuf JSON decoding error Google returns for a wrongly typed field."""
-    import json
-
     shown = json.dumps(value, ensure_ascii=False)
     message = f"Invalid value at '{field}' ({proto_type}), {shown}"
     return rpc_error(

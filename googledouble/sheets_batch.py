@@ -19,6 +19,7 @@ from . import metadata
 from .base import Double
 from .batch_common import Ctx, Handler, RequestError
 from .errors import ApiError, BatchError, invalid_argument, unimplemented
+from .sheets_api import grid_boxes
 from .sheets_read import spreadsheet_out
 from .wire import Request, Response, ok
 
@@ -154,7 +155,6 @@ def batch_update(double: Double, req: Request) -> Response:
             only = None
             ranges = body.get("responseRanges") or []
             if ranges or body.get("responseIncludeGridData"):
-                from .sheets_api import grid_boxes
 
                 grid, only = grid_boxes(book, ranges, bool(body.get("responseIncludeGridData")))
             out["updatedSpreadsheet"] = spreadsheet_out(book, grid, only, requester=double.user_email)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import values
-from .a1 import rect_a1
+from .a1 import col_letter, rect_a1
 from .base import Double
 from .errors import invalid_argument, invalid_value
 from .grid import Box, a1_name, exceeds, parse_a1, read_box, read_values
@@ -129,7 +129,6 @@ def write_rows(
         if r0 + height > br1:
             raise invalid_argument(f"Requested writing within range [{text}], but tried writing to row [{r0 + height}]")
         if c0 + width > bc1:
-            from .a1 import col_letter
 
             column = col_letter(c0 + width - 1)
             raise invalid_argument(f"Requested writing within range [{text}], but tried writing to column [{column}]")

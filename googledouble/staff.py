@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import values
-from .a1 import col_index, parse_ref
+from .a1 import cell_name, col_index, parse_ref
+from .defaults import DEFAULT_PROPERTIES
 from .document import Document
 from .drive_files import DOC, FOLDER, SHEET, DriveFile
 from .grid import Evaluator, number_format, read_values
@@ -104,7 +105,6 @@ class StaffMixin:
         date-time serial with the locale's format); strings are stored as text unless
         ``user_entered`` is set, in which case they are parsed as if typed.
         """
-        from .defaults import DEFAULT_PROPERTIES
 
         spreadsheet_id = file_id or self.new_file_id()
         locale = locale or self.default_locale
@@ -435,7 +435,6 @@ class StaffMixin:
         self._staff_batch(spreadsheet_id, [{"addSheet": {"properties": {"title": title}}}])
         for r, row in enumerate(rows or []):
             for c, value in enumerate(row):
-                from .a1 import cell_name
 
                 self.staff_type(spreadsheet_id, title, cell_name(r, c), value)
 

@@ -167,7 +167,7 @@ def _flow(client_secret: Path) -> Any:
     """The OAuth client (a "Desktop app"), read from its file; its content never in a message."""
     if not client_secret.is_file():
         raise ConfigError(f"OAuth client file not found: {client_secret} (google.oauth_client).")
-    from google_auth_oauthlib.flow import InstalledAppFlow
+    from google_auth_oauthlib.flow import InstalledAppFlow  # lazy: only `login` opens a browser flow
 
     try:
         return InstalledAppFlow.from_client_secrets_file(str(client_secret), SCOPES)
