@@ -273,8 +273,12 @@ class RoleRow:
     decision: str | None
     fields: Mapping[str, str | None]  # the role's own fields (rules/workflow.py keys), as typed
     message: str | None  # the worker's "Pesan Sistem"
-    labels: Mapping[str, str]  # every staff field's column this row shows, non-blank, by column label
     cells: Mapping[str, object] = field(repr=False, compare=False)  # the row as read, for `shown`
+
+    @cached_property
+    def labels(self) -> Mapping[str, str]:
+        """Every staff field's column this row shows, non-blank, by column label (what letters quote)."""
+        return {label: text for label, cell in self.cells.items() if label in _LABELS and (text := values.text(cell))}
 
     def filled(self, label: str) -> str | None:
         """A staff field's column of this row, as the worker shows it again in other tabs."""
@@ -301,9 +305,8 @@ _LABELS = frozenset(FIELD_LABELS.values())
 
 def role_row(case_id: str, role: str, row: Mapping[str, object]) -> RoleRow:
     fields = {key: values.text(row.get(FIELD_LABELS[key])) for key in role_fields(role)}
-    labels = {label: text for label, cell in row.items() if label in _LABELS and (text := values.text(cell))}
     return RoleRow(case_id, role, values.text(row.get(I.DECISION)), MappingProxyType(fields),
-                   cell_text(row.get(I.MESSAGE)), MappingProxyType(labels), row)
+                   cell_text(row.get(I.MESSAGE)), row)
 
 
 # --- the Admin's review tab, the agenda, the log ---------------------------------------------------
