@@ -264,13 +264,13 @@ def test_the_threshold_is_configurable(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_run_logs_the_alarm_for_the_operator(tmp_path: Path, ctx: Context, caplog: pytest.LogCaptureFixture) -> None:
-    from sync.commands.cli import _guarded
+    from sync.commands.loop import guarded
 
     backend = LocalBackend(tmp_path)
     backend.create([response_row()], Settings())
     _break_local(backend)
     store = backend.store()
-    cycle = _guarded(lambda: run_cycle(store, ctx, NOW), Watch(tmp_path / "state.json", 2, ctx, lambda: NOW), store)
+    cycle = guarded(lambda: run_cycle(store, ctx, NOW), Watch(tmp_path / "state.json", 2, ctx, lambda: NOW), store)
     with caplog.at_level(logging.WARNING):
         cycle()
         assert "ALARM" not in caplog.text

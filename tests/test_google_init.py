@@ -18,20 +18,14 @@ from letters.writer import TEMPLATE_KINDS
 from rules.errors import InputError, SapaError, StructureError, TransientError
 from sync.commands import demo
 from sync.commands.demo_walk import FORWARD
-from sync.commands.google_init import (
-    AGENDA_ROLES,
-    TEMPLATE_NAMES,
-    TEMPLATE_PROPERTY,
-    InitReport,
-    find_templates,
-    init_spreadsheet,
-)
+from sync.commands.google_init import AGENDA_ROLES, InitReport, init_spreadsheet
 from sync.commands.selftest.office import GoogleBackend, after_first, template_lines
 from sync.cycle.context import Context
 from sync.cycle.run import run_cycle
 from sync.cycle.tabs import RECAP_ROWS, I, Layout, layouts
 from sync.stores.google_requests import END, KEY, NEW_SHEET_ROWS
 from sync.stores.google_retry import RetryPolicy
+from sync.stores.google_templates import TEMPLATE_NAMES, TEMPLATE_PROPERTY, find_templates
 from tests.conftest import NOW
 from tests.test_workflow_cycle import act
 

@@ -20,7 +20,7 @@ from google.oauth2.credentials import Credentials
 from config.settings import Settings
 from googledouble import GoogleDouble
 from rules.errors import ConfigError, TransientError
-from sync.commands import cli
+from sync.commands import cli, loop
 from sync.commands.demo import sample_rows
 from sync.commands.selftest.office import GoogleBackend
 from sync.cycle.context import Context
@@ -134,4 +134,4 @@ def test_a_login_revoked_during_a_cycle_stops_the_worker_with_the_reason(tmp_pat
         raise RefreshError("invalid_grant: Token has been expired or revoked.", {"error": "invalid_grant"})
 
     with pytest.raises(LoginRefused):  # `run` stops instead of failing every minute
-        cli._guarded(cycle)()
+        loop.guarded(cycle)()

@@ -106,7 +106,7 @@ def run_bench(responses: int = 60, requests_out: Path | None = None, naive_max: 
     largest_request = max((e.request_bytes for e in double.log), default=0)
     largest_response = max((e.response_bytes for e in double.log), default=0)
     busy_bytes = sum(e.response_bytes for e in double.log)
-    after_busy = _contents(office)
+    after_busy = contents(office)
     sent += double.log
     double.reset_counts()
     run_cycle(store, ctx, BUSY_AT, office.writer)  # the first after a write reads in full
@@ -183,7 +183,7 @@ def _naive_figures(ctx: Context, responses: int, busy: CyclePlan, after_busy: di
         "naive_sheets_requests": sum(n for m, n in naive_counts.items() if m.startswith("sheets.")),
         "naive_letters_drafted": naive_letters,
         "naive_same_plan": _comparable(naive_plan) == _comparable(busy.plan),
-        "naive_same_spreadsheet": _contents(naive_office) == after_busy,
+        "naive_same_spreadsheet": contents(naive_office) == after_busy,
         "naive_to_busy_ratio": round(naive_total / busy_total, 1) if busy_total else None,
         "by_method": dict(sorted(naive_counts.items())),
     }
@@ -259,7 +259,7 @@ def render(result: Mapping[str, Any]) -> str:
 
 
 @dataclass
-class _Office:
+class Office:
     """One office's spreadsheet, letters folder and templates in a fresh double."""
 
     double: Any
@@ -322,7 +322,7 @@ def _template_text(kind: str) -> list[str]:
     return lines
 
 
-def _office(ctx: Context, settings: Settings, cases: Cases = CASES) -> _Office:
+def _office(ctx: Context, settings: Settings, cases: Cases = CASES) -> Office:
     from googledouble import GoogleDouble
     from sync.commands.selftest.office import google_spreadsheet
 
@@ -339,7 +339,7 @@ def _office(ctx: Context, settings: Settings, cases: Cases = CASES) -> _Office:
                  for kind in TEMPLATE_KINDS}
     drive, docs = double.service("drive", "v3"), double.service("docs", "v1")
     writer = GoogleLetterWriter(drive, docs, folder, templates, retry=RetryPolicy(sleep=lambda _: None))
-    return _Office(double, ctx, spreadsheet_id, drive, docs, folder, templates, writer)
+    return Office(double, ctx, spreadsheet_id, drive, docs, folder, templates, writer)
 
 
 def _write_requests(path: Path, sent: list[Any]) -> None:
@@ -350,7 +350,7 @@ def _write_requests(path: Path, sent: list[Any]) -> None:
                                   "body": entry.request}, ensure_ascii=False) + "\n")
 
 
-def prepare(ctx: Context, responses: int, cases: Cases = CASES) -> _Office:
+def prepare(ctx: Context, responses: int, cases: Cases = CASES) -> Office:
     """The office just before the busy cycle: `cases` walked, new responses in, decisions typed.
 
     The self-test prepares the same office with a few of the `CASES`."""
@@ -372,7 +372,7 @@ def prepare(ctx: Context, responses: int, cases: Cases = CASES) -> _Office:
     return office
 
 
-def _naive(ctx: Context, responses: int) -> tuple[_Office, WritePlan, Counter[str], int]:
+def _naive(ctx: Context, responses: int) -> tuple[Office, WritePlan, Counter[str], int]:
     """The same busy cycle on a fresh double, planned from the same snapshot, written naively."""
     office = prepare(ctx, responses)
     worker_tabs = [layout.name for layout in ctx.tabs.all]
@@ -394,7 +394,7 @@ def _comparable(plan: WritePlan) -> list[object]:
     return [DOC_LINK.sub("<doc>", repr(op)) for op in plan.operations]
 
 
-def _contents(office: _Office) -> dict[str, list[str]]:
+def contents(office: Office) -> dict[str, list[str]]:
     """Every tab's rows, as text with letter links masked, row order aside; without the worker's hidden
     change-detection block (Panduan X:Z), which the naive writer does not keep."""
     out: dict[str, list[str]] = {}

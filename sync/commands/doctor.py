@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 import gspread
 import requests
@@ -35,7 +34,9 @@ from rules import values
 from rules.columns import find_columns
 from rules.errors import SapaError, StructureError, TransientError
 from rules.intake import REQUIRED
-from sync.commands.google_init import TEMPLATE_NAMES, list_templates
+from sync.commands.compose import google_clients
+from sync.commands.doctor_access import access_findings
+from sync.commands.findings import Finding, error, ok, warning
 from sync.cycle import sheet_zone
 from sync.cycle.context import Context
 from sync.cycle.form_structure import HEADER_LOST
@@ -43,33 +44,12 @@ from sync.cycle.identify import header_lost
 from sync.cycle.tabs import layouts
 from sync.stores.google_errors import access_refusal, who
 from sync.stores.google_retry import RetryPolicy, status_of
+from sync.stores.google_templates import TEMPLATE_NAMES, list_templates
 from sync.stores.responses import RESPONSE_TABS, response_tab_names
 from sync.stores.store import Table
 
-Status = Literal["ok", "warning", "error"]
 FOLDER = "application/vnd.google-apps.folder"
 Connect = Callable[[Settings], tuple[gspread.Client, Any, Any, str | None]]
-
-
-@dataclass(frozen=True)
-class Finding:
-    check: str  # config, letters_staff, credentials, spreadsheet, time_zone, readers, link_sharing,
-    # responses_tab, form_headers, worker_tabs, letters_folder, templates
-    status: Status
-    indonesian: str
-    english: str
-
-
-def ok(check: str, indonesian: str, english: str) -> Finding:
-    return Finding(check, "ok", indonesian, english)
-
-
-def warning(check: str, indonesian: str, english: str) -> Finding:
-    return Finding(check, "warning", indonesian, english)
-
-
-def error(check: str, indonesian: str, english: str) -> Finding:
-    return Finding(check, "error", indonesian, english)
 
 
 def diagnose(
@@ -85,7 +65,7 @@ def diagnose(
     """Run every check; later checks are skipped when an earlier one makes them meaningless.
 
     Pass already-built clients (and the account e-mail `load_credentials` gave) to skip
-    loading credentials; otherwise `connect` (default `sync.stores.google_auth.clients`) loads
+    loading credentials; otherwise `connect` (default `sync.commands.compose.google_clients`) loads
     them and builds the clients. `service_account` defaults to "an e-mail is known"
     (load_credentials gives one only for a service account).
     """
@@ -108,7 +88,7 @@ def diagnose(
     out += placeholder_findings(settings)
     if client is None or drive is None:
         try:
-            built_client, built_drive, _, email = (connect or _connect)(settings)
+            built_client, built_drive, _, email = (connect or google_clients)(settings)
         except SapaError as err:  # its message names files and settings, never a secret
             out.append(error("credentials", f"Kredensial Google tidak dapat dimuat: {err}",
                              f"Google credentials could not be loaded: {err}"))
@@ -125,8 +105,6 @@ def diagnose(
     out.append(_credentials(email, is_service))
     headers = _spreadsheet(client, settings, email, retry, out)
     if drive is not None and any(f.check == "spreadsheet" and f.status == "ok" for f in out):
-        from sync.commands.doctor_access import access_findings  # it builds on this module's Finding
-
         out += access_findings(drive, google.spreadsheet_id, retry)
     for tab, row in (headers or {}).items():
         out += form_headers(row, settings, tab)
@@ -173,12 +151,6 @@ def exit_code(findings: Sequence[Finding]) -> int:
 
 
 # --- checks ---------------------------------------------------------------------------------
-
-
-def _connect(settings: Settings) -> tuple[gspread.Client, Any, Any, str | None]:
-    from sync.stores.google_auth import clients
-
-    return clients(settings)
 
 
 def _client_email(client: gspread.Client) -> str | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from rules.errors import SapaError
-from sync.commands.doctor import Finding, error, ok, warning
+from sync.commands.findings import Finding, error, ok, warning
 from sync.stores.google_retry import RetryPolicy, status_of
 
 HOW_TO_CHECK_ID = (

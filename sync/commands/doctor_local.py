@@ -14,16 +14,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from config.settings import Settings
 from letters.writer import TEMPLATE_KINDS, template_path
 from rules.errors import SapaError
-from sync.commands.doctor import (
-    Finding,
-    error,
-    form_headers,
-    ok,
-    placeholder_findings,
-    response_names,
-    responses_tabs,
-    warning,
-)
+from sync.commands.doctor import form_headers, placeholder_findings, response_names, responses_tabs
+from sync.commands.findings import Finding, error, ok, warning
 from sync.cycle.context import Context
 from sync.cycle.register_guard import lost_cases, operator_message, staff_message
 from sync.cycle.tabs import layouts

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from config.settings import Settings
-from sync.commands.doctor import Finding, error, ok
+from sync.commands.findings import Finding, error, ok
 from sync.notify.channels import Channel, Delivery, Unusable, split_recipient
 
 TEST_TEXT = "Tes notifikasi sapa-sync: pesan ini dikirim oleh `doctor --notify-test`. Tidak perlu dibalas."

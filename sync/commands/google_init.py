@@ -83,22 +83,18 @@ from sync.stores.google_requests import (
 )
 from sync.stores.google_retry import DEFAULT_TIMEOUT, RetryPolicy, error_message, status_of
 from sync.stores.google_sheet import sheet_of
+from sync.stores.google_templates import (
+    DOC,
+    TEMPLATE_NAMES,
+    TEMPLATE_PROPERTY,
+    list_templates,
+)
 from sync.stores.responses import response_tab_names
 from sync.stores.text import cell_text
 
 log = logging.getLogger(__name__)
 
-DOC = "application/vnd.google-apps.document"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-TEMPLATE_NAMES = {
-    "surat_tugas": "Template Surat Tugas (sapa-sync)",
-    "surat_rujukan": "Template Surat Rujukan (sapa-sync)",
-    "laporan_penjangkauan": "Template Laporan Hasil Penjangkauan (sapa-sync)",
-    "kronologi_kejadian": "Template Kronologi Kejadian (sapa-sync)",
-    "laporan_akhir": "Template Laporan Akhir Penanganan Kasus (sapa-sync)",
-}
-TEMPLATE_PROPERTY = "sapa_template"  # appProperties key: survives staff renaming the document
-LETTER_PROPERTY = "sapa_key"  # what the letter writer puts on its copies (never a template)
 TAG = "[sapa-sync]"
 AGENDA_ROLES = ("admin", "subkoor", "kabid", "kadis")
 
@@ -164,15 +160,6 @@ class InitReport:
         lines += [f"PERINGATAN / WARNING: {w}" for w in self.warnings]
         lines.append(f"Requests: Sheets {self.sheets_requests}, Drive {self.drive_requests}")
         return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class TemplateFile:
-    kind: str
-    id: str
-    name: str
-    created: str
-    drive_id: str | None
 
 
 # --- the spreadsheet ------------------------------------------------------------------------
@@ -576,40 +563,6 @@ def _covers(rng: dict[str, Any], column: int) -> bool:
 # --- letter templates -----------------------------------------------------------------------
 
 
-def list_templates(drive: Any, folder_id: str, retry: RetryPolicy | None = None) -> list[TemplateFile]:
-    """The templates init uploaded into the folder (one `files.list`; another page per 1000 Docs there).
-
-    Found by their `sapa_template` app property, so renaming one in Drive does not lose it;
-    the letters (copies) carry `sapa_key` and are never taken for a template.
-    """
-    query = f"'{_quote(folder_id)}' in parents and trashed = false and mimeType = '{DOC}'"
-    out: list[TemplateFile] = []
-    token: str | None = None
-    retry = retry or RetryPolicy()
-    while True:
-        answer = retry.run("the list of the letters folder", drive.files().list(
-            q=query, fields="nextPageToken,files(id,name,appProperties,createdTime,driveId)", pageSize=1000,
-            supportsAllDrives=True, includeItemsFromAllDrives=True, pageToken=token,
-        ).execute)
-        for item in answer.get("files", []):
-            props = item.get("appProperties") or {}
-            kind = props.get(TEMPLATE_PROPERTY)
-            if kind in TEMPLATE_KINDS and LETTER_PROPERTY not in props:
-                out.append(TemplateFile(str(kind), str(item["id"]), str(item.get("name", "")),
-                                        str(item.get("createdTime", "")), item.get("driveId")))
-        token = answer.get("nextPageToken")
-        if not token:
-            return sorted(out, key=lambda t: (t.kind, t.created, t.id))
-
-
-def find_templates(drive: Any, folder_id: str, retry: RetryPolicy | None = None) -> dict[str, str]:
-    """kind -> template document id, for the letter writer at start (the oldest, if staff made two)."""
-    found: dict[str, str] = {}
-    for template in list_templates(drive, folder_id, retry):
-        found.setdefault(template.kind, template.id)
-    return found
-
-
 def _templates(drive: Any, folder: str, settings: Settings, report: InitReport, retry: RetryPolicy) -> None:
     from googleapiclient.errors import HttpError
 
@@ -673,6 +626,3 @@ def _drive_error(err: Any, folder: str) -> SapaError:
         )
     return SapaError(f"Google Drive answered HTTP {status} while uploading the letter templates")
 
-
-def _quote(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("'", "\\'")

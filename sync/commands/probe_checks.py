@@ -15,11 +15,11 @@ from itertools import pairwise
 from typing import Any
 
 from config.settings import Settings
-from sync.commands.google_init import DOC, LETTER_PROPERTY, TEMPLATE_PROPERTY
 from sync.commands.probe_wire import TAG, Refused, Wire
 from sync.cycle.tabs import layouts
 from sync.stores import google_changes, google_read
 from sync.stores.google_requests import create_meta_request, guard_requests
+from sync.stores.google_templates import DOC, LETTER_PROPERTY, TEMPLATE_PROPERTY
 from sync.stores.responses import RESPONSE_TABS
 
 SCRATCH_TAB = "Uji sapa-sync (boleh dihapus)"

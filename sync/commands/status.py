@@ -7,10 +7,13 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from config.settings import Settings
 from rules import values
 from rules.dates_id import long_date, short_moment, zone_label
 from rules.monitoring import summary
 from rules.workflow import QUEUE, ROLE_LABELS, STATE_LABELS, STATES
+from sync.commands import health
+from sync.commands.compose import context, open_store
 from sync.cycle import answer_options, monitoring_step, sheet_zone
 from sync.cycle.context import Context
 from sync.cycle.form_structure import messages, read_structure
@@ -169,3 +172,23 @@ def render(report: dict[str, Any]) -> str:
         lines.append(f"Terlama menunggu {ROLE_LABELS[role]}: {oldest['case']} sejak {since}")
     lines += [f"Perhatian: {text}" for text in report.get("messages", [])]
     return "\n".join(lines)
+
+
+def office_status(settings: Settings, now: datetime) -> tuple[dict[str, Any], str]:
+    """`status`: the spreadsheet's figures and the worker's health (failed cycles, heartbeat, alarm);
+    as JSON data and as text."""
+    ctx = context(settings)
+    report = status(open_store(settings).read(tabs_read(ctx)), ctx, ctx.local_time(now))
+    record = health.load(health.state_path(settings))
+    report["failed_cycles"] = record.failed_cycles
+    report |= health.heartbeat(record, settings, now)
+    alarming = health.alarming(record, settings.worker.alarm_after_failed_cycles)
+    warning = health.staff_message(record, ctx.zone) if alarming else None
+    if warning is None and report["stale"]:
+        warning = health.stale_message(record, ctx.zone)
+    if warning:
+        report.setdefault("messages", []).append(warning)
+    text = render(report)
+    if warning and warning not in text:
+        text += "\n" + warning
+    return report, text

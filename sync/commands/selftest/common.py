@@ -107,13 +107,13 @@ def freeze(double: Any) -> bytes:
 def thaw(office: Any, blob: bytes) -> Any:
     from googledouble import GoogleDouble
     from letters.google_writer import GoogleLetterWriter
-    from sync.commands.bench import _Office
+    from sync.commands.bench import Office
     from sync.stores.google_retry import RetryPolicy
 
     double = GoogleDouble.restore(blob, busy_clock)
     drive, docs = double.service("drive", "v3"), double.service("docs", "v1")
     writer = GoogleLetterWriter(drive, docs, office.folder, office.templates, retry=RetryPolicy(sleep=lambda _: None))
-    return _Office(double, office.ctx, office.spreadsheet_id, drive, docs, office.folder, office.templates, writer)
+    return Office(double, office.ctx, office.spreadsheet_id, drive, docs, office.folder, office.templates, writer)
 
 
 _PREPARED: dict[tuple[int, Any], tuple[Any, bytes]] = {}
@@ -166,9 +166,9 @@ def google_letters(office: Any) -> list[str]:
 
 
 def google_state(office: Any) -> tuple[Any, list[str]]:
-    from sync.commands.bench import _contents
+    from sync.commands.bench import contents
 
-    return _contents(office), google_letters(office)
+    return contents(office), google_letters(office)
 
 
 def settle(cycle: Callable[[], Any], rounds: int = 6) -> bool:

@@ -107,7 +107,7 @@ def _local_demo(seen: _Capture) -> tuple[list[int], Tables]:
     """`python -m sync demo`, then an error: a new workbook left open in LibreOffice."""
     from openpyxl import load_workbook
 
-    from sync.commands.cli import main
+    from sync.commands.app import main
 
     with tempfile.TemporaryDirectory() as tmp, seen.on():
         codes = [main(["demo", "--dir", tmp])]
@@ -139,7 +139,7 @@ def _google_walk(seen: _Capture, channel: _Recording) -> tuple[Tables, int, int]
     files shared by link); the messages sent are in `channel`."""
     from googledouble.drive_files import DOC
     from googledouble.errors import invalid_value
-    from sync.commands.cli import _guarded
+    from sync.commands.loop import guarded
     from sync.commands.selftest.office import GoogleBackend
     from sync.cycle.run import run_cycle
 
@@ -163,7 +163,7 @@ def _google_walk(seen: _Capture, channel: _Recording) -> tuple[Tables, int, int]
     with seen.on():
         try:
             backend.double.refuse_next("sheets.spreadsheets.batchUpdate", refused)  # as the run loop meets it
-            _guarded(lambda: run_cycle(store, ctx, first, writer, sender=sender))()
+            guarded(lambda: run_cycle(store, ctx, first, writer, sender=sender))()
             run_cycle(store, ctx, first, writer, sender=sender)
             table = store.read([ctx.tabs.register.name]).tabs[ctx.tabs.register.name]
             risks = {str(table.get(r, R.ID)): cell_text(table.get(r, R.RISK)) for r in table.rows}
@@ -214,7 +214,7 @@ def _scenarios(files: Mapping[str, Path], folder: Path, hidden: list[str]) -> li
     from google.auth.exceptions import RefreshError
 
     from config import load_settings
-    from sync.commands.cli import main
+    from sync.commands.app import main
     from sync.commands.doctor import diagnose, render
     from sync.stores.google_auth import clients, load_credentials
 

@@ -75,7 +75,7 @@ def _google_storms(responses: int, cases: tuple[int, ...] | None
     """(storms, caught up, notes, backed-off retries, times the run loop raised, unexpected errors)."""
     from letters.google_writer import GoogleLetterWriter
     from sync.commands.bench import BUSY_AT, RESPONSES_TAB
-    from sync.commands.cli import _guarded
+    from sync.commands.loop import guarded
     from sync.stores.google_retry import RetryPolicy
     from sync.stores.google_store import GoogleStore
 
@@ -113,7 +113,7 @@ def _google_storms(responses: int, cases: tuple[int, ...] | None
         inject(copy.double, clock)
         results: list[Any] = []
 
-        cycle = _guarded(_job(partial(run_cycle, store, ctx, BUSY_AT, copy.writer), results, unexpected))
+        cycle = guarded(_job(partial(run_cycle, store, ctx, BUSY_AT, copy.writer), results, unexpected))
         caught_up = False
         for _ in range(40):
             before = len(results)
@@ -184,7 +184,7 @@ def _local_outage(prepared: Path, root: Path, label: str, expected: Any) -> tupl
     """One outage through the run loop's guard: (what went wrong or '', cycles held back,
     unexpected errors the guard caught, times the loop raised)."""
     from sync.commands.bench import BUSY_AT
-    from sync.commands.cli import _guarded
+    from sync.commands.loop import guarded
     from sync.commands.selftest.office import LocalBackend
     from sync.stores.local_store import LocalStore
 
@@ -196,7 +196,7 @@ def _local_outage(prepared: Path, root: Path, label: str, expected: Any) -> tupl
     results: list[Any] = []
     unexpected: list[str] = []
 
-    cycle = _guarded(_job(partial(run_cycle, store, ctx, BUSY_AT, writer), results, unexpected))
+    cycle = guarded(_job(partial(run_cycle, store, ctx, BUSY_AT, writer), results, unexpected))
     caught_up, held, raised = False, 0, 0
     with _OUTAGES[label](backend.path, clock) as tick:
         for _ in range(40):
