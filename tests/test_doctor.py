@@ -10,12 +10,12 @@ import pytest
 from config.letters import Letters
 from config.settings import Google, Settings
 from googledouble import GoogleDouble
+from googledouble.forms import google_spreadsheet
 from rules.complaint import FIELDS
 from rules.errors import ConfigError
 from sync.commands import demo
 from sync.commands.doctor import Finding, diagnose, exit_code, form_headers, render
 from sync.commands.google_init import init_spreadsheet
-from sync.commands.selftest.office import google_spreadsheet
 from sync.stores.google_retry import RetryPolicy
 from tests.test_placeholders import OFFICE_LETTERS
 

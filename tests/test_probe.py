@@ -14,12 +14,12 @@ from config.letters import Letters
 from config.settings import Google, Settings, Store, Worker
 from googledouble import GoogleDouble, SimulatedCrash
 from googledouble.double import QUIRKS
+from googledouble.forms import google_spreadsheet
 from rules.complaint import FIELDS
 from sync.commands import cli, demo
 from sync.commands.google_init import init_spreadsheet
 from sync.commands.probe import ProbeReport, refuse_if_contradicted, render, run_probe, verdict_path
 from sync.commands.probe_checks import BEHAVIOURS, SCRATCH_DOC, SCRATCH_TAB
-from sync.commands.selftest.office import google_spreadsheet
 from sync.cycle.tabs import layouts
 from sync.stores.refusals import ProbeRefused
 from tests.test_placeholders import OFFICE_LETTERS

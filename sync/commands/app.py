@@ -17,7 +17,7 @@ from pathlib import Path
 
 from config.settings import Settings
 from rules.errors import InputError, SapaError, where
-from sync.commands import compose, loop
+from sync.commands import compose, demo_command, loop
 from sync.commands.logs import configure as configure_logs
 from sync.commands.report import month_report
 from sync.commands.status import office_status
@@ -119,8 +119,6 @@ def _demo_options(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from sync.commands import demo_command  # lazy: only demo walks the sample office
-
     print(demo_command.run(_settings(args), args.dir, force=args.force))
     return 0
 

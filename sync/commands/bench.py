@@ -38,7 +38,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from docx import Document
+from gspread.utils import rowcol_to_a1
+
 from config.settings import Settings
+from googledouble import GoogleDouble
+from googledouble.a1 import cell_name
+from googledouble.forms import google_spreadsheet
+from googledouble.sheets_values import set_value
+from googledouble.values import Parsed, python_value
 from letters.google_writer import GoogleLetterWriter
 from letters.writer import TEMPLATE_KINDS, TEMPLATES, Order
 from rules.complaint import FIELDS
@@ -280,7 +288,6 @@ class Office:
 
     def type_into(self, role: str, case_id: str, cells: Mapping[str, str]) -> None:
         """Type into a case's row of a role's tab, as a person would in the browser."""
-        from googledouble.a1 import cell_name
 
         name = self.ctx.tabs.roles[role].name
         values = self.tab(name)
@@ -292,8 +299,6 @@ class Office:
 
     def submit(self, rows: Sequence[Mapping[str, object]]) -> None:
         """Form responses arrive below the last one, as Google Forms adds them (text stays text, even `=...`)."""
-        from googledouble.sheets_values import set_value
-        from googledouble.values import Parsed, python_value
 
         with self.double.editing(self.spreadsheet_id) as book:  # one edit: the double copies the book per edit
             sheet = book.by_title(RESPONSES_TAB)
@@ -314,8 +319,6 @@ class Office:
 
 
 def _template_text(kind: str) -> list[str]:
-    from docx import Document
-
     document = Document(str(TEMPLATES / f"{kind}.docx"))
     lines = [p.text for p in document.paragraphs]
     lines += [c.text for t in document.tables for r in t.rows for c in r.cells]
@@ -323,9 +326,6 @@ def _template_text(kind: str) -> list[str]:
 
 
 def _office(ctx: Context, settings: Settings, cases: Cases = CASES) -> Office:
-    from googledouble import GoogleDouble
-    from sync.commands.selftest.office import google_spreadsheet
-
     double = GoogleDouble(locale="id_ID", time_zone="Asia/Jakarta", seed=1, clock=lambda: BUSY_AT)
     questions = settings.form.questions
     data: list[list[object]] = [[questions[f] for f in FIELDS]]
@@ -531,8 +531,6 @@ class NaiveStore:
         self._cell(title, number, self._column(title, header), value)
 
     def _cell(self, title: str, number: int, column: int, value: Value) -> None:
-        from gspread.utils import rowcol_to_a1
-
         raw = _raw(value)
         self._sheets[title].update(range_name=rowcol_to_a1(number, column + 1), values=[[raw]],
                                    value_input_option="RAW")

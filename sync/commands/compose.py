@@ -81,11 +81,11 @@ def open_backend(settings: Settings) -> tuple[Store, LetterWriter | None]:
 
 
 def _google_backend(settings: Settings) -> tuple[Store, LetterWriter | None]:
-    # lazy: only the Google backend needs the Google client libraries (seconds of imports a local run skips)
-    from letters.google_writer import GoogleLetterWriter
-    from sync.stores.google_retry import RetryPolicy
-    from sync.stores.google_store import GoogleStore
-    from sync.stores.google_templates import find_templates
+    # The Google client libraries take seconds to import, which a local workbook's commands never need:
+    from letters.google_writer import GoogleLetterWriter  # lazy: only the Google backend needs it
+    from sync.stores.google_retry import RetryPolicy  # lazy: as above
+    from sync.stores.google_store import GoogleStore  # lazy: as above
+    from sync.stores.google_templates import find_templates  # lazy: as above
 
     sheets, drive, docs, _ = google_clients(settings)
     retry = RetryPolicy()  # one for the spreadsheet and the letters: Sheets, Drive and Docs alike

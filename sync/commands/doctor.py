@@ -25,6 +25,7 @@ from typing import Any
 
 import gspread
 import requests
+from googleapiclient.errors import HttpError
 
 from config.placeholders import placeholders
 from config.placeholders import warning as placeholder_warning
@@ -343,7 +344,6 @@ def _closest(title: str, candidates: Sequence[str]) -> str | None:
 
 def _letters(drive: Any, folder: str, email: str | None, is_service: bool, retry: RetryPolicy) -> list[Finding]:
     """The folder (reachable; on a Shared Drive for a service account) and the templates in it."""
-    from googleapiclient.errors import HttpError
 
     who_id, who_en = who(email)
     out: list[Finding] = []

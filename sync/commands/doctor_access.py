@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from googleapiclient.errors import HttpError
+
 from rules.errors import SapaError
 from sync.commands.findings import Finding, error, ok, warning
 from sync.stores.google_retry import RetryPolicy, status_of
@@ -48,7 +50,6 @@ def editors_read_everything() -> Finding:
 
 def link_sharing(drive: Any, spreadsheet_id: str, retry: RetryPolicy) -> Finding:
     """An error when anyone with the link can open the spreadsheet; a warning when Drive does not tell."""
-    from googleapiclient.errors import HttpError
 
     request = drive.permissions().list(fileId=spreadsheet_id, fields="permissions(type,role)",
                                        supportsAllDrives=True)

@@ -60,6 +60,8 @@ from typing import Any
 
 import gspread
 import requests
+from googleapiclient.errors import HttpError
+from googleapiclient.http import MediaIoBaseUpload
 
 from config.settings import Settings
 from letters.emblem import with_emblem
@@ -564,8 +566,6 @@ def _covers(rng: dict[str, Any], column: int) -> bool:
 
 
 def _templates(drive: Any, folder: str, settings: Settings, report: InitReport, retry: RetryPolicy) -> None:
-    from googleapiclient.errors import HttpError
-
     try:
         found = {t.kind: t for t in reversed(list_templates(drive, folder, retry))}  # the oldest wins
         report.drive_requests += 1
@@ -588,7 +588,6 @@ def upload_template(
     """Upload a .docx as a Google Doc (Drive converts it) into the folder: one multipart `files.create`.
     With an `emblem` (letters.emblem), the .docx uploaded is the template with the emblem in its kop, made
     in memory: every letter copied from the Doc then shows it."""
-    from googleapiclient.http import MediaIoBaseUpload
 
     try:
         data = with_emblem(path, emblem) if emblem else path.read_bytes()

@@ -84,8 +84,8 @@ def kind_of(err: BaseException) -> str:
 
 def reason_of(err: BaseException) -> str:
     if isinstance(err, SapaError):
-        # imported here: it brings in the Google client libraries, which `status` and a local `once` never need
-        from sync.stores.google_retry import redact
+        # lazy: google_retry brings in the Google client libraries, which `status` and a local `once` never need
+        from sync.stores.google_retry import redact  # lazy: see above
 
         return redact(str(err))[:200]
     return f"unexpected {type(err).__name__} at {where(err)}"  # its message may quote a reporter

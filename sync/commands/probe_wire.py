@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import gspread
+from googleapiclient.errors import HttpError
 
 SHEETS_API = "https://sheets.googleapis.com/v4/spreadsheets"
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
@@ -119,7 +120,6 @@ class Wire:
 
     def google(self, request: Any) -> dict[str, Any]:
         """Execute one google-api-python-client request (Drive, Docs), once."""
-        from googleapiclient.errors import HttpError
 
         body = _json(request.body) if request.body else None
         method_id = str(getattr(request, "methodId", "") or "")

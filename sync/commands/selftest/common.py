@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import multiprocessing
 import os
 import re
 import shutil
@@ -11,21 +12,30 @@ import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 from unittest import mock
 
+from openpyxl import load_workbook
+
 from config.settings import Settings
+from googledouble import GoogleDouble
+from letters.google_writer import GoogleLetterWriter
 from rules.complaint import FIELDS
 from rules.errors import SapaError
-from sync.commands import demo
+from sync.commands import bench, demo
+from sync.commands.bench import BUSY_AT, BUSY_START, SETUP_AT, SETUP_START, Office, contents
 from sync.commands.bench import RESPONSES_TAB as RESPONSES_TAB  # re-exported for the checks
+from sync.commands.selftest.office import LocalBackend, docx_text
 from sync.commands.status import status
 from sync.cycle.context import Context
 from sync.cycle.run import run_cycle, run_cycles
 from sync.cycle.tabs import CASE_ID
+from sync.stores.google_retry import RetryPolicy
 from sync.stores.local_store import Moment
+from sync.stores.store import Snapshot, Table
 from sync.stores.text import cell_text
 
 T = TypeVar("T")
@@ -78,8 +88,6 @@ def find_problems(tables: Mapping[str, list[list[object]]], ctx: Context) -> lis
 
 
 def all_accounted(tables: Mapping[str, list[list[object]]], ctx: Context, now: datetime) -> bool:
-    from sync.stores.store import Snapshot, Table
-
     def table(title: str) -> Table:
         rows = [list(r) for r in tables[title]]
         headers = tuple(cell_text(h) or "" for h in rows[0]) if rows else ()
@@ -95,8 +103,6 @@ def all_accounted(tables: Mapping[str, list[list[object]]], ctx: Context, now: d
 
 
 def busy_clock() -> datetime:
-    from sync.commands.bench import BUSY_AT
-
     return BUSY_AT
 
 
@@ -105,11 +111,6 @@ def freeze(double: Any) -> bytes:
 
 
 def thaw(office: Any, blob: bytes) -> Any:
-    from googledouble import GoogleDouble
-    from letters.google_writer import GoogleLetterWriter
-    from sync.commands.bench import Office
-    from sync.stores.google_retry import RetryPolicy
-
     double = GoogleDouble.restore(blob, busy_clock)
     drive, docs = double.service("drive", "v3"), double.service("docs", "v1")
     writer = GoogleLetterWriter(drive, docs, office.folder, office.templates, retry=RetryPolicy(sleep=lambda _: None))
@@ -122,15 +123,12 @@ FAST_CASES = (0, 1, 2, 3, 5, 6)
 
 
 def bench_cases(cases: tuple[int, ...] | None) -> Any:
-    from sync.commands import bench
-
     return bench.CASES if cases is None else tuple(bench.CASES[i] for i in cases)
 
 
 def google_prepared(responses: int, cases: tuple[int, ...] | None = None) -> tuple[Any, bytes]:
     """The bench's office just before its busy cycle (decisions on every role tab, letters to draft)."""
     if (responses, cases) not in _PREPARED:
-        from sync.commands import bench
 
         office = bench.prepare(make_ctx(), responses, bench_cases(cases))
         _PREPARED[responses, cases] = (office, freeze(office.double))
@@ -144,8 +142,6 @@ def parallel(function: Callable[..., T], points: list[tuple[Any, ...]]) -> list[
     """Run independent crash points on every core (forked, so prepared state is shared); serially where
     fork is missing, on one core, or with SAPA_SELFTEST_WORKERS=1 (a test runner that already spreads
     tests over the cores sets it, so that two pools do not fight over them)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     workers = int(os.environ.get(WORKERS) or min(4, os.cpu_count() or 1))
     if "fork" not in multiprocessing.get_all_start_methods() or workers < 2:
@@ -166,8 +162,6 @@ def google_letters(office: Any) -> list[str]:
 
 
 def google_state(office: Any) -> tuple[Any, list[str]]:
-    from sync.commands.bench import contents
-
     return contents(office), google_letters(office)
 
 
@@ -187,10 +181,7 @@ def settle(cycle: Callable[[], Any], rounds: int = 6) -> bool:
 
 def _local_prepare(folder: Path, responses: int, cases: tuple[int, ...] | None) -> None:
     """The bench's scenario on a local workbook: cases walked, new responses in, decisions typed."""
-    from openpyxl import load_workbook
 
-    from sync.commands.bench import BUSY_START, SETUP_AT, SETUP_START
-    from sync.commands.selftest.office import LocalBackend
 
     CASES = bench_cases(cases)
     ctx = make_ctx()
@@ -247,7 +238,6 @@ def local_prepared(responses: int, cases: tuple[int, ...] | None = None) -> Path
 
 def local_tables(folder: Path) -> dict[str, list[list[object]]]:
     """Every tab's values."""
-    from openpyxl import load_workbook
 
     book = load_workbook(folder / "sapa.xlsx")
     return {s.title: [list(r) for r in s.iter_rows(values_only=True)] for s in book.worksheets}
@@ -255,7 +245,6 @@ def local_tables(folder: Path) -> dict[str, list[list[object]]]:
 
 def local_state(folder: Path) -> tuple[dict[str, list[list[object]]], dict[str, str]]:
     """Every tab's values and every letter's text."""
-    from sync.commands.selftest.office import docx_text
 
     letters = {p.stem: docx_text(p) for p in sorted((folder / "Surat SAPA").glob("*.docx"))}
     return local_tables(folder), letters
@@ -265,8 +254,6 @@ def local_cycle(folder: Path, max_request_bytes: int | None = None, at: Callable
     """One busy cycle on the workbook in `folder`; with a budget, the cycles of its parts back to back.
 
     `at` is called at the moments of the cycle LocalStore names (staff saving then)."""
-    from sync.commands.bench import BUSY_AT
-    from sync.commands.selftest.office import LocalBackend
 
     backend = LocalBackend(folder, at)
     ctx = make_ctx(max_request_bytes)

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import sync
+from googledouble import SimulatedCrash
+from sync.commands.bench import BUSY_AT
 from sync.commands.selftest.common import (
     WRITES,
     Crash,
@@ -35,9 +37,6 @@ from sync.cycle.run import run_cycle
 
 
 def _google_point(responses: int, cases: tuple[int, ...] | None, k: int, applied: bool, expected: Any) -> bool:
-    from googledouble import SimulatedCrash
-    from sync.commands.bench import BUSY_AT
-
     ctx = make_ctx()
     office, blob = google_prepared(responses, cases)
     copy = thaw(office, blob)
@@ -54,8 +53,6 @@ def _google_point(responses: int, cases: tuple[int, ...] | None, k: int, applied
 
 
 def crash_google(responses: int, cases: tuple[int, ...] | None = None) -> tuple[str, bool]:
-    from sync.commands.bench import BUSY_AT
-
     ctx = make_ctx()
     office, blob = google_prepared(responses, cases)
     reference = thaw(office, blob)
@@ -101,8 +98,6 @@ def _local_point(prepared: Path, root: Path, name: str, k: int, expected: Any) -
 
 
 def crash_local(responses: int, cases: tuple[int, ...] | None = None) -> tuple[str, bool]:
-    from sync.commands.bench import BUSY_AT
-
     ctx = make_ctx()
     prepared = local_prepared(responses, cases)
     with tempfile.TemporaryDirectory() as tmp:

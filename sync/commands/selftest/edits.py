@@ -9,7 +9,10 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from openpyxl import load_workbook
+
 from rules.errors import SapaError
+from sync.commands.bench import BUSY_AT
 from sync.commands.selftest.common import (
     RESPONSES_TAB,
     all_accounted,
@@ -72,7 +75,6 @@ def _misplaced(tables: Mapping[str, list[list[object]]], expected: Mapping[str, 
 def _edit_point(responses: int, cases: tuple[int, ...] | None, edit: str, k: int,
                 expected: Mapping[str, Mapping[str, object]]) -> str:
     """'' when the edit before request k left every value in its case's row and every tab and header back."""
-    from sync.commands.bench import BUSY_AT
 
     ctx = make_ctx()
     office, blob = google_prepared(responses, cases)
@@ -111,7 +113,6 @@ def _edit_point(responses: int, cases: tuple[int, ...] | None, edit: str, k: int
 def _verdict(tables: Mapping[str, list[list[object]]], ctx: Context,
              expected: Mapping[str, Mapping[str, object]]) -> str:
     """'' when every value is in its case's row, every tab and header is back, nothing doubled or lost."""
-    from sync.commands.bench import BUSY_AT
 
     missing = [f"{t.name}/{h}" for t in ctx.tabs.all for h in t.headers
                if t.name not in tables or h not in [cell_text(x) for x in (tables[t.name] or [[]])[0]]]
@@ -134,7 +135,6 @@ RACE_EDITS = ("sort", "move column")
 
 def _in_libreoffice(path: Path, change: Callable[[Workbook], None]) -> None:
     """Open the workbook, change it, save it and close it, as staff do in LibreOffice (no lock file is left)."""
-    from openpyxl import load_workbook
 
     book = load_workbook(path)
     change(book)
@@ -233,8 +233,6 @@ def _call(function: Callable[..., str], args: tuple[Any, ...]) -> str:
 
 
 def staff_edits(responses: int, cases: tuple[int, ...] | None = None) -> tuple[str, bool]:
-    from sync.commands.bench import BUSY_AT
-
     ctx = make_ctx()
     office, blob = google_prepared(responses, cases)
     reference = thaw(office, blob)

@@ -13,9 +13,12 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+from openpyxl import load_workbook
+
 from config.settings import Settings
-from rules.errors import SapaError
+from rules.errors import InputError, SapaError, TransientError
 from sync.commands import demo
+from sync.commands.bench import BUSY_AT
 from sync.commands.selftest.common import (
     Crash,
     crash_at,
@@ -29,10 +32,7 @@ from sync.stores.local_store import LocalStore
 
 
 def local_faults() -> tuple[str, bool]:
-    from openpyxl import load_workbook
 
-    from rules.errors import InputError, TransientError
-    from sync.commands.bench import BUSY_AT
 
     ctx = make_ctx()
 

@@ -10,14 +10,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
 from config.settings import Settings
+from googledouble.forms import google_spreadsheet
 from rules.complaint import FIELDS
 from rules.errors import SapaError
+from sync.commands.bench import BUSY_AT
 from sync.commands.selftest.common import (
     RESPONSES_TAB,
     all_accounted,
     make_ctx,
 )
+from sync.commands.selftest.office import GoogleBackend, LocalBackend, response_row
 from sync.cycle.run import run_cycle
 
 # --- 4. hostile input ---------------------------------------------------------------------------
@@ -31,8 +37,6 @@ _HOSTILE = [
 
 
 def _hostile_rows() -> list[dict[str, object]]:
-    from sync.commands.selftest.office import response_row
-
     rows: list[dict[str, object]] = []
     text_fields = [f for f in FIELDS if f != "timestamp"]
     for i, value in enumerate(_HOSTILE):
@@ -78,8 +82,6 @@ def _layouts() -> dict[str, Layout]:
 
 def _workbook(path: Path, tab: str, data: list[list[object]]) -> None:
     """A form tab as a Google Form download keeps it: text as text (xlsx cannot hold control characters)."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     book = Workbook()
     sheet = book.active
@@ -107,8 +109,6 @@ def _sweep(examples: int) -> tuple[str, bool]:
     """The property (strategies.py), derandomized, on each backend: this is its only sweep."""
     from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 
-    from sync.commands.bench import BUSY_AT
-    from sync.commands.selftest.office import GoogleBackend, LocalBackend
     from sync.commands.selftest.strategies import ROWS, keeps_every_response_and_makes_no_formula
 
     ctx = make_ctx()
@@ -144,8 +144,6 @@ def _sweep(examples: int) -> tuple[str, bool]:
 def _corpus() -> tuple[str, bool]:
     """Each layout on each backend: no crash, every response a case or a review row, no formula, and
     a structural problem said in a message naming it (a warning in the log, or the error itself)."""
-    from sync.commands.bench import BUSY_AT
-    from sync.commands.selftest.office import GoogleBackend, LocalBackend, google_spreadsheet
 
     ctx = make_ctx()
     ok_runs, notes, formulas, total, checked = 0, [], 0, 0, 0

@@ -8,18 +8,27 @@ the bench run on them; the contract suite runs every cycle test against each of 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from docx import Document
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from config.settings import Settings
+from googledouble import GoogleDouble
+from googledouble.a1 import cell_name
+from googledouble.forms import google_spreadsheet
+from letters.google_writer import GoogleLetterWriter
 from letters.local_writer import LocalLetterWriter
-from letters.writer import TEMPLATE_KINDS, LetterWriter
+from letters.writer import TEMPLATE_KINDS, TEMPLATES, LetterWriter
 from rules.complaint import FIELDS
 from rules.values import from_serial
 from sync.commands import demo
+from sync.stores import google_changes, workspace
+from sync.stores.google_retry import RetryPolicy
+from sync.stores.google_store import GoogleStore
 from sync.stores.local_store import LocalStore, Moment
 from sync.stores.store import Store
 
@@ -223,8 +232,6 @@ def _relink(sheet: Worksheet) -> None:
 
 
 def docx_text(path: Path) -> str:
-    from docx import Document
-
     document = Document(str(path))
     parts = [p.text for p in document.paragraphs]
     parts += [c.text for t in document.tables for r in t.rows for c in r.cells]
@@ -239,14 +246,12 @@ _DOCUMENT_NAMES = {"Surat Tugas": "surat-tugas", "Surat Rujukan": "surat-rujukan
 
 def template_lines(kind: str) -> list[str]:
     """The shipped .docx template's text, as the Google Docs copy of it holds it."""
-    from letters.writer import TEMPLATES
 
     return docx_text(TEMPLATES / f"{kind}.docx").split("\n")
 
 
 def response_row(**answers: object) -> dict[str, object]:
     """A plausible complete response; keyword arguments override answers."""
-    from datetime import datetime
 
     base: dict[str, object] = {
         "timestamp": datetime(2026, 11, 28, 9, 30),
@@ -287,30 +292,12 @@ def after_first(method: str, action: Callable[..., None]) -> Callable[..., None]
     return hook
 
 
-def google_spreadsheet(double, tab: str, data: list[list[object]]) -> str:  # type: ignore[no-untyped-def]
-    """A form spreadsheet in the double; text stays text (the double's set-up makes "=..." a formula)."""
-    from googledouble.sheets_values import set_value
-    from googledouble.values import Parsed
-
-    texts = {(r, c): v for r, row in enumerate(data) for c, v in enumerate(row)
-             if isinstance(v, str) and v.startswith("=")}
-    plain = [[None if (r, c) in texts else v for c, v in enumerate(row)] for r, row in enumerate(data)]
-    spreadsheet_id: str = double.create_spreadsheet("SAPA", {tab: plain}, locale="id_ID")
-    with double.editing(spreadsheet_id) as book:
-        sheet = book.by_title(tab)
-        for (r, c), text in texts.items():
-            set_value(sheet, r, c, Parsed({"stringValue": text}))
-    return spreadsheet_id
-
-
 class GoogleBackend:
     """The office's Google spreadsheet, over the in-process API double (googledouble/)."""
 
     name = "google"
 
     def __init__(self, folder: Path) -> None:
-        from googledouble import GoogleDouble
-
         self.folder = folder
         self.double = GoogleDouble(locale="id_ID", time_zone="Asia/Jakarta")
         self.client = self.double.gspread_client()
@@ -325,16 +312,10 @@ class GoogleBackend:
         self.spreadsheet_id = google_spreadsheet(self.double, tab, data)
 
     def store(self) -> Store:
-        from sync.stores.google_retry import RetryPolicy
-        from sync.stores.google_store import GoogleStore
-
         return GoogleStore(self.client, self.spreadsheet_id, retry=RetryPolicy(sleep=lambda _: None),
                            max_request_bytes=self.max_request_bytes)
 
     def writer(self) -> LetterWriter:
-        from letters.google_writer import GoogleLetterWriter
-        from sync.stores.google_retry import RetryPolicy
-
         if not hasattr(self, "_letters"):
             drive = self.double.create_shared_drive("SAPA")
             folder = self.double.create_folder("Surat SAPA", drive, app_created=True)
@@ -391,14 +372,10 @@ class GoogleBackend:
         raise KeyError(key)
 
     def type_into(self, tab: str, key_header: str, key: str, header: str, value: object) -> None:
-        from googledouble.a1 import cell_name
-
         number, headers = self._row(tab, key_header, key)
         self.double.staff_type(self.spreadsheet_id, tab, cell_name(number - 1, headers.index(header)), value)
 
     def insert_row(self, tab: str, before: int, values: Sequence[object] = ()) -> None:
-        from googledouble.a1 import cell_name
-
         self.double.staff_insert_rows(self.spreadsheet_id, tab, before)
         for column, value in enumerate(values):
             if value is not None:
@@ -435,15 +412,12 @@ class GoogleBackend:
                     entered = (raw or {}).get("userEnteredValue")
                     if not entered:
                         continue
-                    from googledouble.a1 import cell_name
 
                     view = self.double.cell(self.spreadsheet_id, title, cell_name(r, c))
                     out.append((title, view.formatted, "formulaValue" in entered and not _fingerprint(sheet, r, c)))
         return out
 
     def set_cell(self, tab: str, row: int, column: int, value: object) -> None:
-        from googledouble.a1 import cell_name
-
         self.double.staff_type(self.spreadsheet_id, tab, cell_name(row - 1, column), value)
 
     def insert_column(self, tab: str, at: int, header: str) -> None:
@@ -477,7 +451,6 @@ class GoogleBackend:
 def _without_fingerprints(title: str, values: list[list[Any]]) -> list[list[Any]]:
     """A tab's values without the worker's hidden change-detection block (`Panduan` X:Z): they sum up the
     other tabs' contents in their row order, which runs that end the same may reach in another order."""
-    from sync.stores import google_changes, workspace
 
     if title != workspace.GUIDE_TAB:
         return values
@@ -487,7 +460,6 @@ def _without_fingerprints(title: str, values: list[list[Any]]) -> list[list[Any]
 def _fingerprint(sheet: Any, row: int, column: int) -> bool:
     """Is this cell the worker's own change-detection formula (sync/stores/google_changes.py), exactly as
     the worker writes it for the tab named beside it? Any other formula counts as a formula."""
-    from sync.stores import google_changes, workspace
 
     if sheet.title != workspace.GUIDE_TAB or column != google_changes.FIRST_COLUMN + 2:
         return False

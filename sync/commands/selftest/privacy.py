@@ -23,16 +23,31 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import yaml
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from google.auth.exceptions import RefreshError
+from openpyxl import load_workbook
+
+from config import load_settings
 from config.notify import RECIPIENT_ROLES
 from config.settings import Settings
+from googledouble.drive_files import DOC
+from googledouble.errors import invalid_value
 from rules import values
 from rules.errors import SapaError
 from sync.commands import demo, demo_walk
+from sync.commands.app import main
+from sync.commands.doctor import diagnose, render
+from sync.commands.loop import guarded
 from sync.commands.selftest.common import make_ctx
+from sync.commands.selftest.office import GoogleBackend
 from sync.cycle.context import Context
+from sync.cycle.run import run_cycle
 from sync.cycle.tabs import CASE_ID, I, R
 from sync.notify.channels import Delivery
 from sync.notify.sender import Sender
+from sync.stores.google_auth import SCOPES, clients, load_credentials
 from sync.stores.text import cell_text
 
 Tables = Mapping[str, list[list[object]]]
@@ -105,9 +120,7 @@ def _role_tabs(tables: Tables, seeded: Mapping[str, set[str]]) -> tuple[int, int
 
 def _local_demo(seen: _Capture) -> tuple[list[int], Tables]:
     """`python -m sync demo`, then an error: a new workbook left open in LibreOffice."""
-    from openpyxl import load_workbook
 
-    from sync.commands.app import main
 
     with tempfile.TemporaryDirectory() as tmp, seen.on():
         codes = [main(["demo", "--dir", tmp])]
@@ -137,11 +150,6 @@ NOTIFIED = {"notify": {"recipients": {role: [f"telegram:{i}"] for i, role in enu
 def _google_walk(seen: _Capture, channel: _Recording) -> tuple[Tables, int, int]:
     """The demo's staff walk on Google (the API double), letters and notifications on: (tabs, letter Docs,
     files shared by link); the messages sent are in `channel`."""
-    from googledouble.drive_files import DOC
-    from googledouble.errors import invalid_value
-    from sync.commands.loop import guarded
-    from sync.commands.selftest.office import GoogleBackend
-    from sync.cycle.run import run_cycle
 
     ctx, rows = Context.from_settings(Settings.model_validate(NOTIFIED)), demo.sample_rows()
     sender = Sender({"telegram": channel}, ctx.settings.notify)
@@ -181,10 +189,7 @@ def _google_walk(seen: _Capture, channel: _Recording) -> tuple[Tables, int, int]
 
 def _throwaway(folder: Path) -> tuple[dict[str, Path], list[str]]:
     """Credential files, sound and broken, holding distinctive secrets; (files, the secrets)."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
 
-    from sync.stores.google_auth import SCOPES
 
     pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
@@ -210,13 +215,7 @@ def _throwaway(folder: Path) -> tuple[dict[str, Path], list[str]]:
 
 def _scenarios(files: Mapping[str, Path], folder: Path, hidden: list[str]) -> list[tuple[Callable[[], bool], bool]]:
     """Offline runs that touch credentials: (run, whether it must raise); a run says if it went as planned."""
-    import yaml
-    from google.auth.exceptions import RefreshError
 
-    from config import load_settings
-    from sync.commands.app import main
-    from sync.commands.doctor import diagnose, render
-    from sync.stores.google_auth import clients, load_credentials
 
     def config(**google: object) -> Path:
         path = folder / f"config-{secrets.token_hex(4)}.yaml"

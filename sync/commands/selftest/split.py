@@ -15,7 +15,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from googledouble import SimulatedCrash
 from letters.google_writer import GoogleLetterWriter
+from sync.commands.bench import BUSY_AT
 from sync.commands.selftest.common import (
     WRITES,
     Crash,
@@ -42,15 +44,11 @@ LOCAL_POINTS = 8  # file writes sampled over the parts' saves (each point replay
 
 
 def _google_cycles(office: Any, budget: int) -> Any:
-    from sync.commands.bench import BUSY_AT
-
     ctx = make_ctx(budget)
     return run_cycles(lambda: run_cycle(office.store(), ctx, BUSY_AT, office.writer))
 
 
 def _google_point(responses: int, cases: tuple[int, ...] | None, k: int, applied: bool, expected: Any) -> bool:
-    from googledouble import SimulatedCrash
-
     office, blob = google_prepared(responses, cases)
     copy = thaw(office, blob)
     copy.double.crash_after(k, applied=applied)

@@ -17,7 +17,10 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+from letters.google_writer import GoogleLetterWriter
 from rules.errors import SapaError
+from sync.commands.bench import BUSY_AT, RESPONSES_TAB
+from sync.commands.loop import guarded
 from sync.commands.selftest.common import (
     all_accounted,
     find_problems,
@@ -32,7 +35,11 @@ from sync.commands.selftest.common import (
     settle,
     thaw,
 )
+from sync.commands.selftest.office import LocalBackend
 from sync.cycle.run import run_cycle
+from sync.stores.google_retry import RetryPolicy
+from sync.stores.google_store import GoogleStore
+from sync.stores.local_store import LocalStore
 
 # --- 2. quota storms and outages ----------------------------------------------------------------
 
@@ -73,11 +80,6 @@ def _job(cycle: Callable[[], Any], results: list[Any], unexpected: list[str]) ->
 def _google_storms(responses: int, cases: tuple[int, ...] | None
                    ) -> tuple[int, int, list[str], int, int, list[str]]:
     """(storms, caught up, notes, backed-off retries, times the run loop raised, unexpected errors)."""
-    from letters.google_writer import GoogleLetterWriter
-    from sync.commands.bench import BUSY_AT, RESPONSES_TAB
-    from sync.commands.loop import guarded
-    from sync.stores.google_retry import RetryPolicy
-    from sync.stores.google_store import GoogleStore
 
     ctx = make_ctx()
     office, blob = google_prepared(responses, cases)
@@ -183,10 +185,6 @@ _OUTAGES: dict[str, Callable[[Path, _SimClock], contextlib.AbstractContextManage
 def _local_outage(prepared: Path, root: Path, label: str, expected: Any) -> tuple[str, int, list[str], int]:
     """One outage through the run loop's guard: (what went wrong or '', cycles held back,
     unexpected errors the guard caught, times the loop raised)."""
-    from sync.commands.bench import BUSY_AT
-    from sync.commands.loop import guarded
-    from sync.commands.selftest.office import LocalBackend
-    from sync.stores.local_store import LocalStore
 
     ctx = make_ctx()
     folder = root / label.replace(" ", "-")
