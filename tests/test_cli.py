@@ -128,8 +128,22 @@ def test_selftest_exits_1_when_any_figure_is_not_met(monkeypatch: pytest.MonkeyP
 def test_selftest_without_the_test_install_says_what_to_install(monkeypatch: pytest.MonkeyPatch,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setitem(sys.modules, "hypothesis", None)  # as after `pip install -r requirements.txt` only
-    assert main(["selftest"]) == 2
+    assert main(["selftest", "--slow"]) == 2  # the sweeps need hypothesis; plain selftest does not
     assert "requirements-dev.txt" in capsys.readouterr().err
+
+
+def test_plain_selftest_runs_without_hypothesis() -> None:
+    """The worker's own install has no hypothesis: the self-test's modules load, and the hostile-input check
+    tries its fixed corpus and says that the random tabs need hypothesis (a failure only for --slow)."""
+    script = ("import sys\n"
+              "sys.modules['hypothesis'] = None\n"
+              "from sync.commands import cli, selftest\n"
+              "from sync.commands.selftest import hostile\n"
+              "print(hostile._sweep(1), hostile._sweep(1, required=True))\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "requirements-dev.txt)', True) (" in done.stdout
+    assert done.stdout.rstrip().endswith("requirements-dev.txt)', False)")
 
 
 def test_global_options_are_taken_after_the_command_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -49,7 +49,7 @@ def checks_of(fast: bool = True) -> dict[str, Callable[[], tuple[str, bool]]]:
         "crash_split": lambda: crash_split(responses, cases),
         "quota_storms": lambda: quota_storms(responses, cases),
         "staff_edits": lambda: staff_edits(responses, cases),
-        "hostile_input": lambda: hostile_input(examples),
+        "hostile_input": lambda: hostile_input(examples, sweep_required=not fast),
         "privacy": privacy,
         "local_faults": local_faults,
     }
