@@ -41,9 +41,13 @@ class Command:
     options: Callable[[argparse.ArgumentParser], None] = lambda parser: None
 
 
-def main(argv: Sequence[str] | None = None, developer: Sequence[Command] = ()) -> int:
-    """Parse `argv`, run its command, and turn what went wrong into a message and an exit code."""
+def main(argv: Sequence[str] | None = None, developer: Sequence[Command] = (),
+         outside: compose.Outside = compose.PROCESS) -> int:
+    """Parse `argv`, run its command, and turn what went wrong into a message and an exit code.
+
+    `outside`: the environment and the browser login the commands use (the process's)."""
     args = parser(developer).parse_args(argv)
+    args.outside = outside
     configure_logs(verbose=args.verbose, as_json=args.log_json)
     try:
         code = int(args.command(args))
@@ -131,7 +135,7 @@ def _once_options(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_once(args: argparse.Namespace) -> int:
-    loop.once(_settings(args), rebuild_lost_cases=args.rebuild_lost_cases)
+    loop.once(_settings(args), rebuild_lost_cases=args.rebuild_lost_cases, outside=args.outside)
     return 0
 
 
@@ -140,7 +144,7 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    loop.run(_settings(args), args.interval)
+    loop.run(_settings(args), args.interval, args.outside)
     return 0
 
 
@@ -149,7 +153,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     settings = compose.google_settings(_settings(args))
     # a person runs init: a first login may open a browser
-    sheets, drive, _, email = compose.google_clients(settings, login=True)
+    sheets, drive, _, email = compose.google_clients(settings, login=True, outside=args.outside)
     print(init_spreadsheet(sheets, drive, settings, worker_email=email).render())
     return 0
 
@@ -182,11 +186,11 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from sync.commands import doctor_command  # lazy: only doctor loads the checks (and the Google libraries)
 
     return doctor_command.run(_settings(args), probe_google=args.probe, answers=args.answers,
-                              notify_test=args.notify_test)
+                              notify_test=args.notify_test, outside=args.outside)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    report, text = office_status(_settings(args), compose.now())
+    report, text = office_status(_settings(args), compose.now(), args.outside)
     print(json.dumps(report, ensure_ascii=False) if args.json else text)
     return 0
 
@@ -208,7 +212,7 @@ def _report_options(parser: argparse.ArgumentParser) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     settings = _settings(args)
     ctx = compose.context(settings)
-    found = month_report(compose.open_store(settings), ctx, ctx.local_time(compose.now()), args.month,
+    found = month_report(compose.open_store(settings, args.outside), ctx, ctx.local_time(compose.now()), args.month,
                          all_counts=args.all_counts)
     for warning in found.recap.warnings:
         print(f"peringatan: {warning}", file=sys.stderr)

@@ -9,6 +9,9 @@ workbook's commands start without them.
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +30,18 @@ from sync.stores.local_store import LocalStore
 from sync.stores.store import Store
 
 log = logging.getLogger("sync")
+
+
+@dataclass(frozen=True)
+class Outside:
+    """What the worker takes from outside its configuration: the environment (the variable that may name
+    the service account key) and the browser login of `init`. The self-test passes its own."""
+
+    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    browser: Callable[[Path, Any], Any] | None = None  # (OAuth client file, flow) -> credentials; None: a browser
+
+
+PROCESS = Outside()
 
 
 def settings_from(config: Path | None, workbook: Path | None) -> Settings:
@@ -63,31 +78,32 @@ def open_writer(settings: Settings, workbook: Path) -> LocalLetterWriter:
     return LocalLetterWriter(workbook.parent / settings.letters.folder, settings.letters)
 
 
-def google_clients(settings: Settings, *, login: bool = False) -> tuple[Any, Any, Any, str | None]:
+def google_clients(settings: Settings, *, login: bool = False,
+                   outside: Outside = PROCESS) -> tuple[Any, Any, Any, str | None]:
     """Sheets (gspread), Drive and Docs clients, and the service account's e-mail (None for a user login)."""
     from sync.stores.google_auth import clients  # lazy: only the Google backend needs the Google libraries
 
-    return clients(settings, login=login)
+    return clients(settings, login=login, environ=outside.environ, browser=outside.browser)
 
 
-def open_backend(settings: Settings) -> tuple[Store, LetterWriter | None]:
+def open_backend(settings: Settings, outside: Outside = PROCESS) -> tuple[Store, LetterWriter | None]:
     """The store and the letter writer the configuration names: local files or Google."""
     if settings.store.backend == "google":
-        return _google_backend(settings)
+        return _google_backend(settings, outside)
     if settings.store.workbook is None:
         raise InputError("no workbook given: pass --workbook FILE.xlsx or set store.workbook.")
     workbook = settings.store.workbook
     return LocalStore(workbook, settings.store.responses_tab), open_writer(settings, workbook)
 
 
-def _google_backend(settings: Settings) -> tuple[Store, LetterWriter | None]:
+def _google_backend(settings: Settings, outside: Outside) -> tuple[Store, LetterWriter | None]:
     # The Google client libraries take seconds to import, which a local workbook's commands never need:
     from letters.google_writer import GoogleLetterWriter  # lazy: only the Google backend needs it
     from sync.stores.google_retry import RetryPolicy  # lazy: as above
     from sync.stores.google_store import GoogleStore  # lazy: as above
     from sync.stores.google_templates import find_templates  # lazy: as above
 
-    sheets, drive, docs, _ = google_clients(settings)
+    sheets, drive, docs, _ = google_clients(settings, outside=outside)
     retry = RetryPolicy()  # one for the spreadsheet and the letters: Sheets, Drive and Docs alike
     store = GoogleStore(sheets, settings.google.spreadsheet_id, settings.store.responses_tab,
                         log_tabs=(settings.tabs.log,), max_request_bytes=settings.worker.max_request_bytes,
@@ -103,8 +119,8 @@ def _google_backend(settings: Settings) -> tuple[Store, LetterWriter | None]:
     return store, GoogleLetterWriter(drive, docs, folder, templates, retry=retry)
 
 
-def open_store(settings: Settings) -> Store:
-    return open_backend(settings)[0]
+def open_store(settings: Settings, outside: Outside = PROCESS) -> Store:
+    return open_backend(settings, outside)[0]
 
 
 def notification_sender(settings: Settings) -> Sender | None:

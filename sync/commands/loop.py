@@ -19,7 +19,7 @@ import schedule
 
 from config.settings import Settings
 from rules.errors import InputError, SapaError, where
-from sync.commands.compose import context, notification_sender, now, open_backend, warn_placeholders
+from sync.commands.compose import PROCESS, Outside, context, notification_sender, now, open_backend, warn_placeholders
 from sync.commands.health import Watch
 from sync.cycle.run import run_cycle, run_cycles
 from sync.notify.ping import pinged
@@ -80,7 +80,7 @@ def refuse_after_probe(settings: Settings) -> None:
         refuse_if_contradicted(settings)
 
 
-def once(settings: Settings, *, rebuild_lost_cases: bool = False) -> None:
+def once(settings: Settings, *, rebuild_lost_cases: bool = False, outside: Outside = PROCESS) -> None:
     """One cycle (in parts, when the plan is large); a failure is recorded and raised, an alarm printed."""
     refuse_after_probe(settings)
     warn_placeholders(settings)
@@ -89,7 +89,7 @@ def once(settings: Settings, *, rebuild_lost_cases: bool = False) -> None:
 
     def cycle() -> None:
         with refused_logins():
-            store, writer = open_backend(settings)  # inside: a failure to connect is a failed cycle too
+            store, writer = open_backend(settings, outside)  # inside: a failure to connect is a failed cycle too
             opened.append(store)
             sender = notification_sender(settings)
             run_cycles(lambda: run_cycle(store, ctx, now(), writer, rebuild_lost=rebuild_lost_cases,
@@ -104,12 +104,12 @@ def once(settings: Settings, *, rebuild_lost_cases: bool = False) -> None:
             print(watch.alarm, file=sys.stderr)
 
 
-def run(settings: Settings, interval: int | None = None) -> None:
+def run(settings: Settings, interval: int | None = None, outside: Outside = PROCESS) -> None:
     """A guarded cycle every `interval` seconds (the configuration's poll interval) until SIGTERM or Ctrl-C."""
     refuse_after_probe(settings)
     warn_placeholders(settings)
     ctx = context(settings)
-    store, writer = open_backend(settings)
+    store, writer = open_backend(settings, outside)
     every = interval or settings.poll_interval_seconds
     stopping = False
 

@@ -13,7 +13,7 @@ from rules.dates_id import long_date, short_moment, zone_label
 from rules.monitoring import summary
 from rules.workflow import QUEUE, ROLE_LABELS, STATE_LABELS, STATES
 from sync.commands import health
-from sync.commands.compose import context, open_store
+from sync.commands.compose import PROCESS, Outside, context, open_store
 from sync.cycle import answer_options, monitoring_step, sheet_zone
 from sync.cycle.context import Context
 from sync.cycle.form_structure import messages, read_structure
@@ -174,11 +174,11 @@ def render(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def office_status(settings: Settings, now: datetime) -> tuple[dict[str, Any], str]:
+def office_status(settings: Settings, now: datetime, outside: Outside = PROCESS) -> tuple[dict[str, Any], str]:
     """`status`: the spreadsheet's figures and the worker's health (failed cycles, heartbeat, alarm);
     as JSON data and as text."""
     ctx = context(settings)
-    report = status(open_store(settings).read(tabs_read(ctx)), ctx, ctx.local_time(now))
+    report = status(open_store(settings, outside).read(tabs_read(ctx)), ctx, ctx.local_time(now))
     record = health.load(health.state_path(settings))
     report["failed_cycles"] = record.failed_cycles
     report |= health.heartbeat(record, settings, now)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -72,20 +73,27 @@ def default_token_cache() -> Path:
     return Path(base or Path.home() / ".config") / "sapa-sync" / "token.json"
 
 
-def load_credentials(settings: Settings, *, login: bool = False,
-                     request: transport.Request | None = None) -> tuple[Any, str | None]:
+BrowserLogin = Callable[[Path, Any], Any]  # (OAuth client file, its flow) -> credentials
+
+
+def load_credentials(settings: Settings, *, login: bool = False, request: transport.Request | None = None,
+                     environ: Mapping[str, str] | None = None,
+                     browser: BrowserLogin | None = None) -> tuple[Any, str | None]:
     """(credentials, service account e-mail or None for a user login).
 
     `login`: a person is at the keyboard, and a user login may open a browser (`login`, `init`).
-    `request` carries the renewal of a saved login (google-auth's own by default)."""
+    `request` carries the renewal of a saved login (google-auth's own by default); `environ` is the
+    environment the key's variable is read from (the process's by default); `browser` makes the
+    browser login (`browser_login` by default)."""
     google = settings.google
-    env_key = os.environ.get(google.credentials_env)
+    env_key = (os.environ if environ is None else environ).get(google.credentials_env)
     key = google.credentials or (Path(env_key) if env_key else None)
     if key is not None:
         return _service_account(key, google.credentials_env), _email(key)
     if google.oauth_client is not None:
         token = google.token_cache or default_token_cache()
-        return _user(google.oauth_client, token, login=login, request=request or Request()), None
+        return _user(google.oauth_client, token, login=login, request=request or Request(),
+                     browser=browser or _browser_login), None
     raise ConfigError(
         "no Google credentials: set google.credentials to a service account key file (.json), or the "
         f"environment variable {google.credentials_env}, or google.oauth_client to log in as a user. "
@@ -112,7 +120,7 @@ def _email(key: Path) -> str | None:
         return None
 
 
-def _user(client_secret: Path, token: Path, *, login: bool, request: transport.Request) -> Any:
+def _user(client_secret: Path, token: Path, *, login: bool, request: transport.Request, browser: BrowserLogin) -> Any:
     """An OAuth user: the saved login, renewed; a browser login only when a person asked for one."""
     creds = _saved(token)
     if creds is not None and not creds.valid and creds.refresh_token:
@@ -133,7 +141,7 @@ def _user(client_secret: Path, token: Path, *, login: bool, request: transport.R
                 "server without a browser: `sapa-sync login --no-browser`, or log in on a computer with a "
                 "browser and copy the token file here)."
             )
-        creds = browser_login(client_secret, flow=flow)
+        creds = browser(client_secret, flow)
     save_login(creds, token)
     return creds
 
@@ -163,6 +171,10 @@ def browser_login(client_secret: Path, *, open_browser: bool = True, port: int =
         raise
 
 
+def _browser_login(client_secret: Path, flow: Any) -> Any:
+    return browser_login(client_secret, flow=flow)
+
+
 def _flow(client_secret: Path) -> Any:
     """The OAuth client (a "Desktop app"), read from its file; its content never in a message."""
     if not client_secret.is_file():
@@ -185,11 +197,13 @@ def save_login(creds: Any, token: Path) -> None:
         token.chmod(0o600)  # the token is a secret: only its owner may read it
 
 
-def clients(settings: Settings, *, login: bool = False) -> tuple[gspread.Client, Any, Any, str | None]:
-    """gspread for Sheets, and Drive v3 + Docs v1 services, every request with a timeout."""
+def clients(settings: Settings, *, login: bool = False, environ: Mapping[str, str] | None = None,
+            browser: BrowserLogin | None = None) -> tuple[gspread.Client, Any, Any, str | None]:
+    """gspread for Sheets, and Drive v3 + Docs v1 services, every request with a timeout (`login`,
+    `environ`, `browser`: see `load_credentials`)."""
     if not settings.google.spreadsheet_id:
         raise InputError("google.spreadsheet_id is empty: copy the id from the spreadsheet's URL (/d/<id>/edit).")
-    creds, email = load_credentials(settings, login=login)
+    creds, email = load_credentials(settings, login=login, environ=environ, browser=browser)
     timeout = settings.google.timeout_seconds
     sheets = gspread.Client(auth=creds, session=AuthorizedSession(creds))  # type: ignore[no-untyped-call]
     sheets.http_client.set_timeout(timeout)

@@ -14,14 +14,14 @@ import json
 import logging
 import os
 import secrets
-import socket
+import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import yaml
 from cryptography.hazmat.primitives import serialization
@@ -38,6 +38,7 @@ from rules import values
 from rules.errors import SapaError
 from sync.commands import demo, demo_walk
 from sync.commands.app import main
+from sync.commands.compose import Outside, google_clients
 from sync.commands.doctor import diagnose, render
 from sync.commands.loop import guarded
 from sync.commands.selftest.common import make_ctx
@@ -47,7 +48,7 @@ from sync.cycle.run import run_cycle
 from sync.cycle.tabs import CASE_ID, I, R
 from sync.notify.channels import Delivery
 from sync.notify.sender import Sender
-from sync.stores.google_auth import SCOPES, clients, load_credentials
+from sync.stores.google_auth import SCOPES, load_credentials
 from sync.stores.text import cell_text
 
 Tables = Mapping[str, list[list[object]]]
@@ -213,7 +214,8 @@ def _throwaway(folder: Path) -> tuple[dict[str, Path], list[str]]:
     return files, [body[1], body[len(body) // 2], body[-2], key_id, client_secret, refresh, access]
 
 
-def _scenarios(files: Mapping[str, Path], folder: Path, hidden: list[str]) -> list[tuple[Callable[[], bool], bool]]:
+def _scenarios(files: Mapping[str, Path], folder: Path, hidden: list[str],
+               outside: Outside) -> list[tuple[Callable[[], bool], bool]]:
     """Offline runs that touch credentials: (run, whether it must raise); a run says if it went as planned."""
 
 
@@ -226,15 +228,16 @@ def _scenarios(files: Mapping[str, Path], folder: Path, hidden: list[str]) -> li
 
     def cli(command: str, code: int, env: Path | None = None, **google: object) -> tuple[Callable[[], bool], bool]:
         def run() -> bool:
-            with mock.patch.dict(os.environ, {ENV: str(env)} if env else {}):
-                return main(["-v", "--config", str(config(**google)), command]) == code
+            given = replace(outside, environ={**outside.environ, **({ENV: str(env)} if env else {})})
+            return main(["-v", "--config", str(config(**google)), command], outside=given) == code
         return run, False
 
     def connect(raises: bool = False, **google: object) -> tuple[Callable[[], bool], bool]:
         def run() -> bool:  # clients are built offline: no request until the first call
             settings = load_settings(config(**google))
-            email = load_credentials(settings)[1]
-            return clients(settings)[1] is not None and (email is None) == ("oauth_client" in google)
+            email = load_credentials(settings, environ=outside.environ, browser=outside.browser)[1]
+            built = google_clients(settings, outside=outside)
+            return built[1] is not None and (email is None) == ("oauth_client" in google)
         return run, raises
 
     def doctor(error: Exception) -> tuple[Callable[[], bool], bool]:
@@ -261,21 +264,36 @@ def _scenarios(files: Mapping[str, Path], folder: Path, hidden: list[str]) -> li
     ]
 
 
-@contextlib.contextmanager
-def _offline(attempts: list[str]) -> Iterator[None]:
-    """Refuse (and count) every connection and browser login: the scenarios must stop before the network."""
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        attempts.append(type(args[0]).__name__ if args else "?")
+NETWORK = ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex")
+_REFUSING: list[list[str]] = []  # while it holds a list, every connection is refused and noted there
+_HOOKED: list[bool] = []  # the hook is added once a process
+
+
+def _refuse_network(event: str, args: tuple[Any, ...]) -> None:
+    """An audit hook (PEP 578): the interpreter calls it before every connection or name lookup."""
+    if _REFUSING and event in NETWORK:
+        _REFUSING[-1].append(event)
         raise OSError("the privacy self-test allows no network")
 
-    with contextlib.ExitStack() as stack:
-        for target, name in ((socket.socket, "connect"), (socket.socket, "connect_ex"), (socket, "getaddrinfo"),
-                             (socket, "create_connection")):
-            stack.enter_context(mock.patch.object(target, name, refuse))
-        stack.enter_context(mock.patch("google_auth_oauthlib.flow.InstalledAppFlow.run_local_server", refuse))
-        stack.enter_context(mock.patch.dict(os.environ))
-        os.environ.pop(ENV, None)  # a developer's own key must not be picked up
-        yield
+
+@contextlib.contextmanager
+def _offline(attempts: list[str]) -> Iterator[Outside]:
+    """Refuse (and count) every connection and browser login: the scenarios must stop before the network.
+    Yields what the scenarios take from outside: the environment without a developer's own key, and a
+    browser login that is refused."""
+    if not _HOOKED:
+        sys.addaudithook(_refuse_network)  # once a process: a hook cannot be removed, so it is switched
+        _HOOKED.append(True)
+
+    def browser(client_secret: Path, flow: Any) -> Any:
+        attempts.append("browser")
+        raise OSError("the privacy self-test allows no browser login")
+
+    _REFUSING.append(attempts)
+    try:
+        yield Outside({k: v for k, v in os.environ.items() if k != ENV}, browser)
+    finally:
+        _REFUSING.remove(attempts)
 
 
 def _credentials() -> tuple[int, int, int, int, int]:
@@ -283,9 +301,9 @@ def _credentials() -> tuple[int, int, int, int, int]:
     seen, attempts = _Capture(), list[str]()
     with tempfile.TemporaryDirectory() as tmp:
         files, hidden = _throwaway(Path(tmp))
-        scenarios = _scenarios(files, Path(tmp), hidden)
-        planned = 0
-        with seen.on(), _offline(attempts):
+        planned, scenarios = 0, []
+        with seen.on(), _offline(attempts) as outside:
+            scenarios = _scenarios(files, Path(tmp), hidden, outside)
             for run, raises in scenarios:
                 try:
                     planned += run() and not raises
