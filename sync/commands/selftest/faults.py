@@ -32,8 +32,6 @@ from sync.stores.local_store import LocalStore
 
 
 def local_faults() -> tuple[str, bool]:
-
-
     ctx = make_ctx()
 
     def digest(path: Path) -> str:
