@@ -11,14 +11,16 @@ from pathlib import Path
 
 from config.letters import Letters
 from letters.emblem import with_emblem
+from letters.files import DISK, Disk
 from letters.render_docx import render
 from letters.writer import Order, template_path
 from rules.errors import SapaError
 
 
 class LocalLetterWriter:
-    def __init__(self, folder: Path, settings: Letters) -> None:
+    def __init__(self, folder: Path, settings: Letters, *, disk: Disk = DISK) -> None:
         self.folder = folder
+        self._disk = disk
         self._templates = settings.templates
         self._emblem = settings.emblem
 
@@ -31,7 +33,7 @@ class LocalLetterWriter:
             self.folder.mkdir(parents=True, exist_ok=True)
             template = template_path(order.kind, getattr(self._templates, order.kind))
             package = with_emblem(template, self._emblem) if self._emblem else None
-            render(template, order.values, target, package=package)
+            render(template, order.values, target, package=package, disk=self._disk)
         except OSError as err:  # the cycle stops before its write: the next one drafts the letter again
             if err.errno == errno.ENOSPC:
                 raise SapaError(

@@ -28,7 +28,7 @@ from typing import Any
 from lxml import etree
 
 from letters.errors import LetterTemplateError, MissingValuesError
-from letters.files import remove_stale_temporaries
+from letters.files import DISK, Disk, remove_stale_temporaries
 from letters.placeholders import PLACEHOLDER, clean_value, malformed_in
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -61,13 +61,15 @@ def placeholders(template: Path) -> set[str]:
     return names
 
 
-def render(template: Path, values: Mapping[str, str], out: Path, *, package: bytes | None = None) -> None:
+def render(template: Path, values: Mapping[str, str], out: Path, *, package: bytes | None = None,
+           disk: Disk = DISK) -> None:
     """Write `out`: `template` with every placeholder replaced by its value as literal text.
 
     Raises MissingValuesError naming the template and every placeholder without a
     value; values the template does not use are ignored. `out` appears complete or
     not at all (temporary file, then rename). `package`: the template's content when it
-    was prepared in memory (the emblem placed: letters/emblem.py); `template` then names it.
+    was prepared in memory (the emblem placed: letters/emblem.py); `template` then names it. `disk`
+    makes the writes (letters/files.py).
     """
     for key, value in values.items():
         if not isinstance(value, str):
@@ -85,7 +87,7 @@ def render(template: Path, values: Mapping[str, str], out: Path, *, package: byt
         _fill(paragraph, cleaned)
     for name, root in stories.items():
         entries[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    _write_atomically(template if package is None else io.BytesIO(package), entries, out)
+    _write_atomically(template if package is None else io.BytesIO(package), entries, out, disk)
 
 
 # --- reading -------------------------------------------------------------------------
@@ -244,19 +246,19 @@ def _set_text(node: Element, text: str) -> None:
 # --- writing -------------------------------------------------------------------------
 
 
-def _write_atomically(template: Path | io.BytesIO, entries: Mapping[str, bytes], out: Path) -> None:
+def _write_atomically(template: Path | io.BytesIO, entries: Mapping[str, bytes], out: Path, disk: Disk) -> None:
     with zipfile.ZipFile(template) as source:
         infos = source.infolist()
     remove_stale_temporaries(out.parent, f".{out.name}.")
     handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as package:
+            with disk.zip_writer(stream) as package:
                 for info in infos:
                     package.writestr(info, entries[info.filename])
             stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, out)
+            disk.fsync(stream.fileno())
+        disk.replace(temporary, out)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

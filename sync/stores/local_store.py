@@ -16,10 +16,10 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
-from zipfile import BadZipFile
+from zipfile import BadZipFile, ZipFile
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
@@ -35,8 +35,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.filters import AutoFilter, CustomFilter, CustomFilters, FilterColumn, Filters
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
-from letters.files import remove_stale_temporaries
+from letters.files import DISK, Disk, remove_stale_temporaries
 from rules.errors import InputError, SapaError, StructureError, TransientError
 from sync.stores import separators, workspace
 from sync.stores.a1 import column_letter
@@ -77,12 +78,14 @@ class LocalStore:
 
     `at`, if given, is called at three moments of a cycle: "read" (the file just loaded),
     "write" (before the write looks at the file again) and "save" (the plan applied, the file not
-    yet saved). The self-test saves staff edits there, as a person at LibreOffice might.
+    yet saved). The self-test saves staff edits there, as a person at LibreOffice might. `disk`
+    makes every write of a save (letters/files.py): the self-test fails them there.
     """
 
     def __init__(self, path: Path, responses_tab: str | None = None, *,
-                 at: Callable[[Moment], None] | None = None) -> None:
+                 at: Callable[[Moment], None] | None = None, disk: Disk = DISK) -> None:
         self.path = path
+        self._disk = disk
         self._responses_tab = responses_tab
         self._at = at or (lambda moment: None)
         self._read = False
@@ -178,7 +181,7 @@ class LocalStore:
                 f"{self.path} was moved or deleted during the cycle; nothing was written. Put it back; "
                 "the next cycle starts again from it."
             )
-        if not os.access(self.path, os.W_OK):
+        if not self._disk.writable(self.path):
             raise InputError(
                 f"{self.path} is read-only; nothing was written. Make it writable "
                 "(file properties / chmod u+w) or copy it somewhere writable."
@@ -188,12 +191,12 @@ class LocalStore:
         remove_stale_temporaries(self.path.parent, f".{self.path.name}.")
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
-            book.save(temporary)
+            _save_workbook(book, self._disk.zip_writer(temporary))
             with open(temporary, "rb+") as handle:
-                os.fsync(handle.fileno())
+                self._disk.fsync(handle.fileno())
             shutil.copymode(self.path, temporary)
             self._check_unchanged()  # again: staff may have saved while this save was being built
-            os.replace(temporary, self.path)
+            self._disk.replace(temporary, self.path)
         except OSError as err:
             with contextlib.suppress(OSError):
                 temporary.unlink()
@@ -210,7 +213,7 @@ class LocalStore:
             with contextlib.suppress(OSError):
                 temporary.unlink()
             raise
-        _sync_folder(self.path.parent)
+        _sync_folder(self.path.parent, self._disk)
         self._stamp = self._file_stamp()
 
 
@@ -223,12 +226,18 @@ def lock_file(path: Path) -> str | None:
     return None
 
 
-def _sync_folder(folder: Path) -> None:
+def _save_workbook(book: Workbook, archive: ZipFile) -> None:
+    """openpyxl's `Workbook.save`, into a zip the store's Disk made."""
+    book.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
+    ExcelWriter(book, archive).save()
+
+
+def _sync_folder(folder: Path, disk: Disk) -> None:
     if os.name != "posix":
         return
     descriptor = os.open(folder, os.O_RDONLY)
     try:
-        os.fsync(descriptor)
+        disk.fsync(descriptor)
     finally:
         os.close(descriptor)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import contextlib
 import multiprocessing
 import os
 import re
@@ -11,17 +10,17 @@ import shutil
 import tempfile
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
-from unittest import mock
+from typing import IO, Any, TypeVar
 
 from openpyxl import load_workbook
 
 from config.settings import Settings
 from googledouble import GoogleDouble
+from letters.files import DISK, Disk
 from letters.google_writer import GoogleLetterWriter
 from rules.complaint import FIELDS
 from rules.errors import SapaError
@@ -250,12 +249,13 @@ def local_state(folder: Path) -> tuple[dict[str, list[list[object]]], dict[str, 
     return local_tables(folder), letters
 
 
-def local_cycle(folder: Path, max_request_bytes: int | None = None, at: Callable[[Moment], None] | None = None) -> Any:
+def local_cycle(folder: Path, max_request_bytes: int | None = None, at: Callable[[Moment], None] | None = None,
+                disk: Disk = DISK) -> Any:
     """One busy cycle on the workbook in `folder`; with a budget, the cycles of its parts back to back.
 
-    `at` is called at the moments of the cycle LocalStore names (staff saving then)."""
-
-    backend = LocalBackend(folder, at)
+    `at` is called at the moments of the cycle LocalStore names (staff saving then); `disk` makes the
+    writes of the workbook and the letters (a FaultyDisk counts them, or fails one)."""
+    backend = LocalBackend(folder, at, disk)
     ctx = make_ctx(max_request_bytes)
     return run_cycles(lambda: run_cycle(backend.store(), ctx, BUSY_AT, backend.writer()))
 
@@ -267,34 +267,48 @@ class Crash(BaseException):
     """A kill at an arbitrary point: not an Exception, so nothing catches it."""
 
 
-WRITES: tuple[tuple[Any, str], ...] = ((zipfile.ZipFile, "writestr"), (os, "fsync"), (os, "replace"))
+WRITES = ("writestr", "fsync", "replace")  # the writes of a save, by kind, in the figures' order
 
 
-@contextlib.contextmanager
-def counting(counts: Counter[str]) -> Iterator[None]:
-    with contextlib.ExitStack() as stack:
-        for target, name in WRITES:
-            real = getattr(target, name)
+class FaultyDisk(Disk):
+    """The product's Disk (letters/files.py), counting its writes by kind: `crash` = (kind, k) kills the
+    worker at the k-th write of that kind; `fail(kind)` may raise instead of a write (a full disk);
+    `read_only` names a file this process may not write."""
 
-            def wrapper(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
-                counts[_name] += 1
-                return _real(*args, **kwargs)
+    def __init__(self, *, crash: tuple[str, int] | None = None, fail: Callable[[str], None] | None = None,
+                 read_only: Path | None = None) -> None:
+        self.counts: Counter[str] = Counter()
+        self._crash = crash
+        self._fail = fail
+        self._read_only = read_only
 
-            stack.enter_context(mock.patch.object(target, name, wrapper))
-        yield
+    def write(self, kind: str) -> None:
+        self.counts[kind] += 1
+        if self._crash == (kind, self.counts[kind]):
+            raise Crash(f"{kind} #{self.counts[kind]}")
+        if self._fail is not None:
+            self._fail(kind)
+
+    def zip_writer(self, file: str | Path | IO[bytes]) -> zipfile.ZipFile:
+        return _CountedZip(file, self.write)
+
+    def fsync(self, descriptor: int) -> None:
+        self.write("fsync")
+        super().fsync(descriptor)
+
+    def replace(self, source: Path | str, target: Path | str) -> None:
+        self.write("replace")
+        super().replace(source, target)
+
+    def writable(self, path: Path) -> bool:
+        return path != self._read_only and super().writable(path)
 
 
-@contextlib.contextmanager
-def crash_at(name: str, k: int) -> Iterator[None]:
-    target = next(t for t, n in WRITES if n == name)
-    real = getattr(target, name)
-    calls = [0]
+class _CountedZip(zipfile.ZipFile):
+    def __init__(self, file: str | Path | IO[bytes], write: Callable[[str], None]) -> None:
+        super().__init__(file, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True)
+        self._write = write
 
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        calls[0] += 1
-        if calls[0] == k:
-            raise Crash(f"{name} #{k}")
-        return real(*args, **kwargs)
-
-    with mock.patch.object(target, name, wrapper):
-        yield
+    def writestr(self, *args: Any, **kwargs: Any) -> None:
+        self._write("writestr")
+        super().writestr(*args, **kwargs)

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +17,8 @@ from sync.commands.bench import BUSY_AT
 from sync.commands.selftest.common import (
     WRITES,
     Crash,
+    FaultyDisk,
     all_accounted,
-    counting,
-    crash_at,
     find_problems,
     google_prepared,
     google_state,
@@ -83,8 +81,7 @@ def _local_point(prepared: Path, root: Path, name: str, k: int, expected: Any) -
     shutil.copytree(prepared, folder)
     crashed = False
     try:
-        with crash_at(name, k):
-            local_cycle(folder)
+        local_cycle(folder, disk=FaultyDisk(crash=(name, k)))
     except Crash:
         crashed = True
     try:
@@ -104,19 +101,19 @@ def crash_local(responses: int, cases: tuple[int, ...] | None = None) -> tuple[s
         root = Path(tmp)
         reference = root / "reference"
         shutil.copytree(prepared, reference)
-        counts: Counter[str] = Counter()
-        with counting(counts):
-            local_cycle(reference)
+        disk = FaultyDisk()
+        local_cycle(reference, disk=disk)
+        counts = disk.counts
         settled = settle(lambda: local_cycle(reference))
         expected = local_state(reference)
         sound = settled and not find_problems(expected[0], ctx) and all_accounted(expected[0], ctx, BUSY_AT)
-        points = [(name, k) for _, name in WRITES for k in range(1, counts[name] + 1)]
+        points = [(name, k) for name in WRITES for k in range(1, counts[name] + 1)]
         results = parallel(_local_point, [(prepared, root, name, k, expected) for name, k in points])
         survived = sum(results)
         failed = [f"{name}#{k}" for (name, k), good in zip(points, results, strict=True) if not good]
         kills, killed_ok, leftovers = _real_kills(prepared, root, expected, 6 if cases is not None else 16)
     ok = sound and survived == len(points) and len(points) >= 3 and kills > 0 and killed_ok == kills
-    by_kind = ", ".join(f"{n} {counts[n]}" for _, n in WRITES)
+    by_kind = ", ".join(f"{n} {counts[n]}" for n in WRITES)
     figure = (f"local: {survived}/{len(points)} crash points survived ({by_kind}; {responses} responses), and "
               f"{killed_ok}/{kills} real kills of a worker process mid-cycle ({leftovers} temporary files left, "
               "removed after an hour)")

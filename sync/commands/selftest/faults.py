@@ -5,23 +5,21 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-import os
 import tempfile
-import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 from openpyxl import load_workbook
 
 from config.settings import Settings
+from letters.files import DISK, Disk
 from rules.errors import InputError, SapaError, TransientError
 from sync.commands import demo
 from sync.commands.bench import BUSY_AT
 from sync.commands.selftest.common import (
     Crash,
-    crash_at,
+    FaultyDisk,
     make_ctx,
     settle,
 )
@@ -37,19 +35,20 @@ def local_faults() -> tuple[str, bool]:
     def digest(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
 
-    def enospc(*args: object, **kwargs: object) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
+    def full(kind: str) -> None:
+        if kind == "writestr":
+            raise OSError(errno.ENOSPC, "No space left on device")
 
-    real_access = os.access
-    faults: dict[str, tuple[Callable[[Path], contextlib.AbstractContextManager[Any]], type[BaseException], str]] = {
-        "crash during save": (lambda p: crash_at("replace", 1), Crash, ""),
-        "lock file": (lambda p: _lock(p), TransientError, "LibreOffice or Excel"),
-        "disk full": (lambda p: mock.patch.object(zipfile.ZipFile, "writestr", enospc), SapaError, "full"),
-        "read-only file": (lambda p: mock.patch.object(
-            os, "access", lambda q, m: False if Path(q) == p else real_access(q, m)), InputError, "read-only"),
+    # a fault: what it sets up around the cycle, the disk the store writes through, the error it must raise
+    faults: dict[str, tuple[Callable[[Path], contextlib.AbstractContextManager[Any]], Callable[[Path], Disk],
+                            type[BaseException], str]] = {
+        "crash during save": (_nothing, lambda p: FaultyDisk(crash=("replace", 1)), Crash, ""),
+        "lock file": (_lock, lambda p: DISK, TransientError, "LibreOffice or Excel"),
+        "disk full": (_nothing, lambda p: FaultyDisk(fail=full), SapaError, "full"),
+        "read-only file": (_nothing, lambda p: FaultyDisk(read_only=p), InputError, "read-only"),
     }
     passed, notes = 0, []
-    for label, (fault, expected_error, words) in faults.items():
+    for label, (fault, disk, expected_error, words) in faults.items():
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "sapa.xlsx"
             demo.write_responses(path, demo.sample_rows(15), Settings())
@@ -57,7 +56,7 @@ def local_faults() -> tuple[str, bool]:
             error: BaseException | None = None
             try:
                 with fault(path):
-                    run_cycle(LocalStore(path), ctx, BUSY_AT)
+                    run_cycle(LocalStore(path, disk=disk(path)), ctx, BUSY_AT)
             except BaseException as err:
                 error = err
             unchanged = digest(path) == before
@@ -73,6 +72,11 @@ def local_faults() -> tuple[str, bool]:
     if notes:
         figure += "; " + "; ".join(notes)
     return figure, passed == len(faults)
+
+
+@contextlib.contextmanager
+def _nothing(path: Path) -> Iterator[None]:
+    yield
 
 
 @contextlib.contextmanager

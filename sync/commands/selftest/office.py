@@ -20,6 +20,7 @@ from config.settings import Settings
 from googledouble import GoogleDouble
 from googledouble.a1 import cell_name
 from googledouble.forms import google_spreadsheet
+from letters.files import DISK, Disk
 from letters.google_writer import GoogleLetterWriter
 from letters.local_writer import LocalLetterWriter
 from letters.writer import TEMPLATE_KINDS, TEMPLATES, LetterWriter
@@ -61,9 +62,10 @@ class LocalBackend:
 
     name = "local"
 
-    def __init__(self, folder: Path, at: Callable[[Moment], None] | None = None) -> None:
+    def __init__(self, folder: Path, at: Callable[[Moment], None] | None = None, disk: Disk = DISK) -> None:
         self.path = folder / "sapa.xlsx"
         self._at = at  # staff saving at a moment of the cycle (LocalStore's `at`)
+        self._disk = disk  # the writes of the store and the letters (a faulty one in the self-test)
         self._cached: tuple[tuple[int, int, int], Workbook] | None = None
 
     def _book(self) -> Workbook:
@@ -80,10 +82,10 @@ class LocalBackend:
         demo.write_responses(self.path, rows, settings, tab)
 
     def store(self) -> LocalStore:
-        return LocalStore(self.path, at=self._at)
+        return LocalStore(self.path, at=self._at, disk=self._disk)
 
     def writer(self) -> LocalLetterWriter:
-        return LocalLetterWriter(self.path.parent / "Surat SAPA", Settings().letters)
+        return LocalLetterWriter(self.path.parent / "Surat SAPA", Settings().letters, disk=self._disk)
 
     def letter_files(self) -> list[Path]:
         return sorted((self.path.parent / "Surat SAPA").glob("*.docx"))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,7 @@ from sync.commands.bench import BUSY_AT
 from sync.commands.selftest.common import (
     WRITES,
     Crash,
-    counting,
-    crash_at,
+    FaultyDisk,
     find_problems,
     google_prepared,
     google_state,
@@ -105,8 +103,7 @@ def _local_point(prepared: Path, root: Path, name: str, k: int, expected: Any) -
     shutil.copytree(prepared, folder)
     crashed = False
     try:
-        with crash_at(name, k):
-            local_cycle(folder, LOCAL_BUDGET)
+        local_cycle(folder, LOCAL_BUDGET, disk=FaultyDisk(crash=(name, k)))
     except Crash:
         crashed = True
     try:
@@ -125,13 +122,13 @@ def split_local(responses: int, cases: tuple[int, ...] | None = None) -> tuple[s
         root = Path(tmp)
         reference = root / "reference"
         shutil.copytree(prepared, reference)
-        counts: Counter[str] = Counter()
-        with counting(counts):
-            local_cycle(reference, LOCAL_BUDGET)
+        disk = FaultyDisk()
+        local_cycle(reference, LOCAL_BUDGET, disk=disk)
+        counts = disk.counts
         saves = counts["replace"]
         settled = settle(lambda: local_cycle(reference, LOCAL_BUDGET))
         expected = local_state(reference)
-        every = [(name, k) for _, name in WRITES for k in range(1, counts[name] + 1)]
+        every = [(name, k) for name in WRITES for k in range(1, counts[name] + 1)]
         step = max(1, len(every) // LOCAL_POINTS)
         points = every[::step]
         results = parallel(_local_point, [(prepared, root, name, k, expected) for name, k in points])

@@ -9,19 +9,19 @@ import contextlib
 import errno
 import shutil
 import tempfile
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
+from letters.files import DISK, Disk
 from letters.google_writer import GoogleLetterWriter
 from rules.errors import SapaError
 from sync.commands.bench import BUSY_AT, RESPONSES_TAB
 from sync.commands.loop import guarded
 from sync.commands.selftest.common import (
+    FaultyDisk,
     all_accounted,
     find_problems,
     google_prepared,
@@ -142,7 +142,7 @@ def _google_storms(responses: int, cases: tuple[int, ...] | None
 
 
 @contextlib.contextmanager
-def _open_in_libreoffice(path: Path, clock: _SimClock) -> Iterator[Callable[[], None]]:
+def _open_in_libreoffice(path: Path, clock: _SimClock) -> Iterator[tuple[Callable[[], None], Disk]]:
     """Staff have the workbook open for ten minutes: LibreOffice's lock file beside it, then gone."""
     lock = path.parent / f".~lock.{path.name}#"
 
@@ -153,30 +153,27 @@ def _open_in_libreoffice(path: Path, clock: _SimClock) -> Iterator[Callable[[], 
             lock.unlink(missing_ok=True)
 
     try:
-        yield tick
+        yield tick, DISK
     finally:
         lock.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
-def _disk_full(path: Path, clock: _SimClock) -> Iterator[Callable[[], None]]:
+def _disk_full(path: Path, clock: _SimClock) -> Iterator[tuple[Callable[[], None], Disk]]:
     """The disk is full for the first three polls: every file write (workbook or letter) fails with ENOSPC."""
-    real = zipfile.ZipFile.writestr
-
-    def writestr(*args: Any, **kwargs: Any) -> Any:
-        if clock.now < 180:
+    def full(kind: str) -> None:
+        if kind == "writestr" and clock.now < 180:
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real(*args, **kwargs)
 
-    with mock.patch.object(zipfile.ZipFile, "writestr", writestr):
-        yield lambda: None
+    yield (lambda: None), FaultyDisk(fail=full)
 
 
 def _files(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
 
 
-_OUTAGES: dict[str, Callable[[Path, _SimClock], contextlib.AbstractContextManager[Callable[[], None]]]] = {
+Outage = Callable[[Path, _SimClock], contextlib.AbstractContextManager[tuple[Callable[[], None], Disk]]]
+_OUTAGES: dict[str, Outage] = {
     "open in LibreOffice for 10 minutes": _open_in_libreoffice,
     "disk full for 3 cycles": _disk_full,
 }
@@ -189,14 +186,14 @@ def _local_outage(prepared: Path, root: Path, label: str, expected: Any) -> tupl
     ctx = make_ctx()
     folder = root / label.replace(" ", "-")
     shutil.copytree(prepared, folder)
-    backend, clock = LocalBackend(folder), _SimClock()
-    store, writer = LocalStore(backend.path), backend.writer()  # one store for the whole run, as `run` has
+    path, clock = folder / "sapa.xlsx", _SimClock()
     results: list[Any] = []
     unexpected: list[str] = []
-
-    cycle = guarded(_job(partial(run_cycle, store, ctx, BUSY_AT, writer), results, unexpected))
     caught_up, held, raised = False, 0, 0
-    with _OUTAGES[label](backend.path, clock) as tick:
+    with _OUTAGES[label](path, clock) as (tick, disk):
+        backend = LocalBackend(folder, disk=disk)
+        store, writer = LocalStore(backend.path, disk=disk), backend.writer()  # one store for the run, as `run`
+        cycle = guarded(_job(partial(run_cycle, store, ctx, BUSY_AT, writer), results, unexpected))
         for _ in range(40):
             tick()
             before = len(results)
