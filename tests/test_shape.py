@@ -1,6 +1,6 @@
 """The codebase's shape stays as issue 26 left it (benchmarks/shape.py counts it): no private name imported
-across product modules, no import circle among them, and in sync/commands no import inside a function but
-a deliberate lazy one, which says why on its line."""
+across product modules, no import circle among them, in sync/commands no import inside a function but
+a deliberate lazy one, which says why on its line, and no patching in the product."""
 
 from __future__ import annotations
 
@@ -56,6 +56,14 @@ def test_every_import_inside_a_command_function_is_a_deliberate_lazy_one() -> No
             if "# lazy:" not in text:
                 unmarked.append(f"{where}: {text.strip()}")
     assert unmarked == []
+
+
+def test_the_product_patches_nothing() -> None:
+    """The self-test fails writes, logins and the network through seams (letters/files.Disk, compose.Outside,
+    an audit hook), never by patching: no product module imports unittest.mock."""
+    patching = [str(path.relative_to(ROOT)) for path in shape.product_files()
+                if "unittest" in path.read_text(encoding="utf-8")]
+    assert patching == []
 
 
 def test_the_checks_can_fail() -> None:
