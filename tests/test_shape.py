@@ -8,8 +8,6 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -23,28 +21,12 @@ def _shape() -> ModuleType:
 
 shape = _shape()
 
-# Circles another change is breaking (issue 26): strict, so the fix makes these fail until the entry goes.
-KNOWN_CIRCLES = {
-    "config": ["config.recap", "config.settings"],
-    "googledouble": ["googledouble.docs", "googledouble.double", "googledouble.drive", "googledouble.oauth",
-                     "googledouble.routes", "googledouble.sheets_api", "googledouble.sheets_batch",
-                     "googledouble.sheets_values", "googledouble.staff", "googledouble.transport"],
-}
-
-
 def test_no_private_name_is_imported_across_product_modules() -> None:
     assert shape.private_imports() == []
 
 
-def test_no_import_circle_among_product_modules_but_the_known_ones() -> None:
-    known = [set(group) for group in KNOWN_CIRCLES.values()]
-    assert [group for group in shape.circles() if not any(set(group) <= k for k in known)] == []
-
-
-@pytest.mark.parametrize("package", sorted(KNOWN_CIRCLES))
-@pytest.mark.xfail(strict=True, reason="a known import circle, being broken in another branch of issue 26")
-def test_the_known_circle_is_gone(package: str) -> None:
-    assert not any(set(group) & set(KNOWN_CIRCLES[package]) for group in shape.circles())
+def test_no_import_circle_among_product_modules() -> None:
+    assert shape.circles() == []
 
 
 def test_every_import_inside_a_command_function_is_a_deliberate_lazy_one() -> None:
