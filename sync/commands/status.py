@@ -15,12 +15,12 @@ from rules.workflow import QUEUE, ROLE_LABELS, STATE_LABELS, STATES
 from sync.commands import health
 from sync.commands.compose import PROCESS, Outside, context, open_store
 from sync.cycle import answer_options, monitoring_step, sheet_zone
+from sync.cycle.cases_step import RESPONSE_MISSING
 from sync.cycle.context import Context
 from sync.cycle.form_structure import messages, read_structure
 from sync.cycle.identify import read_responses, without_copies
 from sync.cycle.intake_step import DISMISSED, RELEASED_PREFIX
 from sync.cycle.notify_step import GAVE_UP, SENT, WAITING
-from sync.cycle.plan import RESPONSE_MISSING
 from sync.cycle.records import CaseRecord, at, read_model
 from sync.cycle.register_guard import lost_cases, staff_message
 from sync.cycle.tabs import N
