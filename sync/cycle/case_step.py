@@ -60,9 +60,11 @@ def advance(
         row = rows.get(role)
         if row is not None:
             step = _judge(step, row, ctx, stamp, facts)
-    record = replace(step.record, referral=_referral(step.record, rows.get("subkoor")))
+    record = step.record
+    referral = _referral(record, rows.get("subkoor"))
     events = step.events
-    if record.referral != step.record.referral:
+    if referral != record.referral:
+        record = replace(record, referral=referral)
         events += (Event(record.case_id, ROLE_LABELS["subkoor"], f"Status rujukan: {record.referral}",
                          "referral_status"),)
     return Advance(record, step.messages, events, step.moved)
@@ -79,7 +81,7 @@ class _Step:
     applied: bool = False
 
     def say(self, role: str, message: str | None) -> _Step:
-        return replace(self, messages={**self.messages, role: message})
+        return _Step(self.record, {**self.messages, role: message}, self.events, self.moved, self.applied)
 
 
 def _judge(step: _Step, row: RoleRow, ctx: Context, stamp: datetime, facts: CaseFacts) -> _Step:

@@ -131,7 +131,8 @@ def case_triage(
 def check_edit(record: CaseRecord, response: Response, stamp: datetime) -> tuple[CaseRecord, list[Event]]:
     """The record with its response's fingerprint; a reporter's edit flagged, answers a column lost said."""
     previous = record.fingerprint
-    record = replace(record, fingerprint=response.fingerprint, note=None)
+    if record.fingerprint != response.fingerprint or record.note is not None:
+        record = replace(record, fingerprint=response.fingerprint, note=None)
     if previous and not response.same_answers(previous):
         if response.lost_answers(previous):  # staff deleted a column (or cleared a cell): no reporter's edit
             return record, [Event(record.case_id, SYSTEM, ANSWERS_REMOVED_ACTION, ANSWERS_REMOVED)]
