@@ -14,9 +14,10 @@ import pytest
 from config.settings import Settings
 from rules import values
 from sync.cycle.context import Context
-from sync.cycle.records import Applied, Ledger, Visit, case_record, register_cells
+from sync.cycle.records import Applied, Ledger, Visit, case_record, outbox_entry, register_cells
 from sync.cycle.run import run_cycle
-from sync.cycle.tabs import STEP_DATE, R
+from sync.cycle.tabs import STEP_DATE, N, R
+from sync.stores import cells
 from sync.stores.cells import same
 from sync.stores.local_store import LocalStore
 from tests.conftest import Demo
@@ -90,3 +91,14 @@ def test_no_function_of_the_cycle_is_over_60_lines() -> None:
             if isinstance(node, ast.FunctionDef) and (node.end_lineno or 0) - node.lineno + 1 > 60:
                 long.append(f"{path.name}:{node.name}")
     assert not long
+
+
+def test_an_outbox_row_reads_the_same_as_read_back_or_as_just_written() -> None:
+    written: dict[str, object] = {N.KEY: "k1", N.TO: "Admin, Sub Koordinator", N.URGENT: "Ya", N.TEXT: "Kasus baru",
+                                  N.STATUS: "menunggu", N.DELIVERED: "telegram:1, email:a@b.id", N.ATTEMPTS: 2,
+                                  N.LAST: datetime(2026, 11, 28, 10, 0), N.NOTE: None}
+    read_back = written | {N.ATTEMPTS: 2.0, N.LAST: cells.serial(datetime(2026, 11, 28, 10, 0))}  # Google's cells
+    entry = outbox_entry(7, written)
+    assert entry == outbox_entry(7, read_back)
+    assert entry.delivered == ("telegram:1", "email:a@b.id") and entry.attempts == 2 and entry.urgent
+    assert outbox_entry(8, {N.ATTEMPTS: "dua"}).attempts == 0  # a count staff typed over is no count

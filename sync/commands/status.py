@@ -8,7 +8,6 @@ from datetime import date, datetime
 from typing import Any
 
 from config.settings import Settings
-from rules import values
 from rules.dates_id import long_date, short_moment, zone_label
 from rules.monitoring import summary
 from rules.workflow import QUEUE, ROLE_LABELS, STATE_LABELS, STATES
@@ -21,9 +20,8 @@ from sync.cycle.form_structure import messages, read_structure
 from sync.cycle.identify import read_responses, without_copies
 from sync.cycle.intake_step import DISMISSED, RELEASED_PREFIX
 from sync.cycle.notify_step import GAVE_UP, SENT, WAITING
-from sync.cycle.records import CaseRecord, at, read_model
+from sync.cycle.records import CaseRecord, at, outbox_entries, read_model
 from sync.cycle.register_guard import lost_cases, staff_message
-from sync.cycle.tabs import N
 from sync.cycle.views import case_clock
 from sync.stores.store import Snapshot
 
@@ -92,12 +90,13 @@ def status(snapshot: Snapshot, ctx: Context, now: datetime) -> dict[str, Any]:
 
 def notifications(snapshot: Snapshot, ctx: Context) -> dict[str, Any]:
     """The outbox's messages: sent, waiting, given up; and per channel, the recipients still failing."""
-    rows = _outbox(snapshot, ctx)
-    by_status = Counter(values.text(r.get(N.STATUS)) for r in rows)
+    layout = ctx.tabs.outbox
+    entries = outbox_entries(snapshot.tabs.get(layout.name) if layout is not None else None)
+    by_status = Counter(e.status for e in entries)
     failing: Counter[str] = Counter()
-    for r in rows:
-        if values.text(r.get(N.STATUS)) != SENT and values.text(r.get(N.NOTE)):
-            for part in (values.text(r.get(N.NOTE)) or "").split("; "):
+    for e in entries:
+        if e.status != SENT and e.note:
+            for part in e.note.split("; "):
                 failing[part.split(":", 1)[0]] += 1
     return {"enabled": ctx.tabs.outbox is not None, "sent": by_status[SENT], "pending": by_status[WAITING],
             "given_up": by_status[GAVE_UP], "failing": dict(sorted(failing.items()))}
@@ -115,12 +114,6 @@ def notification_messages(found: dict[str, Any], ctx: Context) -> list[str]:
         out.append(f"Notifikasi belum terkirim ke {channels}; dicoba lagi otomatis. Bila berlanjut, periksa "
                    "saluran dengan `python -m sync doctor --notify-test`.")
     return out
-
-
-def _outbox(snapshot: Snapshot, ctx: Context) -> list[dict[str, object]]:
-    layout = ctx.tabs.outbox
-    table = snapshot.tabs.get(layout.name) if layout is not None else None
-    return table.records() if table is not None else []
 
 
 def missing_responses(case_ids: list[str]) -> str:

@@ -21,11 +21,10 @@ from rules.sla import Deadline
 from rules.workflow import QUEUE, ROLE_LABELS, STEP_NAMES
 from sync.cycle.context import Context
 from sync.cycle.events import SYSTEM, Event
-from sync.cycle.records import LogEntry, RoleRow, at
+from sync.cycle.records import LogEntry, OutboxEntry, RoleRow, at, outbox_entries
 from sync.cycle.tabs import N
 from sync.cycle.views import CaseView, clock
 from sync.stores.store import Table, Value
-from sync.stores.text import cell_text
 
 WAITING, SENT, GAVE_UP = "menunggu", "terkirim", "gagal"
 DEADLINE_NEAR, DEADLINE_MISSED, REFUSED, DIGEST = "deadline_near", "deadline_missed", "decision_refused", "daily_digest"
@@ -129,9 +128,9 @@ def _brief(case: Timed) -> CaseBrief:
                      nearly_late=case.status == "hampir_terlambat")
 
 
-def audience_roles(text: object) -> tuple[str, ...]:
+def audience_roles(text: str | None) -> tuple[str, ...]:
     """The role keys of an outbox row's "Untuk" cell ("Admin, Sub Koordinator" -> admin, subkoor)."""
-    names = [n.strip() for n in (cell_text(text) or "").split(",") if n.strip()]
+    names = [n.strip() for n in (text or "").split(",") if n.strip()]
     return tuple(_ROLE_KEYS.get(n, "operator") for n in names)
 
 
@@ -147,18 +146,9 @@ def _logged(log: Sequence[LogEntry], codes: tuple[str, ...]) -> set[tuple[str, s
 
 
 def _keys(table: Table | None) -> set[str]:
-    if table is None:
-        return set()
-    return {k for row in table.rows if (k := cell_text(table.get(row, N.KEY)))}
+    return {e.key for e in outbox_entries(table) if e.key}
 
 
-def waiting(table: Table | None) -> list[tuple[int, dict[str, object]]]:
-    """The outbox rows still to send (sheet row, cells by header)."""
-    if table is None:
-        return []
-    out = []
-    for number, row in zip(table.row_numbers, table.rows, strict=True):
-        record = {h: (row[i] if i < len(row) else None) for i, h in enumerate(table.headers) if h}
-        if cell_text(record.get(N.STATUS)) == WAITING:
-            out.append((number, record))
-    return out
+def waiting(table: Table | None) -> list[OutboxEntry]:
+    """The outbox's messages still to send."""
+    return [e for e in outbox_entries(table) if e.status == WAITING]

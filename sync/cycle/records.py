@@ -30,7 +30,7 @@ from rules import values
 from rules.triage import RISK_LEVELS, RiskLevel, risk_label
 from rules.workflow import FIELD_LABELS, INITIAL_STATE, REFERRAL_STATUSES, ROLE_LABELS, ROLES, STATE_LABELS
 from sync.cycle.context import Context
-from sync.cycle.tabs import CASE_ID, STEP_DATE, A, I, L, R, V, role_fields
+from sync.cycle.tabs import CASE_ID, STEP_DATE, A, I, L, N, R, V, role_fields
 from sync.stores import cells, workspace
 from sync.stores.store import Table, Value
 from sync.stores.text import cell_text
@@ -393,6 +393,46 @@ def log_entries(table: Table | None) -> tuple[LogEntry, ...]:
 
     return tuple(LogEntry(cell_text(cell(row, subject)), values.text(cell(row, code)), cell_text(cell(row, detail)),
                           cell(row, time), cell(row, subject)) for row in table.rows)
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """A message in the notification outbox: to whom, its text, and how its sending stands."""
+
+    key: str
+    row: int  # its sheet row (or where the cycle's write appended it)
+    to: str | None  # the roles it goes to, as the tab names them ("Admin, Sub Koordinator")
+    urgent: bool
+    text: str
+    status: str | None
+    delivered: tuple[str, ...]  # the recipients that have it
+    attempts: int
+    last: Moment  # when it was last tried
+    note: str | None  # why it failed, per recipient
+
+
+def outbox_entry(row: int, cells_by_header: Mapping[str, object]) -> OutboxEntry:
+    """An outbox row as read, or as the cycle's write appended it."""
+    get = cells_by_header.get
+    return OutboxEntry(cell_text(get(N.KEY)) or "", row, cell_text(get(N.TO)), cell_text(get(N.URGENT)) == "Ya",
+                       cell_text(get(N.TEXT)) or "", cell_text(get(N.STATUS)),
+                       tuple(p.strip() for p in (cell_text(get(N.DELIVERED)) or "").split(", ") if p.strip()),
+                       _count(get(N.ATTEMPTS)), cells.moment(get(N.LAST)), cell_text(get(N.NOTE)))
+
+
+def outbox_entries(table: Table | None) -> tuple[OutboxEntry, ...]:
+    if table is None:
+        return ()
+    headers = [(i, h) for i, h in enumerate(table.headers) if h]
+    return tuple(outbox_entry(number, {h: row[i] if i < len(row) else None for i, h in headers})
+                 for number, row in zip(table.row_numbers, table.rows, strict=True))
+
+
+def _count(cell: object) -> int:
+    try:
+        return int(float(cell_text(cell) or 0))
+    except ValueError:
+        return 0
 
 
 # --- one snapshot's worker tabs -----------------------------------------------------------

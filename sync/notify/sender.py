@@ -19,11 +19,10 @@ from datetime import datetime, timedelta
 from config.notify import Notify
 from rules.notices import in_quiet_hours
 from sync.cycle.notify_step import GAVE_UP, SENT, WAITING, audience_roles, waiting
+from sync.cycle.records import OutboxEntry, outbox_entry
 from sync.cycle.tabs import Layout, N
 from sync.notify.channels import Channel, Delivery, split_recipient
-from sync.stores import cells
 from sync.stores.store import AppendRow, Snapshot, Store, UpdateRow, WritePlan
-from sync.stores.text import cell_text
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +46,12 @@ class Sender:
     def after_write(self, store: Store, snapshot: Snapshot, plan: WritePlan, layout: Layout, now: datetime) -> Sent:
         """Send what waits in the outbox as read, and what the written `plan` added to it; mark it."""
         table = snapshot.tabs.get(layout.name)
-        rows = waiting(table)
+        entries = waiting(table)
         base = (table.row_numbers[-1] if table is not None and table.row_numbers else 1) + 1
         added = [op for op in plan.operations if isinstance(op, AppendRow) and op.tab == layout.name]
-        rows += [(base + i, dict(op.cells)) for i, op in enumerate(added)]
+        entries += [outbox_entry(base + i, dict(op.cells)) for i, op in enumerate(added)]
         result = Sent()
-        updates = [u for number, record in rows if (u := self._send(layout, number, record, now, result))]
+        updates = [u for entry in entries if (u := self._send(layout, entry, now, result))]
         given_up = [u.key for u in updates if dict(u.cells).get(N.STATUS) == GAVE_UP]
         if given_up:  # through every operator channel: the one that failed may be one of them
             self.alert_operator(f"PERINGATAN sapa-sync: {len(given_up)} notifikasi tidak dapat dikirim dan tidak "
@@ -80,22 +79,19 @@ class Sender:
                 log.warning("the alarm could not be sent to an operator recipient: %s", delivery.error)
         return ok
 
-    def _send(self, layout: Layout, number: int, record: Mapping[str, object], now: datetime,
-              result: Sent) -> UpdateRow | None:
-        recipients = _unique(r for role in audience_roles(record.get(N.TO)) for r in self.notify.recipients_of(role))
-        done = set(_list(record.get(N.DELIVERED)))
+    def _send(self, layout: Layout, entry: OutboxEntry, now: datetime, result: Sent) -> UpdateRow | None:
+        recipients = _unique(r for role in audience_roles(entry.to) for r in self.notify.recipients_of(role))
+        done = set(entry.delivered)
         todo = [r for r in recipients if r not in done]
-        urgent = cell_text(record.get(N.URGENT)) == "Ya"
         quiet = self.notify.quiet_hours
-        if todo and not urgent and quiet is not None and in_quiet_hours(now.time(), quiet.start, quiet.end):
+        if todo and not entry.urgent and quiet is not None and in_quiet_hours(now.time(), quiet.start, quiet.end):
             result.waiting += 1
             return None
-        attempts = _number(record.get(N.ATTEMPTS))
-        last = cells.moment(record.get(N.LAST))
+        attempts, last = entry.attempts, entry.last
         if todo and attempts and isinstance(last, datetime) and now < last + _wait(attempts):
             result.waiting += 1
             return None
-        text = cell_text(record.get(N.TEXT)) or ""
+        text = entry.text
         errors: list[str] = []
         given_up: list[str] = []
         for recipient in todo:
@@ -116,9 +112,9 @@ class Sender:
             status = GAVE_UP
         else:
             status = WAITING
-        return UpdateRow(layout.name, N.KEY, cell_text(record.get(N.KEY)) or "", number, (
+        return UpdateRow(layout.name, N.KEY, entry.key, entry.row, (
             (N.STATUS, status), (N.DELIVERED, ", ".join(r for r in recipients if r in done) or None),
-            (N.ATTEMPTS, attempts), (N.LAST, now.replace(microsecond=0) if todo else cells.moment(last)),
+            (N.ATTEMPTS, attempts), (N.LAST, now.replace(microsecond=0) if todo else last),
             (N.NOTE, "; ".join(errors)[:500] or None),
         ))
 
@@ -133,19 +129,8 @@ class Sender:
         return channel.send(address, text, "SAPA: " + text.split("\n", 1)[0][:80])
 
 
-def _number(cell: object) -> int:
-    try:
-        return int(float(cell_text(cell) or 0))
-    except ValueError:
-        return 0
-
-
 def _wait(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** (attempts - 1)), LONGEST_WAIT)
-
-
-def _list(cell: object) -> list[str]:
-    return [p.strip() for p in (cell_text(cell) or "").split(", ") if p.strip()]
 
 
 def _unique(items: Iterable[str]) -> list[str]:
