@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 
 from rules.complaint import Complaint
 from rules.dates_id import short_moment
@@ -49,28 +50,25 @@ class Cases:
 
     outcomes: Mapping[str, CaseOutcome]
 
-    @property
+    @cached_property
     def views(self) -> list[CaseView]:
         return [o.view for o in self.outcomes.values()]
 
-    @property
+    @cached_property
     def complaints(self) -> dict[str, Complaint]:
         return {i: o.complaint for i, o in self.outcomes.items() if o.complaint is not None}
 
-    @property
+    @cached_property
     def moves(self) -> dict[str, tuple[str, str]]:
         return {i: o.moved for i, o in self.outcomes.items() if o.moved}
 
-    @property
+    @cached_property
     def messages(self) -> dict[tuple[str, str], str | None]:
         return {(role, i): m for i, o in self.outcomes.items() for role, m in o.messages.items()}
 
     @property
     def events(self) -> list[Event]:
         return [e for o in self.outcomes.values() for e in o.events]
-
-    def records(self) -> dict[str, CaseRecord]:
-        return {i: o.view.record for i, o in self.outcomes.items()}
 
 
 def decide_cases(got: Gathered, ctx: Context) -> Cases:
@@ -159,11 +157,11 @@ def answers_removed(events: list[Event]) -> tuple[list[Event], list[str]]:
     return [e for e in events if e.code != ANSWERS_REMOVED] + [summary], [problem]
 
 
-def link_duplicates(cases: Cases, new_cases: Mapping[str, CaseRecord], ctx: Context) -> tuple[Cases, list[Event]]:
+def link_duplicates(cases: Cases, new_cases: Mapping[str, CaseRecord],
+                    policy: DuplicatePolicy) -> tuple[Cases, list[Event]]:
     """Probable duplicates of this cycle's new cases among open cases: linked, never merged.
     A historical case (before the go-live date) is not looked at: nobody works on it."""
     outcomes = cases.outcomes
-    policy: DuplicatePolicy = ctx.settings.duplicates.policy(ctx.settings.office.phones())
     complaints = cases.complaints
 
     def open_case(case_id: str) -> bool:

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from rules.case_ids import Sequence as IdSequence
+from rules.duplicates import DuplicatePolicy
 from rules.whatsapp import WhatsAppPolicy
 from sync.cycle import form_structure
 from sync.cycle.context import Context
 from sync.cycle.form_structure import TabStructure
-from sync.cycle.identify import Identities, identify, read_responses
+from sync.cycle.identify import identify, read_responses
 from sync.cycle.intake_step import Intake, take_in
 from sync.cycle.records import ReadModel, read_model
 from sync.stores.store import Snapshot
@@ -24,10 +25,10 @@ class Gathered:
 
     read: ReadModel
     structure: tuple[TabStructure, ...]
-    ids: Identities
     intake: Intake
     stamp: datetime  # when this cycle did what it logs, as a date cell
     whatsapp: WhatsAppPolicy  # how a reporter's number becomes a link (the office's own numbers never do)
+    duplicates: DuplicatePolicy  # which cases are probably the same (the office's own numbers link none)
 
     @property
     def unread_tab(self) -> bool:
@@ -47,4 +48,5 @@ def gather(snapshot: Snapshot, ctx: Context, now: datetime) -> Gathered:
     intake = take_in(ids, read.review, IdSequence(ctx.case_ids, seen), IdSequence(ctx.review_ids, seen), ctx, now)
     office_phones = ctx.settings.office.phones()  # typed on hotline calls: nobody's WhatsApp, no duplicate link
     whatsapp = ctx.settings.whatsapp.policy(ctx.settings.office.service_name, office_phones)
-    return Gathered(read, structure, ids, intake, now.replace(second=0, microsecond=0), whatsapp)
+    return Gathered(read, structure, intake, now.replace(second=0, microsecond=0), whatsapp,
+                    ctx.settings.duplicates.policy(office_phones))

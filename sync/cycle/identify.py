@@ -90,9 +90,6 @@ class Identities:
     clashes: list[tuple[str, Response]] = field(default_factory=list)  # same marker twice
     copies: list[tuple[Response, Response]] = field(default_factory=list)  # (response, its copy in a later tab)
 
-    def id_of(self, response: Response) -> str | None:
-        return next((i for i, r in self.owner.items() if r.order == response.order), None)
-
 
 def columns_of(table: Table, ctx: Context) -> Columns:
     form = ctx.settings.form

@@ -51,7 +51,7 @@ def plan_cycle(
     """
     got = gather(snapshot, ctx, now)
     cases = decide_cases(got, ctx)
-    cases, duplicate_events = link_duplicates(cases, got.intake.new_cases, ctx)
+    cases, duplicate_events = link_duplicates(cases, got.intake.new_cases, got.duplicates)
     letter_plan = plan_letters({v.case_id: v for v in cases.views}, cases.moves, got.read.agenda, links or {},
                                ctx, now) if letters else \
         LetterPlan(rows={k: agenda_row(e) for k, e in got.read.agenda.items()})

@@ -45,11 +45,6 @@ def at(moment: Moment) -> datetime | None:
     return moment if isinstance(moment, datetime) else None
 
 
-def parse_time(value: object) -> datetime | None:
-    """A time the worker wrote (`2026-11-28 14:03`), or a date cell staff typed."""
-    return values.timestamp(value, day_first=True)
-
-
 def risk_of(label: object) -> RiskLevel | None:
     """The risk level key of a label written in a tab ("DARURAT" -> "tinggi")."""
     text = values.text(label)
